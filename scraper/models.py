@@ -1,0 +1,103 @@
+"""Typed records that pass between the pipeline stages.
+
+Every stage is a function from one of these records to another; none of them
+knows about the network or the database. They are frozen dataclasses so a
+stage cannot change what an earlier one produced.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+EvidenceKind = Literal["program", "city", "quote", "relevance", "excerpt"]
+EvidenceField = Literal["text", "headline"]
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Why a tag, city, quote or relevance decision was made.
+
+    ``start``/``end`` are character offsets into the article's ``text`` (or its
+    ``headline`` when ``field == "headline"``), so ``text[start:end] == phrase``.
+    """
+
+    kind: EvidenceKind
+    label: str  # program name, "City, ST", speaker, or a relevance reason
+    phrase: str  # the matched words exactly as they stand in the source
+    start: int
+    end: int
+    field: EvidenceField = "text"
+    note: str = ""  # a short human reason, e.g. "state named next to city"
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "kind": self.kind,
+            "label": self.label,
+            "phrase": self.phrase,
+            "start": self.start,
+            "end": self.end,
+            "field": self.field,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A direct quotation and, when one can be named, its speaker.
+
+    ``text`` is the span between the quote marks (marks excluded), exactly as
+    in the article text; ``start``/``end`` are its offsets there.
+    """
+
+    text: str
+    speaker: str | None
+    start: int
+    end: int
+    attribution: str = ""  # the attribution phrase as written, e.g. "Aviles said"
+
+    def to_json(self) -> dict[str, object]:
+        return {"text": self.text, "speaker": self.speaker}
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """What the extract stage reads off one article page."""
+
+    url: str
+    canonical_url: str | None = None
+    headline: str | None = None
+    published: datetime | None = None  # timezone-aware when known
+    authors: tuple[str, ...] = ()
+    outlet: str | None = None
+    text: str = ""
+    description: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One entry of a feed or one link of a listing page, before dedup."""
+
+    url: str
+    title: str | None = None
+    published: datetime | None = None  # timezone-aware (UTC) when known
+    summary: str | None = None  # plain text
+    guid: str | None = None
+    author: str | None = None
+    outlet: str | None = None  # for search feeds: the entry's own source
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """The understanding of one story: what an editor would write about it."""
+
+    article: Article
+    excerpt: str = ""
+    quotes: tuple[Quote, ...] = ()
+    programs: tuple[str, ...] = ()
+    cities: tuple[str, ...] = ()
+    relevant: bool = False
+    relevance_reason: str = ""
+    evidence: tuple[Evidence, ...] = field(default_factory=tuple)
