@@ -1,0 +1,328 @@
+"""Article page -> ``Article``: headline, date, authors, outlet, main text.
+
+The page is parsed once with lxml (through trafilatura's loader, which also
+guesses the encoding of bytes). ``scraper.extract_page`` reads the metadata
+signals off that tree, then trafilatura runs once on the same tree for the
+main text (boilerplate removal) and its own metadata, which serves as a
+fallback and a second opinion:
+
+* canonical URL: ``link rel=canonical``, then ``og:url``; absolute, http(s) only.
+* headline: JSON-LD ``headline``, ``og:title``, ``<h1>``, ``<title>``, each
+  without the outlet's name as a prefix or suffix; a candidate two sources agree
+  on wins.
+* published: JSON-LD ``datePublished``, published-time meta tags, ``<time>``
+  marked as publication, byline prose, a ``/YYYY/MM/DD/`` URL, trafilatura's
+  (htmldate's) day, the feed's date, and only then a modification date.
+  Always timezone-aware: a source without a zone is read as UTC, and a zone
+  given by the source is kept (the day is the day the outlet printed).
+* authors: JSON-LD persons, author meta tags, byline elements; organisations
+  and job titles are dropped.
+* outlet: the configured outlet, else ``og:site_name``, else the JSON-LD publisher.
+* language: the primary subtag, lowercased ("en-US" -> "en").
+
+``extract_article`` never raises: on input that is not HTML it returns what it
+could find, at least the URL.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime
+from urllib.parse import urljoin, urlsplit
+
+import trafilatura
+from lxml.html import HtmlElement
+from trafilatura.utils import load_html
+
+from scraper.extract_dates import date_from_url, parse_human_date, parse_machine_date
+from scraper.extract_names import merge_authors, person_name, split_authors, strip_site_name
+from scraper.extract_page import JsonObject, PageSignals, read_signals, types_of
+from scraper.models import Article
+
+LOGGER = logging.getLogger(__name__)
+
+MAX_HEADLINE_CHARS = 400
+_PUBLISHED_META = (
+    "article:published_time",
+    "og:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "article.published",
+    "published_time",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "pubdate",
+    "parsely-pub-date",
+    "sailthru.date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date.created",
+    "dcterms.created",
+    "dc.date",
+    "dcterms.date",
+    "date",
+    "citation_publication_date",
+    "article:published",
+    "cxenseparse:recs:publishtime",
+    "originalpublicationdate",
+    "release_date",
+    "displaydate",
+    "datecreated",
+)
+_MODIFIED_META = (
+    "article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "dcterms.modified",
+    "last-modified",
+    "lastmod",
+)
+_AUTHOR_META = (
+    "author",
+    "article:author",
+    "parsely-author",
+    "sailthru.author",
+    "dc.creator",
+    "dcterms.creator",
+    "byl",
+    "citation_author",
+    "twitter:creator",
+)
+
+
+def _json_strings(value: object) -> list[str]:
+    """The text values of a JSON-LD field that may be a string, object or list."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        if "organization" in types_of(value) or any(
+            t.endswith(("organization", "newsmediaorganization")) for t in types_of(value)
+        ):
+            return []
+        name = value.get("name")
+        return [name] if isinstance(name, str) else []
+    if isinstance(value, list):
+        return [s for item in value for s in _json_strings(item)]
+    return []
+
+
+def _first_json(objects: Iterable[JsonObject], key: str) -> str | None:
+    for obj in objects:
+        for value in _json_strings(obj.get(key)):
+            if value.strip():
+                return value.strip()
+    return None
+
+
+def _publisher_name(objects: Iterable[JsonObject]) -> str | None:
+    for obj in objects:
+        publisher = obj.get("publisher")
+        if isinstance(publisher, list) and publisher:
+            publisher = publisher[0]
+        if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
+            return str(publisher["name"]).strip() or None
+        if isinstance(publisher, str) and publisher.strip():
+            return publisher.strip()
+    return None
+
+
+def _http_url(candidate: str | None, base: str) -> str | None:
+    """``candidate`` made absolute against ``base``; ``None`` unless http(s) with a host."""
+    if not candidate or not candidate.strip():
+        return None
+    try:
+        absolute = urljoin(base, candidate.strip())
+        parts = urlsplit(absolute)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return absolute
+
+
+def _canonical(signals: PageSignals, url: str) -> str | None:
+    for candidate in [*signals.canonical, signals.first_meta("og:url")]:
+        absolute = _http_url(candidate, url)
+        if absolute:
+            return absolute
+    return None
+
+
+def _site_names(signals: PageSignals, outlet: str | None, url: str) -> list[str]:
+    names = [
+        outlet,
+        signals.first_meta("og:site_name", "application-name", "twitter:site"),
+        _publisher_name(signals.json_ld),
+    ]
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    if host:
+        names += [host, host.split(".")[0]]
+    return [n.lstrip("@") for n in names if n]
+
+
+def _headline(signals: PageSignals, sites: list[str], fallback: str | None) -> str | None:
+    raw = [
+        _first_json(signals.json_ld, "headline"),
+        signals.first_meta("og:title"),
+        signals.first_meta("twitter:title"),
+        *signals.h1[:2],
+        signals.title,
+        _first_json(signals.json_ld, "name"),
+    ]
+    candidates = [strip_site_name(c, sites) for c in raw if c and c.strip()]
+    candidates = [c for c in candidates if 1 < len(c) <= MAX_HEADLINE_CHARS]
+    folded = [" ".join(c.casefold().split()) for c in candidates]
+    # A headline that two independent sources agree on is the page's own.
+    for index, key in enumerate(folded):
+        if folded.count(key) > 1:
+            return candidates[index]
+    if candidates:
+        return candidates[0]
+    return fallback
+
+
+def _published(
+    signals: PageSignals,
+    url: str,
+    traf_date: str | None,
+    feed_published: datetime | None,
+) -> datetime | None:
+    for obj in signals.json_ld:
+        for key in ("datePublished", "dateCreated", "uploadDate"):
+            value = obj.get(key)
+            if isinstance(value, str) and (found := parse_machine_date(value)):
+                return found
+    for key in _PUBLISHED_META:
+        for value in signals.meta.get(key, ()):
+            if found := parse_machine_date(value):
+                return found
+    tagged = [t for t in signals.times if t.published and not t.updated]
+    untagged = [t for t in signals.times if not t.published and not t.updated]
+    for tag in [*tagged, *untagged[:1]]:
+        if found := parse_machine_date(tag.value):
+            return found
+    for byline in signals.bylines:
+        if found := parse_human_date(byline):
+            return found
+    if found := date_from_url(url):
+        return found
+    if traf_date and (found := parse_machine_date(traf_date)):
+        return found
+    if feed_published is not None:
+        return feed_published
+    for obj in signals.json_ld:
+        value = obj.get("dateModified")
+        if isinstance(value, str) and (found := parse_machine_date(value)):
+            return found
+    for key in _MODIFIED_META:
+        for value in signals.meta.get(key, ()):
+            if found := parse_machine_date(value):
+                return found
+    return None
+
+
+def _authors(signals: PageSignals, traf_author: str | None) -> tuple[str, ...]:
+    for obj in signals.json_ld:
+        names = [n for raw in _json_strings(obj.get("author")) if (n := person_name(raw))]
+        if names:
+            return merge_authors([names])
+    for key in _AUTHOR_META:
+        for value in signals.meta.get(key, ()):
+            if value.startswith(("http://", "https://")):
+                continue
+            if names := split_authors(value):
+                return names
+    for byline in signals.bylines:
+        if names := split_authors(byline):
+            return names
+    if traf_author:
+        return merge_authors(split_authors(part) for part in traf_author.split(";"))
+    return ()
+
+
+def _language(signals: PageSignals) -> str | None:
+    for raw in (
+        signals.lang,
+        signals.first_meta("og:locale", "content-language", "language"),
+        _first_json(signals.json_ld, "inLanguage"),
+    ):
+        if raw:
+            primary = raw.strip().replace("_", "-").split("-")[0].lower()
+            if primary.isalpha() and 2 <= len(primary) <= 3:
+                return primary
+    return None
+
+
+def _run_trafilatura(tree: HtmlElement, url: str) -> trafilatura.settings.Document | None:
+    try:
+        doc = trafilatura.bare_extraction(
+            tree,
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+        )
+    except Exception:  # trafilatura's own bugs must not stop the pipeline
+        LOGGER.warning("trafilatura failed on %s", url, exc_info=True)
+        return None
+    return doc if isinstance(doc, trafilatura.settings.Document) else None
+
+
+def _parse(html: str | bytes) -> HtmlElement | None:
+    if not html:
+        return None
+    try:
+        return load_html(html)
+    except Exception:  # lxml rejects some byte soups outright
+        LOGGER.debug("unparseable page", exc_info=True)
+        return None
+
+
+def _extract(
+    html: str | bytes,
+    url: str,
+    outlet: str | None,
+    feed_title: str | None,
+    feed_published: datetime | None,
+) -> Article:
+    tree = _parse(html)
+    if tree is None:
+        return Article(url=url, headline=feed_title, published=feed_published, outlet=outlet)
+    signals = read_signals(tree)
+    doc = _run_trafilatura(tree, url)
+    sites = _site_names(signals, outlet, url)
+    page_outlet = outlet or signals.first_meta("og:site_name") or _publisher_name(signals.json_ld)
+    headline = _headline(signals, sites, doc.title if doc else None) or feed_title
+    description = (
+        signals.first_meta("og:description", "description", "twitter:description")
+        or _first_json(signals.json_ld, "description")
+        or (doc.description if doc else None)
+    )
+    return Article(
+        url=url,
+        canonical_url=_canonical(signals, url),
+        headline=headline,
+        published=_published(signals, url, doc.date if doc else None, feed_published),
+        authors=_authors(signals, doc.author if doc else None),
+        outlet=page_outlet,
+        text=(doc.text or "") if doc else "",
+        description=" ".join(description.split()) if description else None,
+        language=_language(signals),
+    )
+
+
+def extract_article(
+    html: str | bytes,
+    *,
+    url: str,
+    outlet: str | None = None,
+    feed_title: str | None = None,
+    feed_published: datetime | None = None,
+) -> Article:
+    """Read one article page; never raises (junk input gives an Article with ``url``)."""
+    try:
+        return _extract(html, url, outlet, feed_title, feed_published)
+    except Exception:  # a hostile page must not crash the pipeline
+        LOGGER.warning("extraction failed on %s", url, exc_info=True)
+        return Article(url=url, headline=feed_title, published=feed_published, outlet=outlet)

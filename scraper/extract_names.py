@@ -1,0 +1,157 @@
+"""Headlines without the outlet's name, and bylines as lists of person names.
+
+Headlines::
+
+    strip_site_name("Budget passes | The Springfield Ledger", {"The Springfield Ledger"})
+        -> "Budget passes"
+    strip_site_name("Ledger: Budget passes", {"Ledger"}) -> "Budget passes"
+
+Bylines::
+
+    split_authors("By Ana Ruiz and Tom Lee, Staff Writers") -> ("Ana Ruiz", "Tom Lee")
+    split_authors("Associated Press")                       -> ()
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+_SEPARATORS = r"\s[|\-–—:·•»/~]\s|\s?[|·•»]\s?|:\s"
+_SPLIT_TITLE = re.compile(rf"(?:{_SEPARATORS})")
+MAX_NAME_WORDS = 5
+MAX_NAME_CHARS = 60
+
+_BY = re.compile(
+    r"^(?:(?:written|posted|story|words|text|reported|photos?|interview|compiled)\s+)?"
+    r"(?:by|von|par|por|di|door|av|af|autor(?:in)?|author|auteur|text)\s*[:\-]?\s+",
+    re.IGNORECASE,
+)
+_EMAIL = re.compile(r"\S+@\S+\.\w+")
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_HANDLE = re.compile(r"(?<!\w)@\w+")
+_CUT = re.compile(
+    r"\s(?:[|•·]|[-–—]\s)|\b(?:published|updated|posted|on\s+\w+\s+\d|am\s+\d|le\s+\d|"
+    r"\d{1,2}[./:]\d{1,2}|follow|twitter|email|contact|read\s+more|more\s+from)\b.*",
+    re.IGNORECASE,
+)
+_JOINERS = re.compile(r"\s*(?:,|;|&|\+|/|\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*", re.IGNORECASE)
+_ROLE_WORDS = frozenset(
+    """writer writers reporter reporters correspondent correspondents editor editors
+    contributor contributors columnist columnists photographer photographers staff
+    intern interns producer producers author authors journalist journalists redakteur
+    redakteurin redaktion chief senior associate managing contributing special assistant
+    deputy political investigative opinion metro sports business news freelance
+    freelancer guest bureau desk team""".split()
+)
+_ORG_WORDS = frozenset(
+    """press associated reuters afp ap dpa upi bloomberg wire wires newswire staff
+    agency agencies news times post journal herald tribune gazette newsroom editorial
+    board media inc llc ltd corp company group network redaktion team admin
+    administrator webmaster partner sponsored content service services report desk
+    online magazine digital""".split()
+)
+_PARTICLES = frozenset("de da del della der den van von la le di du dos das bin al".split())
+
+
+def _fold(text: str) -> str:
+    """Lowercase letters and digits only, for comparing names loosely."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if c.isalnum())
+
+
+def strip_site_name(title: str, site_names: Iterable[str]) -> str:
+    """``title`` without a leading or trailing segment that names the site.
+
+    A segment names the site when, folded to letters and digits, it equals a site
+    name or one contains the other (``"ledger"`` vs ``"springfieldledger"``).
+    """
+    names = {f for name in site_names if len(f := _fold(name)) >= 2}
+    title = " ".join(title.split())
+    if not names:
+        return title
+    changed = True
+    while changed:
+        changed = False
+        parts = _SPLIT_TITLE.split(title)
+        if len(parts) < 2:
+            break
+        separators = _SPLIT_TITLE.findall(title)
+        for index in (len(parts) - 1, 0):
+            segment = _fold(parts[index])
+            if segment and any(
+                segment == n or (len(segment) >= 4 and (segment in n or n in segment))
+                for n in names
+            ):
+                kept = parts[:-1] if index else parts[1:]
+                seps = separators[:-1] if index else separators[1:]
+                rebuilt = kept[0]
+                for sep, part in zip(seps, kept[1:], strict=True):
+                    rebuilt += sep + part
+                if rebuilt.strip():
+                    title, changed = rebuilt.strip(), True
+                break
+    return title
+
+
+def _tidy_case(name: str) -> str:
+    """ "ANA RUIZ" -> "Ana Ruiz"; names in mixed case are kept as written."""
+    if name.isupper() and len(name) > 3:
+        return " ".join(
+            w.capitalize() if w.lower() not in _PARTICLES else w.lower()
+            for w in name.lower().split()
+        )
+    return name
+
+
+def _strip_roles(words: list[str]) -> list[str]:
+    """Drop trailing job titles: "Ana Ruiz Staff Writer" -> "Ana Ruiz"."""
+    while words and words[-1].lower().strip(".") in _ROLE_WORDS:
+        words = words[:-1]
+    return words
+
+
+def person_name(candidate: str) -> str | None:
+    """``candidate`` as a person's name, or ``None`` when it is a role or an organisation."""
+    text = _EMAIL.sub(" ", _URL.sub(" ", _HANDLE.sub(" ", candidate)))
+    text = _BY.sub("", " ".join(text.split()).strip(" ,;:-–—|()[]\"'"))
+    text = text.strip(" ,;:-–—|()[]\"'.")
+    words = _strip_roles(text.split())
+    if not words or len(words) > MAX_NAME_WORDS:
+        return None
+    folded = [w.lower().strip(".,") for w in words]
+    if any(w in _ORG_WORDS for w in folded) or all(w in _ROLE_WORDS for w in folded):
+        return None
+    name = " ".join(words)
+    if len(name) > MAX_NAME_CHARS or any(c.isdigit() for c in name):
+        return None
+    if not any(c.isalpha() for c in name) or not (name[0].isupper() or not name[0].isalpha()):
+        return None
+    return _tidy_case(name)
+
+
+def split_authors(byline: str) -> tuple[str, ...]:
+    """Person names in one byline: "By A and B, Staff" -> ("A", "B")."""
+    text = _EMAIL.sub(" ", _URL.sub(" ", " ".join(byline.split())))
+    text = _BY.sub("", text.strip(" ,;:|"))
+    text = _CUT.sub("", text)
+    names: list[str] = []
+    for part in _JOINERS.split(text):
+        name = person_name(part)
+        if name and _fold(name) not in {_fold(n) for n in names}:
+            names.append(name)
+    return tuple(names)
+
+
+def merge_authors(groups: Iterable[Iterable[str]]) -> tuple[str, ...]:
+    """Names from several sources, each once, in first-seen order."""
+    seen: set[str] = set()
+    merged: list[str] = []
+    for group in groups:
+        for name in group:
+            key = _fold(name)
+            if key and key not in seen:
+                seen.add(key)
+                merged.append(name)
+    return tuple(merged)
