@@ -1,0 +1,311 @@
+"""``clippings sources``: list, check, discover, import and export sources."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+import yaml
+from rich.console import Console
+from rich.table import Table
+
+from scraper.adapters import fetch_options, source_specs
+from scraper.cli._common import Context, common_options, json_line, main, pass_context
+from scraper.config import Config, format_interval
+from scraper.discover import discover, suggest_id
+from scraper.errors import FetchError, ParseError
+from scraper.fetch import PAGE_ACCEPT, Fetcher
+from scraper.opml import OpmlFeed, read_opml, write_opml
+from scraper.parse import parse_feed, parse_listing
+from storage.repo import SourceState
+
+UNHEALTHY_AFTER = 3  # consecutive failures before a source is shown as unhealthy
+
+
+def health(state: SourceState | None) -> str:
+    if state is None or state.last_checked_at is None:
+        return "new"
+    if state.error_count == 0:
+        return "ok"
+    return "unhealthy" if state.error_count >= UNHEALTHY_AFTER else "failing"
+
+
+def _ago(when: datetime | None, now: datetime) -> str:
+    if when is None:
+        return "-"
+    seconds = (when - now).total_seconds()
+    span = abs(seconds)
+    text = (
+        f"{span / 86400:.0f}d"
+        if span >= 86400
+        else f"{span / 3600:.0f}h"
+        if span >= 3600
+        else f"{span / 60:.0f}m"
+        if span >= 60
+        else f"{span:.0f}s"
+    )
+    return f"in {text}" if seconds > 0 else f"{text} ago"
+
+
+@main.group()
+def sources() -> None:
+    """List, check, discover, import and export sources."""
+
+
+@sources.command("list")
+@common_options
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines: one source per line.")
+@pass_context
+def list_sources(ctx: Context, as_json: bool) -> None:
+    """Validate sources.yaml and show every source with its health at a glance."""
+    config = ctx.config()
+    store = ctx.store()
+    store.sync_sources(source_specs(config), now=datetime.now(UTC))
+    states = {s.id: s for s in store.sources()}
+    now = datetime.now(UTC)
+    if as_json:
+        for source in config.sources:
+            state = states.get(source.id)
+            json_line(
+                {
+                    "id": source.id,
+                    "kind": source.kind,
+                    "url": source.url,
+                    "outlet": source.outlet,
+                    "enabled": source.enabled,
+                    "interval": format_interval(config.interval_for(source)),
+                    "health": health(state),
+                    "last_checked": state.last_checked_at if state else None,
+                    "next_check": state.next_check_at if state else None,
+                    "error_count": state.error_count if state else 0,
+                    "last_error": state.last_error if state else None,
+                    "items_found": state.items_found if state else 0,
+                }
+            )
+        return
+    table = Table(title=f"{len(config.sources)} source(s) in {ctx.sources_path}")
+    for column in (
+        "id",
+        "kind",
+        "outlet",
+        "every",
+        "health",
+        "last check",
+        "next",
+        "items",
+        "problem",
+    ):
+        table.add_column(column, justify="right" if column == "items" else "left")
+    colour = {"ok": "green", "failing": "yellow", "unhealthy": "red", "new": "blue"}
+    for source in config.sources:
+        state = states.get(source.id)
+        status = health(state) if source.enabled else "disabled"
+        table.add_row(
+            source.id,
+            source.kind,
+            source.outlet or "",
+            format_interval(config.interval_for(source)),
+            f"[{colour.get(status, 'dim')}]{status}[/]",
+            _ago(state.last_checked_at if state else None, now),
+            _ago(state.next_check_at if state else None, now) if source.enabled else "-",
+            str(state.items_found if state else 0),
+            ((state.last_error or "") if state else "")[:70],
+        )
+    Console().print(table)
+
+
+@sources.command()
+@common_options
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines: one result per source.")
+@click.option("--source", "source_ids", multiple=True, metavar="ID", help="Check only this source.")
+@pass_context
+def check(ctx: Context, as_json: bool, source_ids: tuple[str, ...]) -> None:
+    """Validate sources.yaml, then fetch every source once and report (nothing is stored)."""
+    config = ctx.config()
+    chosen = [s for s in config.sources if not source_ids or s.id in source_ids]
+    results = asyncio.run(_check_all(config, chosen))
+    failed = [r for r in results if not r["ok"]]
+    if as_json:
+        for result in results:
+            json_line(result)
+    else:
+        table = Table(title=f"sources.yaml is valid; fetched {len(results)} source(s)")
+        for column in ("id", "result", "status", "entries", "seconds", "detail"):
+            table.add_column(column)
+        for r in results:
+            table.add_row(
+                r["id"],
+                "[green]ok[/]" if r["ok"] else "[red]error[/]",
+                str(r["status"] or "-"),
+                str(r["entries"]),
+                f"{r['seconds']:.1f}",
+                (r["error"] or r["title"] or "")[:80],
+            )
+        Console().print(table)
+    if failed:
+        sys.exit(1)
+
+
+async def _check_all(config: Config, chosen: list[Any]) -> list[dict[str, Any]]:
+    async with Fetcher(fetch_options(config)) as fetcher:
+        return list(await asyncio.gather(*(_check_one(fetcher, s) for s in chosen)))
+
+
+async def _check_one(fetcher: Fetcher, source: Any) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "id": source.id,
+        "url": source.url,
+        "ok": False,
+        "status": None,
+        "entries": 0,
+        "title": None,
+        "error": None,
+        "seconds": 0.0,
+    }
+    started = datetime.now(UTC)
+    try:
+        accept = PAGE_ACCEPT if source.kind == "page" else None
+        response = await (
+            fetcher.fetch(source.url, accept=accept) if accept else fetcher.fetch(source.url)
+        )
+        result["status"] = response.status
+        if source.kind == "page":
+            parsed = parse_listing(response.body, url=response.url, selector=source.selector or "a")
+        else:
+            parsed = parse_feed(response.body, url=response.url, headers=response.headers)
+        result.update(
+            ok=True, entries=len(parsed.entries), title=parsed.title, error=parsed.warning
+        )
+    except FetchError as exc:
+        result.update(error=exc.reason, status=exc.status)
+    except ParseError as exc:
+        result.update(error=str(exc))
+    result["seconds"] = (datetime.now(UTC) - started).total_seconds()
+    return result
+
+
+def _entry_yaml(entries: list[dict[str, Any]]) -> str:
+    return yaml.safe_dump(entries, sort_keys=False, allow_unicode=True, width=100)
+
+
+@sources.command("discover")
+@common_options
+@click.argument("url")
+@pass_context
+def discover_cmd(ctx: Context, url: str) -> None:
+    """Find the feeds of a site and print ready sources.yaml entries."""
+    config = ctx.config() if Path(ctx.sources_path).exists() else Config()
+
+    async def go() -> list[Any]:
+        async with Fetcher(fetch_options(config)) as fetcher:
+            return await discover(url, fetcher)
+
+    try:
+        found = asyncio.run(go())
+    except FetchError as exc:
+        raise click.ClickException(f"could not read {url}: {exc.reason}") from exc
+    if not found:
+        raise click.ClickException(
+            f"no feed found at {url}; try a `page` source with a CSS selector for its article links"
+        )
+    entries = [
+        {"id": suggest_id(f.url, f.title), "kind": "feed", "url": f.url, "interval": "30m"}
+        for f in found
+    ]
+    for feed in found:
+        click.echo(f"# {feed.title or feed.url}: {feed.entries} entries (found by {feed.how})")
+    click.echo(_entry_yaml(entries))
+
+
+@sources.command("import")
+@common_options
+@click.argument("opml_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--write", is_flag=True, help="Add the new sources to the sources file itself.")
+@pass_context
+def import_cmd(ctx: Context, opml_file: Path, write: bool) -> None:
+    """Read an OPML file and print (or --write) sources.yaml entries for its feeds.
+
+    Feeds whose URL or id is already configured are skipped.
+    """
+    try:
+        feeds = read_opml(opml_file.read_bytes())
+    except ParseError as exc:
+        raise click.ClickException(f"{opml_file}: {exc}") from exc
+    config = ctx.config() if Path(ctx.sources_path).exists() else Config()
+    urls = {s.url for s in config.sources}
+    ids = {s.id for s in config.sources}
+    entries: list[dict[str, Any]] = []
+    for feed in feeds:
+        if feed.url in urls:
+            continue
+        base = suggest_id(feed.url, feed.title)
+        source_id, n = base, 2
+        while source_id in ids:
+            source_id, n = f"{base}-{n}", n + 1
+        ids.add(source_id)
+        urls.add(feed.url)
+        entries.append({"id": source_id, "kind": "feed", "url": feed.url})
+    click.echo(f"# {len(entries)} new source(s) of {len(feeds)} in {opml_file}", err=True)
+    if not entries:
+        return
+    text = _entry_yaml(entries)
+    if not write:
+        click.echo(text)
+        return
+    _append_sources(Path(ctx.sources_path), text)
+    ctx._config = None
+    ctx.config()  # re-validate what was written
+    click.echo(f"added {len(entries)} source(s) to {ctx.sources_path}", err=True)
+
+
+def _append_sources(path: Path, entries_yaml: str) -> None:
+    """Insert entries at the end of the ``sources:`` list, keeping comments elsewhere."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True) if path.exists() else []
+    start = next((i for i, line in enumerate(lines) if line.startswith("sources:")), None)
+    block = "".join("  " + line if line.strip() else line for line in entries_yaml.splitlines(True))
+    if start is None:
+        lines.append("\nsources:\n" + block)
+    else:
+        if lines[start].strip() in ("sources: []", "sources:[]"):
+            lines[start] = "sources:\n"
+        end = start + 1
+        while end < len(lines) and (not lines[end].strip() or lines[end][0] in " \t#-"):
+            end += 1
+        while end > start + 1 and not lines[end - 1].strip():
+            end -= 1
+        lines.insert(end, block)
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+@sources.command("export")
+@common_options
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE."
+)
+@pass_context
+def export_cmd(ctx: Context, output: Path | None) -> None:
+    """Write the feed and search sources as OPML (stdout, or --output FILE)."""
+    config = ctx.config()
+    feeds = []
+    for source in config.sources:
+        if source.kind == "page":
+            continue
+        outlet = config.outlet(source.outlet)
+        feeds.append(
+            OpmlFeed(
+                title=source.outlet or source.id,
+                url=source.url,
+                homepage=outlet.homepage if outlet else None,
+                category="Search" if source.kind == "search" else None,
+            )
+        )
+    data = write_opml(feeds, title=f"clippings sources ({config.settings.site_title})")
+    if output:
+        output.write_bytes(data)
+        click.echo(f"wrote {len(feeds)} feed(s) to {output}", err=True)
+    else:
+        sys.stdout.buffer.write(data)

@@ -1,0 +1,342 @@
+"""The only module that talks to the network.
+
+``Fetcher.fetch(url)`` makes one polite, bounded GET and returns a
+``Response`` or raises a ``FetchError`` with a readable reason. It:
+
+- refuses non-http(s) schemes, and private, loopback and link-local addresses
+  after DNS resolution and on every redirect (``netguard``), unless
+  ``allow_private_networks`` is set;
+- sends conditional headers (ETag / Last-Modified) and reports 304;
+- follows at most ``max_redirects`` redirects, detecting loops;
+- decodes gzip, deflate and brotli itself, with a cap on the decoded size
+  (``decode``), so a bomb or an endless body ends as ``TooLarge``;
+- bounds concurrency overall and per host, and keeps a minimum gap between
+  two requests to one host;
+- enforces a deadline on the whole request, body included, so a server that
+  trickles one byte a second cannot hold a worker.
+
+Tests inject a transport (``httpx.MockTransport``) or point the fetcher at a
+real server on 127.0.0.1 with ``allow_private=True``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import time
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import urljoin, urlsplit
+
+import brotli
+import httpcore
+import httpx
+
+from scraper.decode import decoder_for
+from scraper.errors import BlockedURL, FetchError, HTTPStatusError, TooLarge, TransportError
+from scraper.netguard import GuardedBackend
+
+log = logging.getLogger(__name__)
+
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, "
+    "application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.5, */*;q=0.1"
+)
+DECODE_ERRORS = (zlib.error, brotli.error, OSError, EOFError)
+PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+
+
+@dataclass(frozen=True, slots=True)
+class FetchOptions:
+    """The fetch-related part of settings, as plain values."""
+
+    user_agent: str = "clippings/0.1"
+    timeout: float = 20.0  # seconds for the whole request, body included
+    connect_timeout: float = 10.0  # seconds
+    max_body_bytes: int = 10_000_000  # decoded bytes
+    max_redirects: int = 5
+    concurrency: int = 16  # requests in flight, all hosts
+    per_host_concurrency: int = 2
+    per_host_delay: float = 1.0  # seconds between two requests to one host
+    allow_private: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """A usable answer: 200 with a body, or 304 without one."""
+
+    url: str  # the final URL, after redirects
+    status: int
+    body: bytes
+    headers: Mapping[str, str]  # lower-case names
+    elapsed: float  # seconds
+    redirected_from: tuple[str, ...] = ()
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    @property
+    def etag(self) -> str | None:
+        return self.headers.get("etag")
+
+    @property
+    def last_modified(self) -> str | None:
+        return self.headers.get("last-modified")
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+    @property
+    def charset(self) -> str | None:
+        for part in self.headers.get("content-type", "").split(";")[1:]:
+            name, _, value = part.partition("=")
+            if name.strip().lower() == "charset" and value.strip():
+                return value.strip().strip("\"'")
+        return None
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+@dataclass
+class _HostGate:
+    semaphore: asyncio.Semaphore
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    next_start: float = 0.0  # monotonic time before which no request may start
+
+
+class GuardedTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport over the address-checking network backend."""
+
+    def __init__(self, *, allow_private: bool, max_connections: int) -> None:
+        super().__init__(trust_env=False)
+        # httpx builds its pool without a network_backend option; replace it with one
+        # that checks every address it connects to (see scraper.netguard).
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=httpx.create_ssl_context(),
+            max_connections=max_connections,
+            max_keepalive_connections=max_connections,
+            keepalive_expiry=5.0,
+            network_backend=GuardedBackend(allow_private=allow_private),
+        )
+
+
+class Fetcher:
+    """Makes bounded, polite GET requests. Use as ``async with Fetcher(opts) as f``."""
+
+    def __init__(
+        self,
+        options: FetchOptions,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.options = options
+        self._transport = transport or GuardedTransport(
+            allow_private=options.allow_private, max_connections=options.concurrency * 2
+        )
+        self._client = httpx.AsyncClient(
+            transport=self._transport,
+            follow_redirects=False,
+            trust_env=False,
+            timeout=httpx.Timeout(options.timeout, connect=options.connect_timeout),
+            headers={"User-Agent": options.user_agent, "Accept-Encoding": "gzip, deflate, br"},
+        )
+        self._global = asyncio.Semaphore(options.concurrency)
+        self._hosts: dict[str, _HostGate] = {}
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    def _gate(self, host: str) -> _HostGate:
+        gate = self._hosts.get(host)
+        if gate is None:
+            gate = _HostGate(asyncio.Semaphore(self.options.per_host_concurrency))
+            self._hosts[host] = gate
+        return gate
+
+    async def _wait_turn(self, gate: _HostGate) -> None:
+        async with gate.lock:
+            delay = gate.next_start - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            gate.next_start = time.monotonic() + self.options.per_host_delay
+
+    async def fetch(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        accept: str = FEED_ACCEPT,
+    ) -> Response:
+        """GET ``url``; raise FetchError (or a subclass) with a readable reason."""
+        started = time.monotonic()
+        try:
+            return await asyncio.wait_for(
+                self._fetch(url, etag=etag, last_modified=last_modified, accept=accept),
+                timeout=self.options.timeout + self.options.per_host_delay * 4,
+            )
+        except TimeoutError as exc:
+            raise TransportError(
+                f"timed out after {time.monotonic() - started:.0f} s", url=url
+            ) from exc
+
+    async def _fetch(
+        self, url: str, *, etag: str | None, last_modified: str | None, accept: str
+    ) -> Response:
+        started = time.monotonic()
+        visited: list[str] = []
+        current = url
+        while True:
+            parts = urlsplit(current)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise BlockedURL(
+                    "refused: only http and https URLs are fetched "
+                    f"({parts.scheme or 'no'} scheme)",
+                    url=current,
+                )
+            headers = {"Accept": accept}
+            if etag and not visited:
+                headers["If-None-Match"] = etag
+            if last_modified and not visited:
+                headers["If-Modified-Since"] = last_modified
+            gate = self._gate(parts.hostname.lower())
+            async with self._global, gate.semaphore:
+                await self._wait_turn(gate)
+                status, response_headers, body = await self._one_request(current, headers)
+            if status in (301, 302, 303, 307, 308):
+                location = response_headers.get("location")
+                if not location:
+                    raise HTTPStatusError(
+                        f"redirect {status} without a Location", url=current, status=status
+                    )
+                target = urljoin(current, location.strip())
+                visited.append(current)
+                if target in visited or target == current:
+                    raise TransportError(
+                        f"redirect loop ({len(visited)} hops back to {target})", url=url
+                    )
+                if len(visited) > self.options.max_redirects:
+                    raise TransportError(
+                        f"too many redirects (more than {self.options.max_redirects})", url=url
+                    )
+                current = target
+                continue
+            elapsed = time.monotonic() - started
+            if status == 304:
+                if not (etag or last_modified):
+                    raise HTTPStatusError(
+                        "answered 304 Not Modified to a request that was not conditional",
+                        url=current,
+                        status=status,
+                    )
+                return Response(current, 304, b"", response_headers, elapsed, tuple(visited))
+            if status >= 400 or status < 200 or status in (204, 205):
+                raise HTTPStatusError(
+                    _status_reason(status),
+                    url=current,
+                    status=status,
+                    retry_after=parse_retry_after(response_headers.get("retry-after")),
+                )
+            return Response(current, status, body, response_headers, elapsed, tuple(visited))
+
+    async def _one_request(
+        self, url: str, headers: dict[str, str]
+    ) -> tuple[int, dict[str, str], bytes]:
+        cap = self.options.max_body_bytes
+        try:
+            async with self._client.stream("GET", url, headers=headers) as response:
+                response_headers = {k.lower(): v for k, v in response.headers.items()}
+                if (
+                    response.status_code in (301, 302, 303, 307, 308, 304)
+                    or response.status_code >= 400
+                ):
+                    return response.status_code, response_headers, b""
+                declared = response_headers.get("content-length", "")
+                if (
+                    declared.isdigit()
+                    and int(declared) > cap
+                    and "content-encoding" not in response_headers
+                ):
+                    raise TooLarge(
+                        f"body of {int(declared):,} bytes is over the {cap:,}-byte cap", url=url
+                    )
+                try:
+                    decoder = decoder_for(response_headers.get("content-encoding"))
+                except ValueError as exc:
+                    raise FetchError(str(exc), url=url) from exc
+                chunks: list[bytes] = []
+                size = 0
+                try:
+                    async for raw in response.aiter_raw():
+                        for piece in decoder.feed(raw):
+                            size += len(piece)
+                            if size > cap:
+                                raise TooLarge(f"decoded body passed the {cap:,}-byte cap", url=url)
+                            chunks.append(piece)
+                    for piece in decoder.flush():
+                        size += len(piece)
+                        if size > cap:
+                            raise TooLarge(f"decoded body passed the {cap:,}-byte cap", url=url)
+                        chunks.append(piece)
+                except DECODE_ERRORS as exc:
+                    coding = response_headers.get("content-encoding")
+                    raise FetchError(f"could not decode the {coding} body: {exc}", url=url) from exc
+                return response.status_code, response_headers, b"".join(chunks)
+        except FetchError:
+            raise
+        except httpx.TimeoutException as exc:
+            raise TransportError(f"timed out ({type(exc).__name__})", url=url) from exc
+        except httpx.TooManyRedirects as exc:
+            raise TransportError("too many redirects", url=url) from exc
+        except httpx.RemoteProtocolError as exc:
+            raise TransportError(
+                f"connection broken: {exc or 'server closed the connection'}", url=url
+            ) from exc
+        except httpx.ConnectError as exc:
+            raise TransportError(f"could not connect: {exc}", url=url) from exc
+        except httpx.HTTPError as exc:
+            raise TransportError(f"{type(exc).__name__}: {exc}", url=url) from exc
+
+
+_NO_BODY = frozenset({301, 302, 303, 304, 307, 308})
+_REASONS = {
+    400: "bad request",
+    401: "needs a login",
+    403: "forbidden (blocked or needs a login)",
+    404: "not found",
+    410: "gone",
+    429: "too many requests (rate limited)",
+    500: "server error",
+    502: "bad gateway",
+    503: "service unavailable",
+    504: "gateway timeout",
+}
+
+
+def _status_reason(status: int) -> str:
+    return f"HTTP {status} {_REASONS.get(status, 'error')}".strip()

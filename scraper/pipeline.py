@@ -1,0 +1,330 @@
+"""One collection pass: the stages in order, and a report of what happened.
+
+For each due source::
+
+    fetch (conditional GET) -> parse (feed / listing page) -> for each entry:
+        canonical URL -> identity keys -> already stored?  yes: record the sighting
+                                                           no:  fetch the article page
+                                                                -> analyse -> store once
+
+Only ``scraper.fetch`` touches the network and only ``storage`` the database;
+this module joins them. A failing source is recorded against that source with
+a readable reason and never stops the others. Every story is stored in its own
+short transaction, and the source's validators and next check are written
+only at the end of its pass, so a kill mid-pass loses nothing stored and the
+next pass simply collects that source again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+from scraper.analyze import analyze
+from scraper.config import Config
+from scraper.dedup import story_keys
+from scraper.errors import Drop, FetchError, HTTPStatusError, ParseError
+from scraper.fetch import FEED_ACCEPT, PAGE_ACCEPT, Fetcher
+from scraper.models import Analysis, Entry
+from scraper.parse import ParsedFeed, parse_feed, parse_listing
+from scraper.policy import CheckPolicy, next_check_at
+from scraper.urls import canonicalize_url
+from storage.repo import FetchRecord, SourceState, Store, StoryData
+
+log = logging.getLogger(__name__)
+
+PARSE_TIME_LIMIT = 30.0  # seconds one parse may take before the source is failed
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class SourceReport:
+    """What one pass did for one source (a row of the summary table)."""
+
+    source_id: str
+    outcome: Literal["ok", "not_modified", "error"] = "ok"
+    new: int = 0
+    seen: int = 0
+    entries: int = 0
+    dropped: Counter[str] = field(default_factory=Counter)
+    error: str | None = None
+    warning: str | None = None
+    status: int | None = None
+    seconds: float = 0.0
+    new_ids: list[int] = field(default_factory=list)
+    bytes: int = 0
+    etag: str | None = None
+    last_modified: str | None = None
+    retry_after: float | None = None  # seconds, from the server
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "source": self.source_id,
+            "outcome": self.outcome,
+            "new": self.new,
+            "seen": self.seen,
+            "entries": self.entries,
+            "dropped": dict(self.dropped),
+            "error": self.error,
+            "warning": self.warning,
+            "status": self.status,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+class Collector:
+    """Runs collection passes over sources with one fetcher and one store."""
+
+    def __init__(
+        self,
+        config: Config,
+        store: Store,
+        fetcher: Fetcher,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.config = config
+        self.store = store
+        self.fetcher = fetcher
+        self.clock = clock
+
+    def policy(self, source: SourceState) -> CheckPolicy:
+        settings = self.config.settings
+        return CheckPolicy(
+            interval=timedelta(seconds=source.interval_seconds),
+            min_interval=settings.min_interval,
+            max_interval=settings.max_interval,
+        )
+
+    async def collect(
+        self,
+        sources: Sequence[SourceState],
+        *,
+        on_done: Callable[[SourceReport], None] | None = None,
+    ) -> list[SourceReport]:
+        """Collect ``sources`` concurrently (bounded by the fetcher's limits)."""
+
+        async def one(source: SourceState) -> SourceReport:
+            report = await self.collect_source(source)
+            if on_done is not None:
+                on_done(report)
+            return report
+
+        return list(await asyncio.gather(*(one(s) for s in sources)))
+
+    async def collect_source(self, source: SourceState) -> SourceReport:
+        report = SourceReport(source.id)
+        started_at = self.clock()
+        started = time.monotonic()
+        try:
+            await self._collect(source, report)
+        except FetchError as exc:
+            report.outcome, report.error, report.status = "error", exc.reason, exc.status
+        except ParseError as exc:
+            report.outcome, report.error = "error", str(exc)
+        except Exception as exc:  # a bug must not stop the other sources
+            log.exception("source %s failed unexpectedly", source.id)
+            report.outcome, report.error = "error", f"internal error: {type(exc).__name__}: {exc}"
+        report.seconds = time.monotonic() - started
+        self._record(source, report, started_at)
+        return report
+
+    def _record(self, source: SourceState, report: SourceReport, started_at: datetime) -> None:
+        errors = source.error_count + 1 if report.outcome == "error" else 0
+        self.store.record_fetch(
+            FetchRecord(
+                source_id=source.id,
+                url=source.url,
+                started_at=started_at,
+                duration_ms=int(report.seconds * 1000),
+                outcome=report.outcome,
+                status=report.status,
+                bytes=report.bytes,
+                items_total=report.entries,
+                items_new=report.new,
+                items_seen=report.seen,
+                error=report.error,
+                warning=report.warning,
+                etag=report.etag,
+                last_modified=report.last_modified,
+                next_check_at=next_check_at(
+                    now=self.clock(),
+                    policy=self.policy(source),
+                    error_count=errors,
+                    retry_after=report.retry_after,
+                ),
+            )
+        )
+
+    async def _collect(self, source: SourceState, report: SourceReport) -> None:
+        accept = PAGE_ACCEPT if source.kind == "page" else FEED_ACCEPT
+        try:
+            response = await self.fetcher.fetch(
+                source.url, etag=source.etag, last_modified=source.last_modified, accept=accept
+            )
+        except HTTPStatusError as exc:
+            report.retry_after = exc.retry_after
+            raise
+        report.status = response.status
+        if response.not_modified:
+            report.outcome = "not_modified"
+            return
+        report.bytes = len(response.body)
+        report.etag = response.etag
+        report.last_modified = response.last_modified
+        parsed = await self._parse(source, response.body, response.url, response.headers)
+        report.warning = parsed.warning
+        report.entries = len(parsed.entries)
+        fetched_pages = 0
+        for entry in parsed.entries:
+            try:
+                outcome, item_id, fetched = await self.ingest(
+                    entry, source=source, may_fetch=fetched_pages < self._page_budget()
+                )
+            except Drop as drop:
+                report.dropped[drop.reason] += 1
+                continue
+            fetched_pages += fetched
+            if outcome == "new":
+                report.new += 1
+                report.new_ids.append(item_id)
+            else:
+                report.seen += 1
+
+    def _page_budget(self) -> int:
+        settings = self.config.settings
+        return settings.max_articles_per_pass if settings.fetch_articles else 0
+
+    async def _parse(
+        self, source: SourceState, body: bytes, url: str, headers: Mapping[str, str]
+    ) -> ParsedFeed:
+        if source.kind == "page":
+            selector = self._selector(source.id)
+            work = asyncio.to_thread(parse_listing, body, url=url, selector=selector)
+        else:
+            work = asyncio.to_thread(parse_feed, body, url=url, headers=headers)
+        try:
+            return await asyncio.wait_for(work, timeout=PARSE_TIME_LIMIT)
+        except TimeoutError as exc:
+            raise ParseError(f"parsing took longer than {PARSE_TIME_LIMIT:.0f} s") from exc
+
+    def _selector(self, source_id: str) -> str:
+        configured = self.config.source(source_id)
+        return (configured.selector if configured else None) or "a"
+
+    def _outlet_of(self, source: SourceState, entry: Entry) -> tuple[str | None, str | None]:
+        """The outlet name and its home city for a story from ``source``."""
+        name = source.outlet or entry.outlet
+        outlet = self.config.outlet(name)
+        home = (outlet.city if outlet else None) or (source.city if source.outlet else None)
+        return name, home
+
+    async def ingest(
+        self, entry: Entry, *, source: SourceState, may_fetch: bool = True
+    ) -> tuple[str, int, int]:
+        """Store one entry once: ``(outcome, item_id, pages_fetched)``; raises Drop."""
+        try:
+            url = canonicalize_url(entry.url)
+        except ValueError as exc:
+            raise Drop("entry link is not an http(s) URL") from exc
+        outlet, home = self._outlet_of(source, entry)
+        keys = story_keys(
+            source_id=source.id,
+            url=url,
+            guid=entry.guid,
+            canonical_url=None,
+            outlet=outlet,
+            title=entry.title,
+        )
+        now = self.clock()
+        existing = self.store.find_story(
+            keys.keys, title_key=keys.title_key, published_at=entry.published
+        )
+        if existing is not None:
+            self.store.record_sighting(
+                existing, source_id=source.id, url=url, keys=keys.keys, now=now
+            )
+            return "seen", existing, 0
+        html: bytes | None = None
+        note: str | None = None
+        fetched = 0
+        if may_fetch:
+            fetched = 1
+            try:
+                page = await self.fetcher.fetch(url, accept=PAGE_ACCEPT)
+                html = page.body
+            except FetchError as exc:
+                note = f"article page not read: {exc.reason}"
+        elif self.config.settings.fetch_articles:
+            note = "article page not read: per-pass page limit reached"
+        analysis = await asyncio.to_thread(
+            analyze,
+            url=url,
+            config=self.config,
+            html=html,
+            entry=entry,
+            outlet=outlet,
+            outlet_home=home,
+        )
+        story = story_data(analysis, url=url, entry=entry, source_id=source.id, note=note, now=now)
+        outcome, item_id = self.store.save_story(story, source_id=source.id, seen_url=url, now=now)
+        return outcome, item_id, fetched
+
+
+def story_data(
+    analysis: Analysis,
+    *,
+    url: str,
+    entry: Entry,
+    source_id: str,
+    note: str | None,
+    now: datetime,
+) -> StoryData:
+    """The stored form of an analysed story."""
+    article = analysis.article
+    canonical = url
+    if article.canonical_url:
+        try:
+            canonical = canonicalize_url(article.canonical_url)
+        except ValueError:
+            canonical = url
+    keys = story_keys(
+        source_id=source_id,
+        url=url,
+        guid=entry.guid,
+        canonical_url=canonical,
+        outlet=article.outlet,
+        title=article.headline or entry.title,
+    )
+    return StoryData(
+        url=url,
+        canonical_url=canonical,
+        url_key=keys.url_key,
+        keys=keys.keys,
+        title_key=keys.title_key,
+        outlet=article.outlet,
+        headline=article.headline or entry.title,
+        published_at=article.published or entry.published,
+        authors=article.authors,
+        summary=entry.summary,
+        excerpt=analysis.excerpt,
+        text=article.text,
+        status="candidate" if analysis.relevant else "filtered",
+        status_reason=None if analysis.relevant else analysis.relevance_reason,
+        relevant=analysis.relevant,
+        quotes=[q.to_json() for q in analysis.quotes],
+        programs=list(analysis.programs),
+        cities=list(analysis.cities),
+        evidence=[e.to_json() for e in analysis.evidence],
+        analysed_at=now,
+        analysis_note=note,
+    )

@@ -1,0 +1,565 @@
+"""The repository: every read and write the rest of clippings makes.
+
+Callers pass and receive plain values (dataclasses, dicts); no SQLAlchemy
+object leaves this module. Each public method is one short transaction, so a
+crash or kill loses at most the story being written, never one already
+stored, and the unique constraints of ``storage.tables`` make a repeated
+write a no-op instead of a duplicate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from sqlalchemy import Engine, and_, func, or_, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage.tables import (
+    FetchRow,
+    ItemKeyRow,
+    ItemRow,
+    ItemTagRow,
+    SightingRow,
+    SourceRow,
+)
+
+Outcome = Literal["new", "seen"]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSpec:
+    """A source as configured (what sources.yaml says)."""
+
+    id: str
+    kind: str
+    url: str
+    outlet: str | None
+    city: str | None
+    enabled: bool
+    interval_seconds: int
+
+
+@dataclass(frozen=True, slots=True)
+class SourceState:
+    """A source and its fetch state (what the database knows)."""
+
+    id: str
+    kind: str
+    url: str
+    outlet: str | None
+    city: str | None
+    enabled: bool
+    removed: bool
+    interval_seconds: int
+    etag: str | None
+    last_modified: str | None
+    next_check_at: datetime | None
+    last_checked_at: datetime | None
+    last_success_at: datetime | None
+    last_status: int | None
+    error_count: int
+    last_error: str | None
+    items_found: int
+
+
+@dataclass(frozen=True, slots=True)
+class FetchRecord:
+    """The result of one fetch, written with the source's new state."""
+
+    source_id: str
+    url: str
+    started_at: datetime
+    duration_ms: int
+    outcome: Literal["ok", "not_modified", "error"]
+    next_check_at: datetime
+    status: int | None = None
+    bytes: int = 0
+    items_total: int = 0
+    items_new: int = 0
+    items_seen: int = 0
+    error: str | None = None
+    warning: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoryData:
+    """Everything stored about a story when it is first seen."""
+
+    url: str
+    canonical_url: str
+    url_key: str
+    keys: tuple[tuple[str, str], ...]
+    title_key: str | None
+    outlet: str | None
+    headline: str | None
+    published_at: datetime | None
+    authors: tuple[str, ...] = ()
+    summary: str | None = None
+    excerpt: str | None = None
+    text: str | None = None
+    status: str = "candidate"
+    status_reason: str | None = None
+    relevant: bool | None = None
+    quotes: list[dict[str, Any]] = field(default_factory=list)
+    programs: list[str] = field(default_factory=list)
+    cities: list[str] = field(default_factory=list)
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    analysed_at: datetime | None = None
+    analysis_note: str | None = None
+
+
+def _state(row: SourceRow) -> SourceState:
+    return SourceState(
+        id=row.id,
+        kind=row.kind,
+        url=row.url,
+        outlet=row.outlet,
+        city=row.city,
+        enabled=row.enabled,
+        removed=row.removed,
+        interval_seconds=row.interval_seconds,
+        etag=row.etag,
+        last_modified=row.last_modified,
+        next_check_at=row.next_check_at,
+        last_checked_at=row.last_checked_at,
+        last_success_at=row.last_success_at,
+        last_status=row.last_status,
+        error_count=row.error_count,
+        last_error=row.last_error,
+        items_found=row.items_found,
+    )
+
+
+class Store:
+    """Reads and writes of clippings, over one engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._session = sessionmaker(engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def session(self) -> Session:
+        return self._session()
+
+    def _insert_ignore(self, session: Session, table: Any, values: dict[str, Any]) -> int:
+        """INSERT ... ON CONFLICT DO NOTHING; returns rows inserted (0 or 1)."""
+        module = postgresql if self.dialect == "postgresql" else sqlite
+        statement = module.insert(table).values(**values).on_conflict_do_nothing()
+        return int(session.execute(statement).rowcount or 0)  # type: ignore[attr-defined]
+
+    # --- sources -----------------------------------------------------------
+
+    def sync_sources(self, specs: Iterable[SourceSpec], *, now: datetime) -> None:
+        """Make the sources table match the configuration; keep fetch state.
+
+        A new or re-enabled source is due at once; a changed URL forgets the
+        old validators; a source gone from the file is marked ``removed``.
+        """
+        specs = list(specs)
+        with self.session() as session, session.begin():
+            rows = {row.id: row for row in session.scalars(select(SourceRow))}
+            for spec in specs:
+                row = rows.get(spec.id)
+                if row is None:
+                    session.add(
+                        SourceRow(
+                            id=spec.id,
+                            kind=spec.kind,
+                            url=spec.url,
+                            outlet=spec.outlet,
+                            city=spec.city,
+                            enabled=spec.enabled,
+                            removed=False,
+                            interval_seconds=spec.interval_seconds,
+                            next_check_at=now,
+                            error_count=0,
+                            items_found=0,
+                            created_at=now,
+                            updated_at=now,
+                        )
+                    )
+                    continue
+                if row.url != spec.url:
+                    row.etag = row.last_modified = None
+                    row.next_check_at = now
+                if (spec.enabled and not row.enabled) or row.removed:
+                    row.next_check_at = now
+                row.kind, row.url, row.outlet, row.city = (
+                    spec.kind,
+                    spec.url,
+                    spec.outlet,
+                    spec.city,
+                )
+                row.enabled, row.removed = spec.enabled, False
+                row.interval_seconds = spec.interval_seconds
+                row.updated_at = now
+            configured = {spec.id for spec in specs}
+            for row_id, row in rows.items():
+                if row_id not in configured and not row.removed:
+                    row.removed = True
+                    row.updated_at = now
+
+    def sources(self, *, include_removed: bool = False) -> list[SourceState]:
+        with self.session() as session:
+            query = select(SourceRow).order_by(SourceRow.id)
+            if not include_removed:
+                query = query.where(SourceRow.removed.is_(False))
+            return [_state(row) for row in session.scalars(query)]
+
+    def source(self, source_id: str) -> SourceState | None:
+        with self.session() as session:
+            row = session.get(SourceRow, source_id)
+            return _state(row) if row else None
+
+    def due_sources(self, *, now: datetime, limit: int | None = None) -> list[SourceState]:
+        """Enabled sources whose next check has come, most overdue first."""
+        with self.session() as session:
+            query = (
+                select(SourceRow)
+                .where(
+                    SourceRow.enabled.is_(True),
+                    SourceRow.removed.is_(False),
+                    or_(SourceRow.next_check_at.is_(None), SourceRow.next_check_at <= now),
+                )
+                .order_by(SourceRow.next_check_at)
+            )
+            if limit is not None:
+                query = query.limit(limit)
+            return [_state(row) for row in session.scalars(query)]
+
+    def next_due_at(self) -> datetime | None:
+        with self.session() as session:
+            return session.scalar(
+                select(func.min(SourceRow.next_check_at)).where(
+                    SourceRow.enabled.is_(True), SourceRow.removed.is_(False)
+                )
+            )
+
+    def record_fetch(self, record: FetchRecord) -> None:
+        """Log a fetch and set the source's state from it, in one transaction."""
+        with self.session() as session, session.begin():
+            session.add(
+                FetchRow(
+                    source_id=record.source_id,
+                    url=record.url,
+                    started_at=record.started_at,
+                    duration_ms=record.duration_ms,
+                    outcome=record.outcome,
+                    status=record.status,
+                    bytes=record.bytes,
+                    items_total=record.items_total,
+                    items_new=record.items_new,
+                    items_seen=record.items_seen,
+                    error=record.error,
+                    warning=record.warning,
+                )
+            )
+            row = session.get(SourceRow, record.source_id)
+            if row is None:
+                return
+            row.last_checked_at = record.started_at
+            row.last_status = record.status
+            row.next_check_at = record.next_check_at
+            row.updated_at = record.started_at
+            row.lease_owner = row.lease_until = None
+            if record.outcome == "error":
+                row.error_count += 1
+                row.last_error = record.error
+            else:
+                row.error_count = 0
+                row.last_error = None
+                row.last_success_at = record.started_at
+                row.items_found += record.items_new
+                if record.outcome == "ok":
+                    row.etag = record.etag
+                    row.last_modified = record.last_modified
+
+    def fetches(self, source_id: str, *, limit: int = 20) -> list[dict[str, Any]]:
+        with self.session() as session:
+            rows = session.scalars(
+                select(FetchRow)
+                .where(FetchRow.source_id == source_id)
+                .order_by(FetchRow.started_at.desc(), FetchRow.id.desc())
+                .limit(limit)
+            )
+            return [
+                {
+                    "started_at": r.started_at,
+                    "outcome": r.outcome,
+                    "status": r.status,
+                    "bytes": r.bytes,
+                    "duration_ms": r.duration_ms,
+                    "items_total": r.items_total,
+                    "items_new": r.items_new,
+                    "items_seen": r.items_seen,
+                    "error": r.error,
+                    "warning": r.warning,
+                }
+                for r in rows
+            ]
+
+    def reset_source_checks(self, source_ids: Sequence[str], *, now: datetime) -> None:
+        """Make sources due now (``check now`` in the app, ``collect --source``)."""
+        with self.session() as session, session.begin():
+            session.execute(
+                update(SourceRow).where(SourceRow.id.in_(source_ids)).values(next_check_at=now)
+            )
+
+    # --- stories -----------------------------------------------------------
+
+    def find_story(
+        self,
+        keys: Sequence[tuple[str, str]],
+        *,
+        title_key: str | None = None,
+        published_at: datetime | None = None,
+        window: timedelta = timedelta(days=7),
+    ) -> int | None:
+        """The id of the stored story with any of these keys (then by title), or None."""
+        with self.session() as session:
+            return self._find(session, keys, title_key, published_at, window)
+
+    def _find(
+        self,
+        session: Session,
+        keys: Sequence[tuple[str, str]],
+        title_key: str | None,
+        published_at: datetime | None,
+        window: timedelta,
+    ) -> int | None:
+        if keys:
+            found = session.scalar(
+                select(ItemKeyRow.item_id)
+                .where(tuple_(ItemKeyRow.kind, ItemKeyRow.value).in_(list(keys)))
+                .limit(1)
+            )
+            if found is not None:
+                return found
+        if title_key is None:
+            return None
+        query = select(ItemRow.id).where(ItemRow.title_key == title_key)
+        if published_at is not None:
+            query = query.where(
+                or_(
+                    ItemRow.published_at.is_(None),
+                    and_(
+                        ItemRow.published_at >= published_at - window,
+                        ItemRow.published_at <= published_at + window,
+                    ),
+                )
+            )
+        return session.scalar(query.order_by(ItemRow.id).limit(1))
+
+    def record_sighting(
+        self,
+        item_id: int,
+        *,
+        source_id: str,
+        url: str,
+        keys: Sequence[tuple[str, str]],
+        now: datetime,
+    ) -> None:
+        """Note that a known story was seen again (new keys become aliases)."""
+        with self.session() as session, session.begin():
+            self._sighting(session, item_id, source_id, url, now)
+            for kind, value in keys:
+                self._insert_ignore(
+                    session, ItemKeyRow, {"item_id": item_id, "kind": kind, "value": value}
+                )
+            session.execute(update(ItemRow).where(ItemRow.id == item_id).values(last_seen_at=now))
+
+    def _sighting(
+        self, session: Session, item_id: int, source_id: str, url: str, now: datetime
+    ) -> None:
+        inserted = self._insert_ignore(
+            session,
+            SightingRow,
+            {
+                "item_id": item_id,
+                "source_id": source_id,
+                "url": url,
+                "first_seen_at": now,
+                "last_seen_at": now,
+                "times": 1,
+            },
+        )
+        if not inserted:
+            session.execute(
+                update(SightingRow)
+                .where(
+                    SightingRow.item_id == item_id,
+                    SightingRow.source_id == source_id,
+                    SightingRow.url == url,
+                )
+                .values(last_seen_at=now, times=SightingRow.times + 1)
+            )
+
+    def save_story(
+        self, story: StoryData, *, source_id: str, seen_url: str, now: datetime
+    ) -> tuple[Outcome, int]:
+        """Store a story once: ``("new", id)``, or ``("seen", id)`` when any key matches.
+
+        The insert is guarded by the unique keys: when another writer stored the
+        same story a moment earlier, the insert fails, is rolled back, and the
+        story is recorded as seen instead.
+        """
+        for _attempt in range(3):
+            with self.session() as session:
+                existing = self._find(
+                    session, story.keys, story.title_key, story.published_at, timedelta(days=7)
+                )
+                if existing is not None:
+                    session.close()
+                    self.record_sighting(
+                        existing, source_id=source_id, url=seen_url, keys=story.keys, now=now
+                    )
+                    return "seen", existing
+                try:
+                    with session.begin():
+                        item = self._new_item(story, now)
+                        session.add(item)
+                        session.flush()
+                        for kind, value in dict.fromkeys(story.keys):
+                            session.add(ItemKeyRow(item_id=item.id, kind=kind, value=value))
+                        for kind, values in (("program", story.programs), ("city", story.cities)):
+                            for value in dict.fromkeys(values):
+                                session.add(ItemTagRow(item_id=item.id, kind=kind, value=value))
+                        session.flush()
+                        self._sighting(session, item.id, source_id, seen_url, now)
+                        return "new", item.id
+                except IntegrityError:
+                    continue  # a concurrent writer stored it first: look again
+        raise RuntimeError(f"could not store story {story.url} after 3 attempts")
+
+    @staticmethod
+    def _new_item(story: StoryData, now: datetime) -> ItemRow:
+        return ItemRow(
+            url=story.url,
+            canonical_url=story.canonical_url,
+            url_key=story.url_key,
+            outlet=story.outlet,
+            headline=story.headline,
+            published_at=story.published_at,
+            author=", ".join(story.authors) or None,
+            authors=list(story.authors),
+            summary=story.summary,
+            excerpt=story.excerpt,
+            text=story.text,
+            status=story.status,
+            status_reason=story.status_reason,
+            relevant=story.relevant,
+            quotes=story.quotes,
+            programs=story.programs,
+            cities=story.cities,
+            evidence=story.evidence,
+            analysed_at=story.analysed_at,
+            analysis_note=story.analysis_note,
+            title_key=story.title_key,
+            first_seen_at=now,
+            last_seen_at=now,
+            updated_at=now,
+        )
+
+    # --- reading items -----------------------------------------------------
+
+    def items(
+        self,
+        *,
+        status: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+        newest_first: bool = True,
+    ) -> list[dict[str, Any]]:
+        """Items as plain dicts (``item_json``), newest first by default."""
+        with self.session() as session:
+            query = select(ItemRow)
+            if status is not None:
+                query = query.where(ItemRow.status == status)
+            order = ItemRow.id.desc() if newest_first else ItemRow.id
+            query = query.order_by(order).offset(offset)
+            if limit is not None:
+                query = query.limit(limit)
+            rows = list(session.scalars(query))
+            sightings = self._sightings_of(session, [r.id for r in rows])
+            return [item_json(row, sightings.get(row.id, [])) for row in rows]
+
+    def item(self, item_id: int) -> dict[str, Any] | None:
+        with self.session() as session:
+            row = session.get(ItemRow, item_id)
+            if row is None:
+                return None
+            return item_json(row, self._sightings_of(session, [item_id]).get(item_id, []))
+
+    def count_items(self, *, status: str | None = None) -> int:
+        with self.session() as session:
+            query = select(func.count(ItemRow.id))
+            if status is not None:
+                query = query.where(ItemRow.status == status)
+            return int(session.scalar(query) or 0)
+
+    @staticmethod
+    def _sightings_of(session: Session, ids: Sequence[int]) -> dict[int, list[SightingRow]]:
+        out: dict[int, list[SightingRow]] = {}
+        if not ids:
+            return out
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = session.scalars(
+                select(SightingRow)
+                .where(SightingRow.item_id.in_(chunk))
+                .order_by(SightingRow.first_seen_at, SightingRow.id)
+            )
+            for row in rows:
+                out.setdefault(row.item_id, []).append(row)
+        return out
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def item_json(row: ItemRow, sightings: Sequence[SightingRow]) -> dict[str, Any]:
+    """The public shape of an item (``clippings items --json``)."""
+    return {
+        "id": row.id,
+        "url": row.url,
+        "canonical_url": row.canonical_url,
+        "outlet": row.outlet,
+        "headline": row.headline,
+        "published": _iso(row.published_at),
+        "authors": list(row.authors or []),
+        "status": row.status,
+        "status_reason": row.status_reason,
+        "excerpt": row.excerpt or "",
+        "summary": row.summary or "",
+        "text": row.text or "",
+        "quotes": list(row.quotes or []),
+        "programs": list(row.programs or []),
+        "cities": list(row.cities or []),
+        "relevant": bool(row.relevant),
+        "evidence": list(row.evidence or []),
+        "first_seen": _iso(row.first_seen_at),
+        "last_seen": _iso(row.last_seen_at),
+        "sources": list(dict.fromkeys(s.source_id for s in sightings)),
+        "seen_at": [
+            {
+                "source": s.source_id,
+                "url": s.url,
+                "first_seen": _iso(s.first_seen_at),
+                "last_seen": _iso(s.last_seen_at),
+                "times": s.times,
+            }
+            for s in sightings
+        ],
+        "analysis_note": row.analysis_note,
+    }
