@@ -36,13 +36,22 @@ from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
 from scraper.extract_dates import date_from_url, parse_human_date, parse_machine_date
-from scraper.extract_names import merge_authors, person_name, split_authors, strip_site_name
+from scraper.extract_names import (
+    fold,
+    fold_names,
+    merge_authors,
+    names_site,
+    person_name,
+    split_authors,
+    strip_site_name,
+)
 from scraper.extract_page import JsonObject, PageSignals, read_signals, types_of
 from scraper.models import Article
 
 LOGGER = logging.getLogger(__name__)
 
 MAX_HEADLINE_CHARS = 400
+MIN_ECHO_CHARS = 12  # folded; shorter h1s ("Home", "News") must match a title exactly
 _PUBLISHED_META = (
     "article:published_time",
     "og:published_time",
@@ -151,36 +160,58 @@ def _canonical(signals: PageSignals, url: str) -> str | None:
 
 
 def _site_names(signals: PageSignals, outlet: str | None, url: str) -> list[str]:
-    names = [
-        outlet,
-        signals.first_meta("og:site_name", "application-name", "twitter:site"),
-        _publisher_name(signals.json_ld),
-    ]
+    names = [outlet, signals.first_meta("og:site_name", "application-name", "twitter:site"),
+             _publisher_name(signals.json_ld)]
     host = (urlsplit(url).hostname or "").removeprefix("www.")
     if host:
-        names += [host, host.split(".")[0]]
+        # "news.springfield-ledger.com" -> the host and "springfield-ledger"
+        names += [host, *(label for label in host.split(".")[:-1] if len(label) > 3)]
     return [n.lstrip("@") for n in names if n]
 
 
+def _echoes(candidate: str, other: str) -> bool:
+    """``other`` repeats ``candidate``: equal when folded, or a title beginning/ending with it."""
+    mine, theirs = fold(candidate), fold(other)
+    if not mine:
+        return False
+    return mine == theirs or (
+        len(mine) >= MIN_ECHO_CHARS and (theirs.startswith(mine) or theirs.endswith(mine))
+    )
+
+
 def _headline(signals: PageSignals, sites: list[str], fallback: str | None) -> str | None:
-    raw = [
+    """The page's headline, in the visible ``<h1>``'s typography when metadata confirms it.
+
+    Order: an ``<h1>`` echoed by the metadata or the ``<title>``; else a headline
+    two metadata sources agree on; else the first ``<h1>`` that is not the site's
+    name; else the first metadata title.
+    """
+    site_keys = fold_names(sites)
+
+    def usable(raw: str | None) -> str | None:
+        if not raw or not raw.strip():
+            return None
+        text = strip_site_name(raw, sites)
+        return text if 1 < len(text) <= MAX_HEADLINE_CHARS else None
+
+    h1s = [h for raw in signals.h1[:2] if (h := usable(raw)) and not names_site(h, site_keys)]
+    metas = [m for raw in (
         _first_json(signals.json_ld, "headline"),
         signals.first_meta("og:title"),
         signals.first_meta("twitter:title"),
-        *signals.h1[:2],
         signals.title,
         _first_json(signals.json_ld, "name"),
-    ]
-    candidates = [strip_site_name(c, sites) for c in raw if c and c.strip()]
-    candidates = [c for c in candidates if 1 < len(c) <= MAX_HEADLINE_CHARS]
-    folded = [" ".join(c.casefold().split()) for c in candidates]
-    # A headline that two independent sources agree on is the page's own.
-    for index, key in enumerate(folded):
-        if folded.count(key) > 1:
-            return candidates[index]
-    if candidates:
-        return candidates[0]
-    return fallback
+    ) if (m := usable(raw))]
+    raw_title = signals.title or ""
+    for h1 in h1s:
+        if any(_echoes(h1, other) for other in [*metas, raw_title]):
+            return h1
+    for index, meta in enumerate(metas):
+        if any(fold(meta) == fold(other) for other in metas[index + 1 :]):
+            return meta
+    if h1s:
+        return h1s[0]
+    return metas[0] if metas else fallback
 
 
 def _published(

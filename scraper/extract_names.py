@@ -21,6 +21,7 @@ from collections.abc import Iterable
 _SEPARATORS = r"\s[|\-–—:·•»/~]\s|\s?[|·•»]\s?|:\s"
 _SPLIT_TITLE = re.compile(rf"(?:{_SEPARATORS})")
 MAX_NAME_WORDS = 5
+MAX_SITE_SEGMENT = 60  # folded characters; longer segments are headline text
 MAX_NAME_CHARS = 60
 
 _BY = re.compile(
@@ -38,27 +39,156 @@ _CUT = re.compile(
 )
 _JOINERS = re.compile(r"\s*(?:,|;|&|\+|/|\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*", re.IGNORECASE)
 _ROLE_WORDS = frozenset(
-    """writer writers reporter reporters correspondent correspondents editor editors
-    contributor contributors columnist columnists photographer photographers staff
-    intern interns producer producers author authors journalist journalists redakteur
-    redakteurin redaktion chief senior associate managing contributing special assistant
-    deputy political investigative opinion metro sports business news freelance
-    freelancer guest bureau desk team""".split()
+    [
+        "writer",
+        "writers",
+        "reporter",
+        "reporters",
+        "correspondent",
+        "correspondents",
+        "editor",
+        "editors",
+        "contributor",
+        "contributors",
+        "columnist",
+        "columnists",
+        "photographer",
+        "photographers",
+        "staff",
+        "intern",
+        "interns",
+        "producer",
+        "producers",
+        "author",
+        "authors",
+        "journalist",
+        "journalists",
+        "redakteur",
+        "redakteurin",
+        "redaktion",
+        "chief",
+        "senior",
+        "associate",
+        "managing",
+        "contributing",
+        "special",
+        "assistant",
+        "deputy",
+        "political",
+        "investigative",
+        "opinion",
+        "metro",
+        "sports",
+        "business",
+        "news",
+        "freelance",
+        "freelancer",
+        "guest",
+        "bureau",
+        "desk",
+        "team",
+    ]
 )
 _ORG_WORDS = frozenset(
-    """press associated reuters afp ap dpa upi bloomberg wire wires newswire staff
-    agency agencies news times post journal herald tribune gazette newsroom editorial
-    board media inc llc ltd corp company group network redaktion team admin
-    administrator webmaster partner sponsored content service services report desk
-    online magazine digital""".split()
+    [
+        "press",
+        "associated",
+        "reuters",
+        "afp",
+        "ap",
+        "dpa",
+        "upi",
+        "bloomberg",
+        "wire",
+        "wires",
+        "newswire",
+        "staff",
+        "agency",
+        "agencies",
+        "news",
+        "times",
+        "post",
+        "journal",
+        "herald",
+        "tribune",
+        "gazette",
+        "newsroom",
+        "editorial",
+        "board",
+        "media",
+        "inc",
+        "llc",
+        "ltd",
+        "corp",
+        "company",
+        "group",
+        "network",
+        "redaktion",
+        "team",
+        "admin",
+        "administrator",
+        "webmaster",
+        "partner",
+        "sponsored",
+        "content",
+        "service",
+        "services",
+        "report",
+        "desk",
+        "online",
+        "magazine",
+        "digital",
+    ]
 )
-_PARTICLES = frozenset("de da del della der den van von la le di du dos das bin al".split())
+_PARTICLES = frozenset(
+    [
+        "de",
+        "da",
+        "del",
+        "della",
+        "der",
+        "den",
+        "van",
+        "von",
+        "la",
+        "le",
+        "di",
+        "du",
+        "dos",
+        "das",
+        "bin",
+        "al",
+    ]
+)
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """Lowercase letters and digits only, for comparing names loosely."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if c.isalnum())
+
+
+def names_site(segment: str, folded_names: set[str]) -> bool:
+    """Whether ``segment`` is one of the site's names (already folded), loosely.
+
+    Containment counts only for names of 5+ characters in a short segment, so
+    "Ledger" matches "The Springfield Ledger" but "de" matches no headline.
+    """
+    folded = fold(segment)
+    if not folded:
+        return False
+    if folded in folded_names:
+        return True
+    if len(folded) > MAX_SITE_SEGMENT:
+        return False
+    return any(
+        len(name) >= 5 and len(folded) >= 5 and (folded in name or name in folded)
+        for name in folded_names
+    )
+
+
+def fold_names(site_names: Iterable[str]) -> set[str]:
+    return {f for name in site_names if len(f := fold(name)) >= 2}
 
 
 def strip_site_name(title: str, site_names: Iterable[str]) -> str:
@@ -67,7 +197,7 @@ def strip_site_name(title: str, site_names: Iterable[str]) -> str:
     A segment names the site when, folded to letters and digits, it equals a site
     name or one contains the other (``"ledger"`` vs ``"springfieldledger"``).
     """
-    names = {f for name in site_names if len(f := _fold(name)) >= 2}
+    names = fold_names(site_names)
     title = " ".join(title.split())
     if not names:
         return title
@@ -79,11 +209,7 @@ def strip_site_name(title: str, site_names: Iterable[str]) -> str:
             break
         separators = _SPLIT_TITLE.findall(title)
         for index in (len(parts) - 1, 0):
-            segment = _fold(parts[index])
-            if segment and any(
-                segment == n or (len(segment) >= 4 and (segment in n or n in segment))
-                for n in names
-            ):
+            if names_site(parts[index], names):
                 kept = parts[:-1] if index else parts[1:]
                 seps = separators[:-1] if index else separators[1:]
                 rebuilt = kept[0]
@@ -139,7 +265,7 @@ def split_authors(byline: str) -> tuple[str, ...]:
     names: list[str] = []
     for part in _JOINERS.split(text):
         name = person_name(part)
-        if name and _fold(name) not in {_fold(n) for n in names}:
+        if name and fold(name) not in {fold(n) for n in names}:
             names.append(name)
     return tuple(names)
 
@@ -150,7 +276,7 @@ def merge_authors(groups: Iterable[Iterable[str]]) -> tuple[str, ...]:
     merged: list[str] = []
     for group in groups:
         for name in group:
-            key = _fold(name)
+            key = fold(name)
             if key and key not in seen:
                 seen.add(key)
                 merged.append(name)
