@@ -1,0 +1,206 @@
+"""Attribution clauses next to a quotation: who is the subject of "said".
+
+Works on the tokens right after a closing mark (``"...," said Capt. Ann Lee``,
+``"...," Lee told them``, ``"..." - Ann Lee``) or right before an opening mark
+in the same sentence (``Lee said: "..."``, ``Lee wrote that "..."``). The
+result names a person, a pronoun, an unnamed speaker ("one woman") or nobody;
+turning surnames and pronouns into full names is the caller's job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from scraper.quotes_names import Token, person_name
+from scraper.quotes_words import CONJUNCTIONS, INDEFINITE, NP_STOP, SPEECH_VERBS
+
+PRONOUNS = {"he": "m", "she": "f"}
+NON_PERSON_PRONOUNS = frozenset(["it", "they", "we", "i", "you"])
+_SEG_BREAK = frozenset(",;:()—–")
+_DASHES = frozenset("-—–")
+
+Kind = Literal["name", "pronoun", "anon", "none"]
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """What an attribution clause says about the speaker.
+
+    ``phrase_start``/``phrase_end`` cover the verb and the speaker words.
+    """
+
+    kind: Kind
+    words: str  # the name as written, or the pronoun
+    at: int  # offset of the speaker words
+    phrase_start: int
+    phrase_end: int
+    gender: str | None = None  # for anon speakers ("one woman")
+
+
+def _is_verb(tokens: list[Token], i: int) -> int:
+    """Length of a speech verb at ``i`` (2 for "according to"), else 0."""
+    low = tokens[i].text.lower()
+    if low in SPEECH_VERBS:
+        return 1
+    if low == "according" and i + 1 < len(tokens) and tokens[i + 1].low == "to":
+        return 2
+    return 0
+
+
+def _mention(tokens: list[Token], known: frozenset[str]) -> tuple[Kind, str, int, int]:
+    """The first person mention in ``tokens``: kind, words, start, end offsets."""
+    from scraper.quotes_names import name_runs
+
+    k = 0
+    while k < len(tokens) and tokens[k].low in CONJUNCTIONS:
+        k += 1
+    if k < len(tokens):
+        low = tokens[k].text.lower()
+        if low in PRONOUNS:
+            return "pronoun", low, tokens[k].start, tokens[k].end
+        if low in NON_PERSON_PRONOUNS:
+            return "none", "", tokens[k].start, tokens[k].end
+    for i, j in name_runs(tokens):
+        if tokens[j - 1].text.endswith(("'s", "’s")) or (
+            j < len(tokens) and tokens[j].text in ("'s", "’s")
+        ):
+            continue  # "Smith's spokesman": a modifier, not the speaker
+        words = [t.text for t in tokens[i:j]]
+        name = person_name(words)
+        if name is None:
+            continue
+        if " " not in name and name.lower() not in known:
+            continue
+        # offsets of the cleaned name: it is a suffix of the run
+        n = len(name.split())
+        return "name", name, tokens[j - n].start, tokens[j - 1].end
+    return "none", "", -1, -1
+
+
+def _indefinite(tokens: list[Token]) -> str | None:
+    """Gender hint ("" when unknown) when ``tokens`` open with an unnamed person."""
+    k = 0
+    while k < len(tokens) and tokens[k].low in CONJUNCTIONS:
+        k += 1
+    if k < len(tokens) and tokens[k].low in INDEFINITE:
+        rest = {t.low for t in tokens[k : k + 4]}
+        if rest & {"woman", "mother", "girl", "spokeswoman", "wife", "daughter", "sister"}:
+            return "f"
+        if rest & {"man", "father", "boy", "spokesman", "husband", "son", "brother"}:
+            return "m"
+        return ""
+    return None
+
+
+def subject(tokens: list[Token], known: frozenset[str]) -> tuple[Kind, str, int, str | None]:
+    """The speaker among the tokens before a speech verb.
+
+    Comma-separated segments are read right to left; a segment without a
+    person is an appositive ("Ann Lee, the city's director, said") when a
+    segment stands before it, else it is a common-noun subject ("police said").
+    """
+    segs: list[list[Token]] = [[]]
+    for t in tokens:
+        if t.text in _SEG_BREAK:
+            segs.append([])
+        else:
+            segs[-1].append(t)
+    segs = [s for s in segs if s]
+    for n, seg in enumerate(reversed(segs)):
+        kind, words, at, _ = _mention(seg, known)
+        if kind != "none" or (at >= 0):
+            return kind, words, at, None
+        hint = _indefinite(seg)
+        if hint is not None:
+            return "anon", "", seg[0].start, hint or None
+        if n == len(segs) - 1:
+            break
+    return "none", "", -1, None
+
+
+def object_np(tokens: list[Token], known: frozenset[str]) -> tuple[Kind, str, int, str | None]:
+    """The speaker after a verb: ``said Capt. Ann Lee, who ...``."""
+    np: list[Token] = []
+    for t in tokens:
+        if t.text in _SEG_BREAK or t.text in ".!?" or t.low in NP_STOP:
+            break
+        np.append(t)
+    if not np:
+        return "none", "", -1, None
+    kind, words, at, _ = _mention(np, known)
+    if kind in ("name", "pronoun"):
+        return kind, words, at, None
+    hint = _indefinite(np)
+    if hint is not None:
+        return "anon", "", np[0].start, hint or None
+    return "none", "", -1, None
+
+
+def after_quote(
+    tokens: list[Token], known: frozenset[str], *, terminal: bool
+) -> Attribution | None:
+    """Attribution in the tokens after a closing mark (to the sentence end).
+
+    ``terminal`` means the quotation ended its own sentence ("...end."), so a
+    following clause counts only when it is short ("Lee said.").
+    """
+    k = 0
+    dash = False
+    while k < len(tokens) and tokens[k].text in ",—–-":
+        dash = dash or tokens[k].text in _DASHES
+        k += 1
+    toks = tokens[k:]
+    if not toks:
+        return None
+    for i in range(min(len(toks), 14)):
+        n = _is_verb(toks, i)
+        if not n:
+            continue
+        if i == 0:
+            kind, words, at, hint = object_np(toks[n:], known)
+        else:
+            if terminal and toks[0].cap and _long_tail(toks[i + n :]):
+                return None
+            kind, words, at, hint = subject(toks[:i], known)
+        end = max(toks[i + n - 1].end, _end_of(toks, words, at))
+        return Attribution(kind, words, at, toks[0].start, end, hint)
+    if dash:
+        kind, words, at, _hint = object_np(toks, known)
+        if kind == "name":
+            return Attribution(kind, words, at, toks[0].start, _end_of(toks, words, at))
+    return None
+
+
+def before_quote(tokens: list[Token], known: frozenset[str]) -> Attribution | None:
+    """Attribution in the tokens before an opening mark, same sentence."""
+    for i in range(len(tokens) - 1, -1, -1):
+        n = _is_verb(tokens, i)
+        if not n:
+            continue
+        if n == 2:
+            kind, words, at, hint = object_np(tokens[i + 2 :], known)
+        else:
+            kind, words, at, hint = subject(tokens[:i], known)
+        if kind == "none" and at < 0 and n == 1 and tokens[i].low.endswith("ing"):
+            continue
+        start = at if at >= 0 else tokens[i].start
+        return Attribution(
+            kind, words, at, min(start, tokens[i].start), tokens[i + n - 1].end, hint
+        )
+    return None
+
+
+def _long_tail(rest: list[Token]) -> bool:
+    words = [t for t in rest if t.text[0].isalnum()]
+    return len(words) > 5 or (bool(words) and words[0].low == "that")
+
+
+def _end_of(toks: list[Token], words: str, at: int) -> int:
+    if at < 0:
+        return toks[0].end
+    n = len(words.split())
+    for i, t in enumerate(toks):
+        if t.start == at:
+            return toks[min(i + n, len(toks)) - 1].end
+    return toks[0].end

@@ -1,0 +1,128 @@
+"""Word lists for quotation attribution: titles, organisation words, speech verbs.
+
+Kept apart from the logic so the lists can grow without hiding it. All
+entries are lower case; a trailing period is not part of a word.
+"""
+
+from __future__ import annotations
+
+
+def _words(spaced: str) -> frozenset[str]:
+    return frozenset(spaced.split())
+
+
+ABBREVIATIONS = _words(
+    """
+    a.m apr atty aug ave blvd cap capt cmdr co col corp d.c dec det dr feb gen gov hon inc
+    insp jan jr jul jun lt maj mar mr mrs ms no nov oct p.m pres prof rep rev sen sep sept
+    sgt sr st supt u.s vs
+    """
+)
+
+TITLES = _words(
+    """
+    acting activist actor actress advocate agent alderman alderwoman ambassador analyst
+    anchor assemblyman assemblywoman assistant associate attorney atty author bishop
+    brother cap capt captain ceo cfo chair chairman chairwoman chancellor chief city cmdr
+    coach col colonel columnist commander commissioner congressman congresswoman constable
+    coordinator coroner corporal councillor councilman councilor councilwoman county cpl
+    criminologist daughter delegate deputy det detective director district doctor dr dr.
+    economist editor executive father federal founder gen general gov governor host
+    husband imam insp inspector interim international investigator judge justice leader
+    lieutenant lieutenant-governor lt magistrate maj major manager marshal mayor member
+    minister miss mother mr mrs ms national officer organizer pastor police pollster
+    premier pres president president-elect principal producer prof professor prosecutor
+    rabbi regional rep reporter representative researcher resident rev reverend secretary
+    sen senator senior sergeant sgt sheriff singer sister solicitor son speaker special
+    spokesman spokesperson spokeswoman state superintendent supt town trooper u.s.
+    undersheriff vice village volunteer wife
+    """
+)
+
+ORG_WORDS = _words(
+    """
+    academy act administration agency airport alliance associated association authority
+    avenue award bank board boulevard building bureau campaign ceasefire center centre
+    channel church city club coalition college commission committee company conference
+    congress corp corporation council county court daily day democrats department dept
+    district division federation festival force foundation fund gazette group herald
+    hospital house inc initiative institute intervention jail journal league library llc
+    magazine ministries ministry museum nation network news office operation partnership
+    party police post precinct press prison prize program programme project radio region
+    report republicans reuters road school senate service services society square star
+    state station strategy street study summit sun team television times township tribune
+    trust tv union unit university week weekly
+    """
+)
+
+STOPWORDS = _words(
+    """
+    a about after although an and april as at august because before but by december during
+    february for friday from he her his i if in into it its january july june march may
+    monday november october of on or our over saturday september she since sunday that the
+    their these they this those thursday to today tomorrow tuesday under we wednesday when
+    while with yesterday you
+    """
+)
+
+PLACE_PREFIXES = _words(
+    """
+    central downtown east eastern fort greater las los lower mount new north northern port
+    saint san santa south southern st upper west western
+    """
+)
+
+PARTICLES = _words(
+    """
+    al bin da de del della den der di du ibn la le st. van von
+    """
+)
+
+MALE_WORDS = _words(
+    """
+    brother father he him himself his husband man mr mr. son
+    """
+)
+
+FEMALE_WORDS = _words(
+    """
+    daughter her hers herself miss mother mrs mrs. ms ms. she sister wife woman
+    """
+)
+
+SPEECH_VERBS = _words(
+    """
+    acknowledged acknowledges acknowledging added adding adds admits admitted agreed
+    agrees announced announces answered answers argued argues arguing asked asking asks
+    boasted called calls cautioned cautions chided chides claimed claims commented
+    comments complained complains conceded concedes concluded concludes contended contends
+    continued continues continuing countered counters declared declares described
+    describes emphasised emphasized emphasizes exclaimed explained explaining explains
+    insisted insists joked jokes lamented laments maintained maintains mused muses noted
+    notes noting observed observes pleaded pleads posted predicted predicts promised
+    promises quipped recalled recalling recalls recounted recounts reflected reflects
+    reiterated reiterates remarked remarks replied replies reported reports responded
+    responds said say saying says shouted shouts stated states stressed stresses suggested
+    suggests telling tells testified testifies told tweeted tweets urged urges vowed vows
+    warned warning warns whispered writes writing wrote yelled
+    """
+)
+
+INDEFINITE = _words(
+    """
+    a an another one some somebody someone
+    """
+)
+
+CONJUNCTIONS = _words(
+    """
+    also and as but so then while yet
+    """
+)
+
+NP_STOP = _words(
+    """
+    about after as at because before during for from in of on since that to when which
+    while who whose with
+    """
+)
