@@ -65,6 +65,8 @@ class SourceRow(Base):
     lease_until: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # --- politeness and health (issue 6) ---
+    # --- scale (issue 7) ---
 
 
 class FetchRow(Base):
@@ -123,6 +125,9 @@ class ItemRow(Base):
     first_seen_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # --- review (issue 4) ---
+    # --- publishing (issue 5) ---
+    # --- stories and copies (issue 8) ---
 
     keys: Mapped[list[ItemKeyRow]] = relationship(back_populates="item", cascade="all")
     sightings: Mapped[list[SightingRow]] = relationship(back_populates="item", cascade="all")

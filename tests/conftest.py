@@ -1,0 +1,108 @@
+"""Shared fixtures: a local feed server, a temporary database, a sources.yaml writer."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.feedserver import FeedServer, Reply
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+CONTENT_TYPES = {
+    ".xml": "application/rss+xml; charset=utf-8",
+    ".json": "application/feed+json",
+    ".html": "text/html; charset=utf-8",
+}
+
+
+@pytest.fixture
+def server() -> Iterator[FeedServer]:
+    with FeedServer() as running:
+        yield running
+
+
+def fixture_text(name: str, *, base: str) -> str:
+    """A fixture file with ``{base}`` replaced by the server's address."""
+    return (FIXTURES / "feeds" / name).read_text(encoding="utf-8").replace("{base}", base)
+
+
+def serve_fixture(server: FeedServer, path: str, name: str, *, etag: str | None = None) -> None:
+    """Serve a fixture file at ``path`` (with 304 support when ``etag`` is given)."""
+    body = fixture_text(name, base=server.url("").rstrip("/"))
+    content_type = CONTENT_TYPES[Path(name).suffix]
+
+    def handler(request: object) -> Reply:
+        headers = {"Content-Type": content_type}
+        if etag:
+            headers["ETag"] = etag
+            if getattr(request, "headers", {}).get("if-none-match") == etag:
+                return Reply(304, b"", {"ETag": etag})
+        return Reply(200, body, headers)
+
+    server.route(path, handler)
+
+
+def article_html(
+    headline: str,
+    paragraphs: list[str],
+    *,
+    published: str | None = "2024-03-05T14:30:00-05:00",
+    site: str = "Riverton Ledger",
+    canonical: str | None = None,
+    author: str | None = "Dana Whitfield",
+) -> str:
+    """An invented article page in the usual shape of a news site."""
+    meta = []
+    if canonical:
+        meta.append(f'<link rel="canonical" href="{canonical}">')
+    if published:
+        meta.append(f'<meta property="article:published_time" content="{published}">')
+    meta.append(f'<meta property="og:site_name" content="{site}">')
+    meta.append(f'<meta property="og:title" content="{headline}">')
+    byline = f'<p class="byline">By {author}</p>' if author else ""
+    body = "\n".join(f"<p>{p}</p>" for p in paragraphs)
+    return textwrap.dedent(
+        f"""\
+        <!doctype html><html><head><title>{headline} | {site}</title>{"".join(meta)}</head>
+        <body><header><nav><a href="/">Home</a><a href="/news/">News</a></nav></header>
+        <main><article><h1>{headline}</h1>{byline}{body}</article></main>
+        <footer>Copyright {site}. All rights reserved. Privacy policy. Terms of use.</footer>
+        </body></html>"""
+    )
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'clippings.db'}"
+
+
+def write_sources(tmp_path: Path, sources_block: str, *, extra_settings: str = "") -> Path:
+    """A sources.yaml that allows the loopback server and has no politeness delay."""
+    settings = textwrap.indent(
+        textwrap.dedent(
+            """\
+            allow_private_networks: true
+            per_host_delay: 0
+            timeout: 5
+            connect_timeout: 2
+            """
+        )
+        + textwrap.dedent(extra_settings),
+        "  ",
+    )
+    text = (
+        "settings:\n"
+        + settings
+        + "outlets:\n  - name: Riverton Ledger\n    city: Riverton, IL\n"
+        + "  - name: Harbor Weekly\n"
+        + "sources:\n"
+        + textwrap.indent(textwrap.dedent(sources_block), "  ")
+    )
+    path = tmp_path / "sources.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
