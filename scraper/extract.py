@@ -37,6 +37,7 @@ from trafilatura.utils import load_html
 
 from scraper.extract_dates import date_from_url, parse_human_date, parse_machine_date
 from scraper.extract_names import (
+    drop_title_tags,
     fold,
     fold_names,
     merge_authors,
@@ -188,10 +189,12 @@ def _headline(signals: PageSignals, sites: list[str], fallback: str | None) -> s
     """
     site_keys = fold_names(sites)
 
-    def usable(raw: str | None) -> str | None:
+    def usable(raw: str | None, *, tagged: bool = False) -> str | None:
         if not raw or not raw.strip():
             return None
         text = strip_site_name(raw, sites)
+        if tagged:
+            text = drop_title_tags(text)
         return text if 1 < len(text) <= MAX_HEADLINE_CHARS else None
 
     h1s = [h for raw in signals.h1[:2] if (h := usable(raw)) and not names_site(h, site_keys)]
@@ -201,7 +204,7 @@ def _headline(signals: PageSignals, sites: list[str], fallback: str | None) -> s
         signals.first_meta("twitter:title"),
         signals.title,
         _first_json(signals.json_ld, "name"),
-    ) if (m := usable(raw))]
+    ) if (m := usable(raw, tagged=True))]
     raw_title = signals.title or ""
     for h1 in h1s:
         if any(_echoes(h1, other) for other in [*metas, raw_title]):

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 
 _SEPARATORS = r"\s[|\-–—:·•»/~]\s|\s?[|·•»]\s?|:\s"
 _SPLIT_TITLE = re.compile(rf"(?:{_SEPARATORS})")
+_BARS = re.compile(r"\s[|·•»]\s")
 MAX_NAME_WORDS = 5
 MAX_SITE_SEGMENT = 60  # folded characters; longer segments are headline text
 MAX_NAME_CHARS = 60
@@ -192,33 +193,43 @@ def fold_names(site_names: Iterable[str]) -> set[str]:
 
 
 def strip_site_name(title: str, site_names: Iterable[str]) -> str:
-    """``title`` without a leading or trailing segment that names the site.
+    """``title`` without the segments that name the site.
 
     A segment names the site when, folded to letters and digits, it equals a site
-    name or one contains the other (``"ledger"`` vs ``"springfieldledger"``).
+    name or (for names of 5+ characters) one contains the other. A site name
+    that opens the title is dropped alone ("Ledger: Budget passes"); one later in
+    the title is dropped with everything after it, since what follows a site name
+    is its tagline ("Budget passes | Ledger | News since 1901").
     """
     names = fold_names(site_names)
     title = " ".join(title.split())
     if not names:
         return title
-    changed = True
-    while changed:
-        changed = False
-        parts = _SPLIT_TITLE.split(title)
-        if len(parts) < 2:
-            break
-        separators = _SPLIT_TITLE.findall(title)
-        for index in (len(parts) - 1, 0):
-            if names_site(parts[index], names):
-                kept = parts[:-1] if index else parts[1:]
-                seps = separators[:-1] if index else separators[1:]
-                rebuilt = kept[0]
-                for sep, part in zip(seps, kept[1:], strict=True):
-                    rebuilt += sep + part
-                if rebuilt.strip():
-                    title, changed = rebuilt.strip(), True
-                break
-    return title
+    pieces = _SPLIT_TITLE.split(title)
+    if len(pieces) < 2:
+        return title
+    separators = _SPLIT_TITLE.findall(title)
+    naming = [names_site(piece, names) for piece in pieces]
+    start = 1 if naming[0] else 0
+    end = next((i for i in range(max(start, 1), len(pieces)) if naming[i]), len(pieces))
+    if start >= end:
+        return title
+    kept = pieces[start]
+    for index in range(start + 1, end):
+        kept += separators[index - 1] + pieces[index]
+    return kept.strip() or title
+
+
+def drop_title_tags(title: str) -> str:
+    """The longest ``|``-separated segment of a ``<title>``-like string.
+
+    Used only when no site name was recognised: "Section | Budget passes | X"
+    -> "Budget passes". Headlines themselves almost never contain a bar.
+    """
+    pieces = [p.strip() for p in _BARS.split(title)]
+    if len(pieces) < 2:
+        return title
+    return max(pieces, key=len)
 
 
 def _tidy_case(name: str) -> str:
