@@ -1,0 +1,358 @@
+"""The US cities a story is about, as ``"City, ST"``, with evidence for each.
+
+A story is about the cities where its events happen, not every city it names.
+Mentions come from :mod:`scraper.cities_mentions`; this module decides:
+
+1. which place each mention means: a state written next to it ("Gary, Ind."),
+   the same name resolved elsewhere in the story (a dateline), a configured
+   alias ("York City"), the outlet's home city, states the story names, the
+   outlet's home state (Jackson, MI for a Michigan paper), then population;
+2. how much each mention weighs: a dateline most, then a state next to it, the
+   headline and the lede; a name that is part of another name ("Boston Gun
+   Project") little; counties, streets and people ("Gary Sinise") nothing;
+   passing mentions (a program's origin, other pilot sites, where a college
+   is) almost nothing;
+3. which cities to keep: the best one when it weighs enough, and others only
+   when they are nearly as central.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlsplit
+
+from scraper.cities_gazetteer import Gazetteer, Place, gazetteer
+from scraper.cities_mentions import Mention, find_mentions
+from scraper.match_text import paragraph_spans, sentence_spans
+from scraper.models import Evidence
+from scraper.vocab import CitySpec
+
+LEDE_PARAGRAPHS = 2  # the first paragraphs of the text carry extra weight
+MIN_SCORE = 1.0  # the best city needs at least one plain mention's worth
+SMALL_PLACE = 15_000  # population below which a place needs explicit support
+SECONDARY_SHARE = 0.5  # another city must weigh this share of the best one
+LIST_SIZE = 3  # distinct places in one sentence that make it a list
+HOME_BONUS = 1.0
+MAX_EVIDENCE_PER_CITY = 3
+_BRITISH = re.compile(
+    r"\b(?:neighbourhoods?|centre|colour|favour|programme|licen[cs]e[ds]? premises|whilst|"
+    r"metres|kerb|tyres?|constable|constabulary|Metropolitan Police|council estate|"
+    r"borough council|the force['’]s)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(slots=True)
+class _City:
+    place: Place
+    score: float = 0.0
+    strong: int = 0  # mentions that are neither weak nor passing
+    explicit: bool = False  # dateline, state next to it, alias or home city
+    central: bool = False  # in the headline, dateline or lede
+    evidence: list[tuple[float, Mention, str]] = field(default_factory=list)
+
+
+def _aliases(aliases: Sequence[CitySpec]) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for spec in aliases:
+        for alias in spec.aliases:
+            table[alias] = spec.name
+    return table
+
+
+def _place_for_label(gaz: Gazetteer, label: str) -> Place:
+    found = gaz.by_label(label)
+    if found is not None:
+        return found
+    name, _, state = label.rpartition(", ")
+    return Place(name or label, state, 0)
+
+
+def _doc_states(gaz: Gazetteer, text: str, mentions: Sequence[Mention]) -> dict[str, int]:
+    """How often each state is named in the story (written out or next to a city)."""
+    counts: dict[str, int] = defaultdict(int)
+    for m in mentions:
+        if m.state:
+            counts[m.state] += 1
+    for abbr, name in gaz.state_names.items():
+        if name in ("New York", "Washington"):
+            continue  # also city names; they count only next to a city
+        counts[abbr] += len(re.findall(r"\b" + re.escape(name) + r"\b", text))
+    return {k: v for k, v in counts.items() if v}
+
+
+def _resolve(
+    m: Mention,
+    *,
+    gaz: Gazetteer,
+    settled: dict[str, Place],
+    home: Place | None,
+    states: dict[str, int],
+) -> tuple[Place | None, str]:
+    """The place a mention means and a note saying why."""
+    if m.alias_of:
+        return _place_for_label(gaz, m.alias_of), f"alias of {m.alias_of}"
+    if m.foreign:
+        return None, "outside the US"
+    if m.state:
+        chosen = next((p for p in m.places if p.state == m.state), None)
+        return chosen, "state named next to it"
+    if m.written in settled:
+        return settled[m.written], "same name resolved elsewhere in the story"
+    if home is not None:
+        for p in m.places:
+            if p.label == home.label:
+                return p, "the outlet's home city"
+    in_named = [p for p in m.places if p.state in states]
+    if in_named:
+        best = max(in_named, key=lambda p: (states[p.state], p.population))
+        return best, f"{gaz.state_names.get(best.state, best.state)} is named in the story"
+    if home is not None:
+        same_state = [p for p in m.places if p.state == home.state]
+        if same_state:
+            return same_state[0], "in the outlet's home state"
+    if not m.places:
+        return None, "unknown place"
+    return m.places[0], "most populous place of that name"
+
+
+def _weight(m: Mention, *, in_body: set[str], label: str) -> tuple[float, str]:
+    if m.kind in ("not-city", "person") or m.foreign:
+        return 0.0, m.kind
+    if m.passing:
+        return 0.1, "mentioned in passing"
+    if m.dateline:
+        return 3.0, "dateline"
+    weight, note = 1.0, "named in the story"
+    if m.kind == "weak":
+        weight, note = 0.3, f"part of the name '{m.written} {m.after}'"
+    if m.state:
+        weight, note = weight + 1.0, "state named next to it"
+    if m.alias_of:
+        weight, note = max(weight, 1.5), f"alias '{m.written}'"
+    if m.field == "headline":
+        if label in in_body and m.kind != "weak":
+            return weight + 1.0, "named in the headline"
+        return 0.5, "named in the headline only"
+    if m.paragraph < LEDE_PARAGRAPHS:
+        weight += 0.5
+    if m.caption:
+        weight *= 0.5
+    return weight, note
+
+
+def _mark_people(mentions: list[Mention]) -> list[Mention]:
+    """A name used for a person once ("Andre Carson") is a person throughout."""
+    people = {m.written for m in mentions if m.kind == "person"}
+    return [
+        replace(m, kind="person")
+        if m.written in people and m.kind in ("plain", "weak") and not (m.state or m.dateline)
+        else m
+        for m in mentions
+    ]
+
+
+def _mark_lists(mentions: list[Mention]) -> list[Mention]:
+    """Places listed three or more to a sentence are named in passing."""
+    per_sentence: dict[tuple[str, tuple[int, int]], set[str]] = defaultdict(set)
+    for m in mentions:
+        if m.kind not in ("not-city", "person"):
+            per_sentence[(m.field, m.sentence)].add(m.alias_of or m.written)
+    return [
+        replace(m, passing=True)
+        if m.field == "text"
+        and len(per_sentence[(m.field, m.sentence)]) >= LIST_SIZE
+        and not m.dateline
+        else m
+        for m in mentions
+    ]
+
+
+def _looks_foreign(text: str, mentions: Sequence[Mention], states: dict[str, int]) -> bool:
+    """British spelling or foreign places, and no US state anywhere."""
+    if states:
+        return False
+    foreign_named = any(m.foreign for m in mentions)
+    return foreign_named or len(_BRITISH.findall(text)) >= 2
+
+
+def find_cities(
+    text: str,
+    *,
+    headline: str = "",
+    outlet_home: str | None = None,
+    aliases: Sequence[CitySpec] = (),
+) -> tuple[list[str], list[Evidence]]:
+    """The cities a story is about (most central first) and the evidence for each."""
+    gaz = gazetteer()
+    table = _aliases(aliases)
+    mentions: list[Mention] = []
+    for fld, body in (("headline", headline), ("text", text)):
+        if body.strip():
+            mentions += find_mentions(
+                body,
+                field=fld,
+                gaz=gaz,
+                aliases=table,
+                sentences=sentence_spans(body),
+                paragraphs=paragraph_spans(body),
+            )
+    mentions = _mark_lists(_mark_people(mentions))
+    home = _place_for_label(gaz, outlet_home) if outlet_home else None
+    states = _doc_states(gaz, text + "\n" + headline, mentions)
+    foreign = home is None and _looks_foreign(text, mentions, states)
+
+    # Explicit mentions settle a name for the whole story ("KANSAS CITY, Kan." then
+    # "Kansas City" again), so they are resolved first.
+    settled: dict[str, Place] = {}
+    for m in sorted(mentions, key=lambda m: not (m.state or m.dateline or m.alias_of)):
+        place, _ = _resolve(m, gaz=gaz, settled=settled, home=home, states=states)
+        if place is not None and (m.state or m.dateline) and m.written not in settled:
+            settled[m.written] = place
+
+    resolved: list[tuple[Mention, Place, str]] = []
+    for m in mentions:
+        place, why = _resolve(m, gaz=gaz, settled=settled, home=home, states=states)
+        if place is not None:
+            resolved.append((m, place, why))
+    in_body = {p.label for m, p, _ in resolved if m.field == "text" and m.kind != "not-city"}
+    with_other_mention = {
+        p.label for m, p, _ in resolved if m.field == "text" and not m.sentence_initial
+    }
+
+    cities: dict[str, _City] = {}
+    for m, place, why in resolved:
+        weight, note = _weight(m, in_body=in_body, label=place.label)
+        if weight <= 0:
+            continue
+        explicit = bool(m.state or m.dateline or m.alias_of)
+        if foreign and not (m.state or m.dateline or m.alias_of):
+            continue  # a foreign story names US cities only with their state
+        if (
+            m.sentence_initial
+            and m.field == "text"
+            and not explicit
+            and place.population < 50_000
+            and place.label not in with_other_mention
+        ):
+            continue  # "Reading the report ..." is no place
+        city = cities.setdefault(place.label, _City(place))
+        city.score += weight
+        city.explicit = city.explicit or explicit or (home is not None and home == place)
+        if not m.passing and m.kind != "weak":
+            city.strong += 1
+            city.central = (
+                city.central
+                or m.dateline
+                or m.field == "headline"
+                or (m.paragraph < LEDE_PARAGRAPHS)
+            )
+        city.evidence.append((weight, m, f"{note}; {why}" if why not in note else note))
+    if home is not None and home.label in cities and cities[home.label].strong:
+        cities[home.label].score += HOME_BONUS
+
+    eligible = [
+        c
+        for c in cities.values()
+        if c.strong and (c.explicit or c.place.population >= SMALL_PLACE or c.strong >= 2)
+    ]
+    if not eligible:
+        return [], []
+    eligible.sort(key=lambda c: (-c.score, -c.place.population))
+    best = eligible[0]
+    if best.score < MIN_SCORE:
+        return [], []
+    chosen = [best] + [
+        c
+        for c in eligible[1:]
+        if c.score >= max(2.0, SECONDARY_SHARE * best.score) and c.strong >= 2 and c.central
+    ]
+    labels = [c.place.label for c in chosen]
+    evidence = [ev for c in chosen for ev in _evidence(c)]
+    return labels, evidence
+
+
+def _evidence(city: _City) -> list[Evidence]:
+    ranked = sorted(city.evidence, key=lambda item: -item[0])[:MAX_EVIDENCE_PER_CITY]
+    return [
+        Evidence(
+            kind="city",
+            label=city.place.label,
+            phrase=m.written,
+            start=m.start,
+            end=m.end,
+            field="headline" if m.field == "headline" else "text",
+            note=note,
+        )
+        for _, m, note in sorted(
+            ranked, key=lambda item: (item[1].field != "headline", item[1].start)
+        )
+    ]
+
+
+def _domain_label(url: str | None) -> tuple[str, str]:
+    """The registered name and top-level suffix of a URL ("seattletimes", ".com")."""
+    host = (urlsplit(url).hostname or "") if url else ""
+    parts = [p for p in host.lower().split(".") if p and p != "www"]
+    if len(parts) < 2:
+        return "", ""
+    tld = "." + parts[-1]
+    if len(parts) >= 3 and parts[-2] in ("co", "com", "org", "net", "gov", "ac"):
+        return parts[-3], tld
+    return parts[-2], tld
+
+
+def infer_home(
+    outlet: str | None, url: str | None, *, aliases: Sequence[CitySpec] = ()
+) -> str | None:
+    """The outlet's home city when its name or web domain names one, else None.
+
+    "York Dispatch" -> "York, PA"; "The Record (Stockton)" -> "Stockton, CA";
+    https://www.seattletimes.com/... -> "Seattle, WA"; a site under a foreign
+    country domain (yorkpress.co.uk) has no US home.
+    """
+    gaz = gazetteer()
+    label, tld = _domain_label(url)
+    if tld in gaz.foreign_tlds:
+        return None
+    table = _aliases(aliases)
+    if outlet:
+        found = find_mentions(
+            outlet,
+            field="text",
+            gaz=gaz,
+            aliases=table,
+            sentences=[(0, len(outlet))],
+            paragraphs=[(0, len(outlet))],
+        )
+        for m in found:
+            if m.alias_of:
+                return m.alias_of
+            if m.foreign or not m.places:
+                continue
+            if m.state:
+                chosen = next((p for p in m.places if p.state == m.state), None)
+                if chosen is not None:
+                    return chosen.label
+            elif m.places[0].population >= SMALL_PLACE:
+                return m.places[0].label
+    return _home_from_domain(gaz, label, table) if label else None
+
+
+def _home_from_domain(gaz: Gazetteer, label: str, table: dict[str, str]) -> str | None:
+    label = label.removeprefix("the")
+    best: tuple[int, int, str] | None = None
+    for alias, city in table.items():
+        key = re.sub(r"[^a-z]", "", alias.lower())
+        if len(key) >= 4 and label.startswith(key):
+            best = max(best or (0, 0, ""), (len(key), 10**9, city))
+    for key, places in gaz.places.items():
+        flat = re.sub(r"[^a-z]", "", key.lower())
+        top = places[0]
+        if len(flat) >= 4 and top.population >= 20_000 and label.startswith(flat):
+            cand = (len(flat), top.population, top.label)
+            best = max(best or cand, cand)
+    return best[2] if best else None

@@ -1,0 +1,311 @@
+"""Find place-name mentions in a story and read what stands around each one.
+
+A mention is a run of capitalised words that names a gazetteer place or a
+configured alias (longest match first, so "New York" is never "York" and "Kansas
+City" never "Kansas"). Each mention records what a reader would use to judge it:
+the state written next to it ("Gary, Ind."), a dateline, the word after it
+("County", "Avenue", "Police", a surname), whether it is a person ("Gary said"),
+and whether it stands in a passing context ("modeled after one in High Point").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from scraper.cities_gazetteer import Gazetteer, Place, gazetteer, name_key, state_regex
+from scraper.match_text import Span, sentence_of
+
+
+def _words(spaced: str) -> frozenset[str]:
+    return frozenset(spaced.split())
+
+
+_TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*\.?")
+_ABBREV_DOT = {"St.", "Mt.", "Ft."}
+
+# The word after a place name that makes it something else.
+NOT_A_CITY_AFTER = _words(
+    "County Counties Township Twp Parish Borough Country Street St Avenue Ave Road Rd "
+    "Boulevard Blvd Drive Dr Lane Ln Way Place Pl Court Ct Terrace Highway Hwy Pike Parkway "
+    "Pkwy Circle Square Homes Park Trail Expressway Freeway Bridge River Creek Lake Valley "
+    "Mountain Mountains Bay Beach Island Islands Sound Harbor Peninsula Plaza Mall Avenues "
+    "Streets Roads Apartments Towers Turnpike Bypass Tunnel"
+)
+# The word after a place name that keeps it a city ("Oakland Police", "Gary Mayor").
+CIVIC_AFTER = _words(
+    "Police City Mayor Mayor's Council Councilman Councilwoman Councilmember Fire Public "
+    "Schools School Chief Municipal Housing Metro Metropolitan Area Officials "
+    "Officers Officer Detectives Hall Residents Community Communities Neighborhood "
+    "Neighborhoods Region Regional Downtown Commissioner Mayors Transit Unified Public "
+    "Parks Library"
+)
+_PLACE_PREFIX = _words(
+    "North South East West Northeast Northwest Southeast Southwest Downtown Greater Central "
+    "Metro Metropolitan Uptown Midtown Historic Old Suburban Inner Urban Rural In At From "
+    "The A An And Or Of For To By On With Near Across Outside Inside Like Than But So As "
+    "When While After Before Since Until Where Why How What Who If Also"
+)
+_TITLES = _words(
+    "Mr Mrs Ms Miss Dr Sgt Capt Lt Col Gen Gov Sen Rep Rev Det Ofc Officer Actor Actress "
+    "Singer Coach Judge Justice Pastor Father Sister Brother Professor Prof President "
+    "Deputy Sheriff Trooper Cpl Pvt Sir Dame Lord Lady Uncle Aunt"
+)
+_SPEECH = re.compile(
+    r"\s+(?:said|says|told|tells|added|adds|noted|notes|explained|explains|wrote|"
+    r"writes|asked|asks|stated|states|recalled|testified|replied|continued|argued|agreed)\b"
+)
+_SAID_BEFORE = re.compile(r"\b(?:said|says|told|asked|according to)\s*$")
+_PASSING_BEFORE = re.compile(
+    r"\b(?:originat\w* in|started in|began in|begun in|born in|pioneered in|developed in|"
+    r"first \w+ in|model(?:l)?ed (?:after|on)|model(?:l)?ed \w+ (?:\w+ )?after|patterned after|"
+    r"based on|after (?:one|those|that|the one) in|borrowed from|imported from|copied from|"
+    r"cities (?:like|such as|including)|places (?:like|such as)|such as|based (?:in|at)|"
+    r"headquartered in|(?:College|University|Institute|School)\b[^.;]{0,60}?\bin|"
+    r"travel(?:l)?ed from|came from|moved from|grew up in|native of|"
+    r"conference in|convention in|replicat\w+ in|like)\s+(?:the\s+)?$"
+)
+_PASSING_SENTENCE = re.compile(
+    r"\b(?:other (?:cities|sites|pilot|communities|jurisdictions|places)|among (?:the )?"
+    r"(?:other )?(?:cities|sites)|cities across the country|cities like|cities such as)\b",
+    re.IGNORECASE,
+)
+_CAPTION = re.compile(
+    r"\b(?:photo|photograph|pictured|seen here|from left|file image)\b|\((?:left|right|AP|AFP)\)"
+    r"|Getty Images|COURTESY",
+    re.IGNORECASE,
+)
+_CITY_NOUN_AFTER = re.compile(
+    r"\s+(?:area|region|community|communities|neighborhoods?|police|mayor|city|metro|suburbs|"
+    r"residents?|officials|council|schools|department|streets|native|chapter|office|branch)\b"
+)
+_LIST_GLUE = re.compile(r"^(?:\s*(?:,|;|and|or|&)\s*)+$")
+_DATELINE_AFTER = re.compile(r"\s*(?:—|–|--|-|>>|\(|:|,)")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One place-name mention and what surrounds it."""
+
+    field: str  # "text" or "headline"
+    start: int
+    end: int  # end of the name (the qualifier is not part of it)
+    written: str
+    places: tuple[Place, ...]  # candidates, most populous first
+    alias_of: str | None = None  # "City, ST" when a configured alias matched
+    state: str | None = None  # written next to it ("Gary, Ind.")
+    foreign: bool = False  # "York, England"
+    dateline: bool = False
+    after: str = ""  # the capitalised word right after, if any
+    kind: str = "plain"  # plain, civic, weak, not-city, person
+    passing: bool = False
+    caption: bool = False
+    sentence_initial: bool = False
+    paragraph: int = 0
+    sentence: Span = (0, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    start: int
+    end: int
+    word: str  # possessive removed, abbreviation dot kept for St./Mt./Ft.
+
+
+def _tokens(text: str) -> list[_Token]:
+    out = []
+    for m in _TOKEN.finditer(text):
+        word = m.group()
+        end = m.end()
+        if word.endswith(".") and word not in _ABBREV_DOT:
+            word, end = word[:-1], end - 1
+        for suffix in ("'s", "’s"):
+            if word.endswith(suffix) and len(word) > 3:
+                word, end = word[: -len(suffix)], end - len(suffix)
+        out.append(_Token(m.start(), end, word))
+    return out
+
+
+def _is_cap(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _allcaps(word: str) -> bool:
+    return len(word) > 1 and word.isupper()
+
+
+def _joined(text: str, a: _Token, b: _Token) -> str | None:
+    """The separator between two tokens of one name, or None if they cannot join."""
+    gap = text[a.end : b.start]
+    if gap in (" ", "-"):
+        return gap
+    return None
+
+
+def find_mentions(
+    text: str,
+    *,
+    field: str,
+    gaz: Gazetteer,
+    aliases: Mapping[str, str],
+    sentences: Sequence[Span],
+    paragraphs: Sequence[Span],
+) -> list[Mention]:
+    """All place mentions of ``text`` (one field of the story)."""
+    tokens = _tokens(text)
+    mentions: list[Mention] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if not _is_cap(tok.word):
+            i += 1
+            continue
+        best: tuple[int, str, tuple[Place, ...], str | None] | None = None
+        written = tok.word
+        upper = _allcaps(tok.word)
+        for j in range(i, min(len(tokens), i + gaz.max_words)):
+            if j > i:
+                sep = _joined(text, tokens[j - 1], tokens[j])
+                if sep is None or not _is_cap(tokens[j].word):
+                    break
+                written = written + sep + tokens[j].word
+                upper = upper and _allcaps(tokens[j].word)
+            probe = written.title() if upper else written
+            if probe in aliases:
+                best = (j, probe, (), aliases[probe])
+            elif gaz.places.get(name_key(probe)):
+                best = (j, probe, gaz.places[name_key(probe)], None)
+        if best is None:
+            i += 1
+            continue
+        j, probe, places, alias_of = best
+        start, end = tok.start, tokens[j].end
+        mention = _describe(text, field, start, end, probe, places, alias_of, upper, tokens, i, j)
+        if mention is not None:
+            s = sentence_of(sentences, start)
+            para = max((k for k, (ps, _) in enumerate(paragraphs) if ps <= start), default=0)
+            p_start, p_end = paragraphs[para] if paragraphs else (0, len(text))
+            mentions.append(_with_context(mention, text, s, para, text[p_start:p_end], mentions))
+        i = j + 1
+    return mentions
+
+
+def _describe(
+    text: str,
+    field: str,
+    start: int,
+    end: int,
+    written: str,
+    places: tuple[Place, ...],
+    alias_of: str | None,
+    upper: bool,
+    tokens: Sequence[_Token],
+    i: int,
+    j: int,
+) -> Mention | None:
+    line_start = text.rfind("\n", 0, start) + 1
+    at_line_start = not text[line_start:start].strip()
+    qual = state_regex().match(text, end)
+    state = foreign = None
+    after_qual = end
+    if qual is not None:
+        form = qual.group("state") or ""
+        rest = text[qual.end() : qual.end() + 2]
+        postal_in_prose = len(form) == 2 and form.isupper() and re.match(r" [a-z]", rest)
+        if qual.group("foreign"):
+            foreign = True
+            after_qual = qual.end()
+        elif not postal_in_prose:
+            state = gazetteer().states[form]
+            after_qual = qual.end()
+    dateline = (
+        at_line_start
+        and bool(_DATELINE_AFTER.match(text, after_qual))
+        and (upper or state is not None)
+    )
+    if upper and not dateline and not alias_of:
+        return None  # a shouted word is a place only in a dateline
+    after = ""
+    if j + 1 < len(tokens) and text[end : tokens[j + 1].start] == " ":
+        nxt = tokens[j + 1].word
+        after = nxt if _is_cap(nxt) else ""
+    before = tokens[i - 1] if i > 0 else None
+    kind = "plain"
+    if state is None and not foreign:
+        if after in NOT_A_CITY_AFTER or re.match(r"-based\b", text[end : end + 7]):
+            kind = "not-city"
+        elif after in CIVIC_AFTER:
+            kind = "civic"
+        elif after:
+            kind = "weak"
+        if _SPEECH.match(text, end) or (
+            _SAID_BEFORE.search(text[max(0, start - 20) : start])
+            and re.match(r"\s*[,.;]", text[end : end + 2])
+        ):
+            kind = "person"
+        if before is not None and text[before.end : start] == "-" and _is_cap(before.word):
+            kind = "not-city"  # "Times-Picayune"
+        if (
+            before is not None
+            and text[before.end : start] == " "
+            and before.word == "of"
+            and i > 1
+            and _is_cap(tokens[i - 2].word)
+            and text[tokens[i - 2].end : before.start] == " "
+        ):
+            kind = "weak"  # "Department of Justice", "University of Chicago"
+        if before is not None and text[before.end : start] == " ":
+            prev = before.word.rstrip(".")
+            if prev in _TITLES:
+                kind = "person"
+            elif _is_cap(prev) and prev not in _PLACE_PREFIX and not alias_of:
+                kind = "person" if kind in ("plain", "weak") and len(places) else kind
+        if (
+            before is not None
+            and before.word.lower() == "the"
+            and text[before.end : start] == " "
+            and kind != "civic"
+            and not _CITY_NOUN_AFTER.match(text, end)
+        ):
+            kind = "not-city"  # "the Piedmont", "the Elm City"; but "the Pittsburgh area"
+    return Mention(
+        field=field,
+        start=start,
+        end=end,
+        written=written,
+        places=places,
+        alias_of=alias_of,
+        state=state,
+        foreign=bool(foreign),
+        dateline=dateline,
+        after=after,
+        kind=kind,
+    )
+
+
+def _with_context(
+    m: Mention, text: str, sentence: Span, paragraph: int, para_text: str, earlier: list[Mention]
+) -> Mention:
+    s_start, s_end = sentence
+    before = text[s_start : m.start]
+    passing = bool(_PASSING_BEFORE.search(before[-80:])) or bool(
+        _PASSING_SENTENCE.search(text[s_start:s_end])
+    )
+    prev = earlier[-1] if earlier else None
+    if not passing and prev is not None and prev.passing and prev.sentence == sentence:
+        # "cities like Boston and Cincinnati": a list continues the passing context.
+        glue_from = prev.end
+        qual = state_regex().match(text, prev.end)
+        if qual is not None:
+            glue_from = qual.end()
+        passing = bool(_LIST_GLUE.match(text[glue_from : m.start]))
+    initial = not before.strip(" \"'“‘([")
+    return replace(
+        m,
+        passing=passing,
+        caption=bool(_CAPTION.search(para_text)),
+        sentence_initial=initial,
+        paragraph=paragraph,
+        sentence=sentence,
+    )
