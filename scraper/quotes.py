@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from scraper.models import Evidence, Quote
-from scraper.quotes_attrib import Attribution, after_quote, before_quote
+from scraper.quotes_attrib import PARAGRAPH, Attribution, after_quote, before_quote, subject
 from scraper.quotes_excerpt import choose_excerpt
 from scraper.quotes_marks import Paragraph, Span, find_spans, paragraphs
 from scraper.quotes_names import (
@@ -32,7 +32,7 @@ from scraper.quotes_names import (
     person_name,
     tokenize,
 )
-from scraper.quotes_words import FEMALE_WORDS, MALE_WORDS
+from scraper.quotes_words import DETERMINERS, FEMALE_WORDS, MALE_WORDS, SPEECH_VERBS
 
 __all__ = ["choose_excerpt", "find_quotes", "quote_evidence"]
 
@@ -56,7 +56,10 @@ class _Context:
         self.text = text
         self.spans = spans
         self.paras: list[Paragraph] = paragraphs(text)
-        self.tokens = tokenize(text)
+        self.tokens: list[Token] = []
+        for para in self.paras:
+            self.tokens.extend(tokenize(text, para.start, para.end))
+            self.tokens.append(Token(PARAGRAPH, para.end, para.end))
         self.starts = [t.start for t in self.tokens]
         inside = [(s.open_at, s.close_at if s.close_at >= 0 else s.end) for s in spans]
         self.inside_starts = [a for a, _ in inside]
@@ -75,29 +78,43 @@ class _Context:
         return self.tokens[i:j]
 
     def _build_people(self) -> None:
+        """Register the article's people and put salient mentions on the timeline.
+
+        Only the first person named in a sentence (its likely subject) is a
+        pronoun antecedent: "Lee said Smith's plan failed. He ..." means Lee.
+        """
         toks = [t for t in self.tokens if not self.in_quote(t.start)]
-        singles: list[tuple[int, str]] = []
-        runs = name_runs(toks)
-        for i, j in runs:
+        sentence = [0] * len(toks)
+        for k in range(1, len(toks)):
+            ended = toks[k - 1].text in _SENTENCE_END or toks[k - 1].text == PARAGRAPH
+            sentence[k] = sentence[k - 1] + ended
+        pending: list[tuple[int, int, str, list[str]]] = []  # (at, sentence, name, run)
+        for i, j in name_runs(toks):
             words = [t.text for t in toks[i:j]]
             name = person_name(words)
             if name is None:
                 continue
-            at = toks[j - len(name.split())].start
+            titled = len(name.split()) < len(words)
+            if not titled and i > 0 and toks[i - 1].low in DETERMINERS:
+                continue  # "the Old Testament": people take no article
+            pending.append((toks[j - len(name.split())].start, sentence[i], name, words))
+        for at, _, name, words in pending:
             if " " in name:
-                person = self.people.add(name, at)
-                self._honorific(person, words)
-            else:
-                singles.append((at, name))
-        for at, name in singles:
-            found = self.people.lookup(name, at)
-            if found is not None:
-                found.mentions.append(at)
-        for p in self.people.people:
-            p.mentions.sort()
-            self.timeline.extend((m, p, None) for m in p.mentions)
-        self.timeline.sort(key=lambda x: x[0])
-        self._genders(toks)
+                self._honorific(self.people.add(name, at), words)
+        mentions: list[tuple[int, int, Person]] = []
+        for at, sent, name, _ in pending:
+            person = self.people.lookup(name, at)
+            if person is None:
+                continue
+            if " " not in name:
+                person.mentions.append(at)
+            mentions.append((at, sent, person))
+        seen: set[int] = set()
+        for at, sent, person in mentions:
+            if sent not in seen:
+                seen.add(sent)
+                self.timeline.append((at, person, None))
+        self._genders(toks, mentions)
 
     @staticmethod
     def _honorific(person: Person, words: list[str]) -> None:
@@ -105,14 +122,12 @@ class _Context:
         person.male += 5 * len(lows & {"mr.", "mr"})
         person.female += 5 * len(lows & {"ms.", "ms", "mrs.", "mrs", "miss"})
 
-    def _genders(self, toks: list[Token]) -> None:
+    def _genders(self, toks: list[Token], mentions: list[tuple[int, int, Person]]) -> None:
         """Count he/she words after each mention, up to the next mention."""
-        positions = [m for m, _, _ in self.timeline]
-        for k, (at, person, _) in enumerate(self.timeline):
-            if person is None:
-                continue
-            stop = positions[k + 1] if k + 1 < len(positions) else len(self.text)
-            i = bisect.bisect_right([t.start for t in toks], at)
+        starts = [t.start for t in toks]
+        for k, (at, _, person) in enumerate(mentions):
+            stop = mentions[k + 1][0] if k + 1 < len(mentions) else len(self.text)
+            i = bisect.bisect_right(starts, at)
             for t in toks[i : i + 40]:
                 if t.start >= stop:
                     break
@@ -122,9 +137,23 @@ class _Context:
                 elif low in FEMALE_WORDS:
                     person.female += 1
 
-    @property
-    def known(self) -> frozenset[str]:
-        return frozenset(w.lower() for p in self.people.people for w in p.name.split())
+    def known(self, word: str) -> bool:
+        """Whether a lone capitalised word names one of the article's people."""
+        return self.people.lookup(word, len(self.text)) is not None
+
+    def add_unnamed_speakers(self) -> None:
+        """Put "one woman said" clauses on the pronoun timeline: a later "she
+        said" may mean her, so it must not jump back to a named person."""
+        for k, t in enumerate(self.tokens):
+            if t.text.lower() not in SPEECH_VERBS or self.in_quote(t.start):
+                continue
+            lo = k
+            while lo > 0 and self.tokens[lo - 1].text not in _SENTENCE_END | {PARAGRAPH}:
+                lo -= 1
+            kind, _, at, gender = subject(self.tokens[lo:k], self.known)
+            if kind == "anon":
+                self.timeline.append((at, None, gender))
+        self.timeline.sort(key=lambda x: x[0])
 
     def resolve(self, att: Attribution) -> str | None:
         if att.kind == "name":
@@ -189,14 +218,6 @@ def _own(ctx: _Context, idx: int) -> Attribution | None:
     return before_quote(pre, known)
 
 
-def _events(ctx: _Context, atts: list[Attribution | None]) -> None:
-    """Add unnamed speakers to the pronoun timeline: "one woman said" blocks "she"."""
-    for att in atts:
-        if att is not None and att.kind == "anon":
-            ctx.timeline.append((att.at, None, att.gender))
-    ctx.timeline.sort(key=lambda x: x[0])
-
-
 def _paragraph_clause(ctx: _Context, span: Span) -> tuple[str | None, str] | None:
     """Speaker of an earlier "X said ..." sentence in the same paragraph."""
     para = ctx.paras[span.paragraph]
@@ -240,7 +261,7 @@ def _phrase(text: str, att: Attribution) -> str:
 
 def _attribute(ctx: _Context) -> list[_Found]:
     atts = [_own(ctx, i) for i in range(len(ctx.spans))]
-    _events(ctx, atts)
+    ctx.add_unnamed_speakers()
     found = [
         _Found(
             s, a, ctx.resolve(a) if a else None, _phrase(ctx.text, a) if a else "", a is not None

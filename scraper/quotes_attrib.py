@@ -9,16 +9,18 @@ turning surnames and pronouns into full names is the caller's job.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 from scraper.quotes_names import Token, person_name
-from scraper.quotes_words import CONJUNCTIONS, INDEFINITE, NP_STOP, SPEECH_VERBS
+from scraper.quotes_words import CONJUNCTIONS, INDEFINITE, NOUN_MARKERS, NP_STOP, SPEECH_VERBS
 
 PRONOUNS = {"he": "m", "she": "f"}
 NON_PERSON_PRONOUNS = frozenset(["it", "they", "we", "i", "you"])
-_SEG_BREAK = frozenset(",;:()—–")
-_DASHES = frozenset("-—–")
+PARAGRAPH = "¶"  # token the caller puts between paragraphs
+_SEG_BREAK = frozenset([*",;:()—–", PARAGRAPH])
+_DASHES = frozenset("-—–―‒")
 
 Kind = Literal["name", "pronoun", "anon", "none"]
 
@@ -39,16 +41,21 @@ class Attribution:
 
 
 def _is_verb(tokens: list[Token], i: int) -> int:
-    """Length of a speech verb at ``i`` (2 for "according to"), else 0."""
+    """Length of a speech verb at ``i`` (2 for "according to"), else 0.
+
+    A verb form after an article or possessive is a noun ("one of the states").
+    """
     low = tokens[i].text.lower()
     if low in SPEECH_VERBS:
+        if tokens[i].cap or (i > 0 and tokens[i - 1].low in NOUN_MARKERS):
+            return 0
         return 1
     if low == "according" and i + 1 < len(tokens) and tokens[i + 1].low == "to":
         return 2
     return 0
 
 
-def _mention(tokens: list[Token], known: frozenset[str]) -> tuple[Kind, str, int, int]:
+def _mention(tokens: list[Token], known: Callable[[str], bool]) -> tuple[Kind, str, int, int]:
     """The first person mention in ``tokens``: kind, words, start, end offsets."""
     from scraper.quotes_names import name_runs
 
@@ -70,7 +77,7 @@ def _mention(tokens: list[Token], known: frozenset[str]) -> tuple[Kind, str, int
         name = person_name(words)
         if name is None:
             continue
-        if " " not in name and name.lower() not in known:
+        if " " not in name and not known(name):
             continue
         # offsets of the cleaned name: it is a suffix of the run
         n = len(name.split())
@@ -93,7 +100,7 @@ def _indefinite(tokens: list[Token]) -> str | None:
     return None
 
 
-def subject(tokens: list[Token], known: frozenset[str]) -> tuple[Kind, str, int, str | None]:
+def subject(tokens: list[Token], known: Callable[[str], bool]) -> tuple[Kind, str, int, str | None]:
     """The speaker among the tokens before a speech verb.
 
     Comma-separated segments are read right to left; a segment without a
@@ -107,19 +114,32 @@ def subject(tokens: list[Token], known: frozenset[str]) -> tuple[Kind, str, int,
         else:
             segs[-1].append(t)
     segs = [s for s in segs if s]
+    anon: tuple[int, str | None] | None = None
     for n, seg in enumerate(reversed(segs)):
+        lead = seg[0].low
+        if (
+            n < len(segs) - 1
+            and not seg[0].cap
+            and lead not in PRONOUNS
+            and lead not in CONJUNCTIONS
+        ):
+            continue  # an appositive ("the city's director"): its names are not the speaker
         kind, words, at, _ = _mention(seg, known)
         if kind != "none" or (at >= 0):
             return kind, words, at, None
         hint = _indefinite(seg)
-        if hint is not None:
-            return "anon", "", seg[0].start, hint or None
-        if n == len(segs) - 1:
-            break
+        if hint is not None and anon is None:
+            anon = seg[0].start, hint or None
+            if seg[0].low in CONJUNCTIONS:
+                break  # "..., and one woman said": a clause subject, not an appositive
+    if anon is not None:
+        return "anon", "", anon[0], anon[1]
     return "none", "", -1, None
 
 
-def object_np(tokens: list[Token], known: frozenset[str]) -> tuple[Kind, str, int, str | None]:
+def object_np(
+    tokens: list[Token], known: Callable[[str], bool]
+) -> tuple[Kind, str, int, str | None]:
     """The speaker after a verb: ``said Capt. Ann Lee, who ...``."""
     np: list[Token] = []
     for t in tokens:
@@ -138,7 +158,7 @@ def object_np(tokens: list[Token], known: frozenset[str]) -> tuple[Kind, str, in
 
 
 def after_quote(
-    tokens: list[Token], known: frozenset[str], *, terminal: bool
+    tokens: list[Token], known: Callable[[str], bool], *, terminal: bool
 ) -> Attribution | None:
     """Attribution in the tokens after a closing mark (to the sentence end).
 
@@ -147,13 +167,14 @@ def after_quote(
     """
     k = 0
     dash = False
-    while k < len(tokens) and tokens[k].text in ",—–-":
+    while k < len(tokens) and tokens[k].text in ",—–-―‒":
         dash = dash or tokens[k].text in _DASHES
         k += 1
     toks = tokens[k:]
     if not toks:
         return None
-    for i in range(min(len(toks), 14)):
+    # a clause after "...," may carry a long appositive; after "...end." it is short
+    for i in range(min(len(toks), 12 if terminal else 32)):
         n = _is_verb(toks, i)
         if not n:
             continue
@@ -172,7 +193,7 @@ def after_quote(
     return None
 
 
-def before_quote(tokens: list[Token], known: frozenset[str]) -> Attribution | None:
+def before_quote(tokens: list[Token], known: Callable[[str], bool]) -> Attribution | None:
     """Attribution in the tokens before an opening mark, same sentence."""
     for i in range(len(tokens) - 1, -1, -1):
         n = _is_verb(tokens, i)

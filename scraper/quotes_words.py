@@ -90,21 +90,44 @@ FEMALE_WORDS = _words(
     """
 )
 
-SPEECH_VERBS = _words(
+
+def _conjugate(bases: str) -> frozenset[str]:
+    """Regular verb forms but the bare one (often a noun: "state", "report").
+
+    ``"argue"`` -> argues argued arguing.
     """
-    acknowledged acknowledges acknowledging added adding adds admits admitted agreed
-    agrees announced announces answered answers argued argues arguing asked asking asks
-    boasted called calls cautioned cautions chided chides claimed claims commented
-    comments complained complains conceded concedes concluded concludes contended contends
-    continued continues continuing countered counters declared declares described
-    describes emphasised emphasized emphasizes exclaimed explained explaining explains
-    insisted insists joked jokes lamented laments maintained maintains mused muses noted
-    notes noting observed observes pleaded pleads posted predicted predicts promised
-    promises quipped recalled recalling recalls recounted recounts reflected reflects
-    reiterated reiterates remarked remarks replied replies reported reports responded
-    responds said say saying says shouted shouts stated states stressed stresses suggested
-    suggests telling tells testified testifies told tweeted tweets urged urges vowed vows
-    warned warning warns whispered writes writing wrote yelled
+    out: set[str] = set()
+    for v in bases.split():
+        if v.endswith("e"):
+            ed, ing = v + "d", v[:-1] + "ing"
+        elif v.endswith("y") and v[-2] not in "aeiou":
+            ed, ing = v[:-1] + "ied", v + "ing"
+        else:
+            ed, ing = v + "ed", v + "ing"
+        s3 = (
+            v[:-1] + "ies"
+            if ed.endswith("ied")
+            else v + ("es" if v.endswith(("sh", "ch", "ss", "x")) else "s")
+        )
+        out.update((s3, ed, ing))
+    return frozenset(out)
+
+
+# "called" and "described" introduce quoted names and fragments ("what he called
+# a 'sea change'"), which are quotations of the subject too.
+SPEECH_VERBS = _conjugate(
+    """
+    acknowledge add admit advise agree allege announce answer argue ask assert boast call
+    caution charge chide claim comment complain concede conclude confirm contend continue
+    counter declare describe emphasise emphasize estimate exclaim explain insist joke
+    lament maintain mention muse note observe plead post predict promise quip recall
+    recount reflect reiterate remark repeat reply report respond scream shout state stress
+    suggest testify tweet urge vow warn whisper yell
+    """
+) | _words(
+    """
+    say says said saying tell tells told telling write writes wrote writing admitted
+    admitting agreeing add ask explain warn insist argue agree recall
     """
 )
 
@@ -124,5 +147,25 @@ NP_STOP = _words(
     """
     about after as at because before during for from in of on since that to when which
     while who whose with
+    """
+)
+
+DETERMINERS = _words("the a an this that these those")
+NOUN_MARKERS = _words("the a an this that these those his her their its our my your one of")
+
+# prepended to TITLES: words that stand before a name but are no part of it
+_QUALIFIERS = _words(
+    """
+    republican democrat democratic gop independent libertarian conservative liberal
+    progressive rival former incumbent presidential first lady late then candidate nominee
+    """
+)
+TITLES = TITLES | _QUALIFIERS
+ORG_WORDS = ORG_WORDS | _words(
+    """
+    enforcement security investigations affairs defense defence homeland intelligence
+    immigration customs revenue treasury commerce energy transportation agriculture
+    interior environmental protection safety emergency management research development
+    studies sciences technology grants medicaid medicare
     """
 )
