@@ -35,7 +35,6 @@ import trafilatura
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
-from scraper.extract_dates import date_from_url, parse_human_date, parse_machine_date
 from scraper.extract_names import (
     drop_title_tags,
     fold,
@@ -47,48 +46,13 @@ from scraper.extract_names import (
     strip_site_name,
 )
 from scraper.extract_page import JsonObject, PageSignals, read_signals, types_of
+from scraper.extract_published import choose_published
 from scraper.models import Article
 
 LOGGER = logging.getLogger(__name__)
 
 MAX_HEADLINE_CHARS = 400
 MIN_ECHO_CHARS = 12  # folded; shorter h1s ("Home", "News") must match a title exactly
-_PUBLISHED_META = (
-    "article:published_time",
-    "og:published_time",
-    "og:article:published_time",
-    "datepublished",
-    "article.published",
-    "published_time",
-    "publishdate",
-    "publish-date",
-    "publish_date",
-    "pubdate",
-    "parsely-pub-date",
-    "sailthru.date",
-    "dc.date.issued",
-    "dcterms.issued",
-    "dc.date.created",
-    "dcterms.created",
-    "dc.date",
-    "dcterms.date",
-    "date",
-    "citation_publication_date",
-    "article:published",
-    "cxenseparse:recs:publishtime",
-    "originalpublicationdate",
-    "release_date",
-    "displaydate",
-    "datecreated",
-)
-_MODIFIED_META = (
-    "article:modified_time",
-    "og:updated_time",
-    "datemodified",
-    "dcterms.modified",
-    "last-modified",
-    "lastmod",
-)
 _AUTHOR_META = (
     "author",
     "article:author",
@@ -217,46 +181,6 @@ def _headline(signals: PageSignals, sites: list[str], fallback: str | None) -> s
     return metas[0] if metas else fallback
 
 
-def _published(
-    signals: PageSignals,
-    url: str,
-    traf_date: str | None,
-    feed_published: datetime | None,
-) -> datetime | None:
-    for obj in signals.json_ld:
-        for key in ("datePublished", "dateCreated", "uploadDate"):
-            value = obj.get(key)
-            if isinstance(value, str) and (found := parse_machine_date(value)):
-                return found
-    for key in _PUBLISHED_META:
-        for value in signals.meta.get(key, ()):
-            if found := parse_machine_date(value):
-                return found
-    tagged = [t for t in signals.times if t.published and not t.updated]
-    untagged = [t for t in signals.times if not t.published and not t.updated]
-    for tag in [*tagged, *untagged[:1]]:
-        if found := parse_machine_date(tag.value):
-            return found
-    for byline in signals.bylines:
-        if found := parse_human_date(byline):
-            return found
-    if found := date_from_url(url):
-        return found
-    if traf_date and (found := parse_machine_date(traf_date)):
-        return found
-    if feed_published is not None:
-        return feed_published
-    for obj in signals.json_ld:
-        value = obj.get("dateModified")
-        if isinstance(value, str) and (found := parse_machine_date(value)):
-            return found
-    for key in _MODIFIED_META:
-        for value in signals.meta.get(key, ()):
-            if found := parse_machine_date(value):
-                return found
-    return None
-
-
 def _authors(signals: PageSignals, traf_author: str | None) -> tuple[str, ...]:
     for obj in signals.json_ld:
         names = [n for raw in _json_strings(obj.get("author")) if (n := person_name(raw))]
@@ -337,7 +261,9 @@ def _extract(
         url=url,
         canonical_url=_canonical(signals, url),
         headline=headline,
-        published=_published(signals, url, doc.date if doc else None, feed_published),
+        published=choose_published(
+            signals, url, finder_date=doc.date if doc else None, feed_published=feed_published
+        ),
         authors=_authors(signals, doc.author if doc else None),
         outlet=page_outlet,
         text=(doc.text or "") if doc else "",

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 MIN_YEAR = 1990  # older "publication dates" on news pages are noise (founding years, archives)
@@ -211,7 +212,7 @@ def parse_machine_date(text: str) -> datetime | None:
     """An ISO 8601-like date from metadata; ``None`` when there is none."""
     match = _ISO.search(text.strip()[:64])
     if match is None:
-        return None
+        return _parse_rfc2822(text)
     try:
         zone = _offset(match["z"]) if match["z"] else UTC
     except ValueError:
@@ -225,6 +226,17 @@ def parse_machine_date(text: str) -> datetime | None:
         int(match["S"] or 0),
         zone,
     )
+
+
+def _parse_rfc2822(text: str) -> datetime | None:
+    """ "Sat, 19 Oct 2019 00:04:00 +0200" (as in feeds and some meta tags)."""
+    try:
+        value = parsedate_to_datetime(text.strip())
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value if plausible(value) else None
 
 
 def date_from_url(url: str) -> datetime | None:
