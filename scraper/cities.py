@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
-from scraper.cities_gazetteer import Gazetteer, Place, gazetteer
+from scraper.cities_gazetteer import Gazetteer, Place, gazetteer, name_key
 from scraper.cities_mentions import Mention, find_mentions
 from scraper.match_text import paragraph_spans, sentence_spans
 from scraper.models import Evidence
@@ -36,6 +36,18 @@ SMALL_PLACE = 15_000  # population below which a place needs explicit support
 SECONDARY_SHARE = 0.5  # another city must weigh this share of the best one
 LIST_SIZE = 3  # distinct places in one sentence that make it a list
 HOME_BONUS = 1.0
+ABROAD_RATIO = 10  # a name this much bigger abroad (Moscow, Paris) needs its US state
+# Capitalised words that are also place names; they need a state or a dateline.
+_COMMON_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        "January February March April May June July August September October November "
+        "December Monday Tuesday Wednesday Thursday Friday Saturday Sunday University "
+        "Justice Liberty Independence Commerce Mission Union Enterprise Progress "
+        "Security Opportunity Hope Unity Friendship Temple Normal Reading Mobile Florence "
+        "Victoria Charity Prosperity Harmony Paradise Eden Wellness",
+    )
+)
 MAX_EVIDENCE_PER_CITY = 3
 _BRITISH = re.compile(
     r"\b(?:neighbourhoods?|centre|colour|favour|programme|licen[cs]e[ds]? premises|whilst|"
@@ -100,6 +112,8 @@ def _resolve(
     if m.state:
         chosen = next((p for p in m.places if p.state == m.state), None)
         return chosen, "state named next to it"
+    if m.written == "Washington":
+        return next((p for p in m.places if p.state == "DC"), None), "Washington means DC"
     if m.written in settled:
         return settled[m.written], "same name resolved elsewhere in the story"
     if home is not None:
@@ -117,6 +131,20 @@ def _resolve(
     if not m.places:
         return None, "unknown place"
     return m.places[0], "most populous place of that name"
+
+
+def _needs_state(m: Mention, place: Place, gaz: Gazetteer, text: str) -> bool:
+    """Whether a bare mention is too ambiguous to count without its state."""
+    if m.state or m.alias_of:
+        return False
+    if m.written in gaz.states and m.written != "New York":
+        return not (m.dateline and m.written == "Washington")  # "WASHINGTON (AP)"
+    if m.written in _COMMON_WORDS or m.written in gaz.foreign or m.written == "White House":
+        return True
+    if gaz.abroad.get(name_key(m.written), 0) >= ABROAD_RATIO * max(1, place.population):
+        return True
+    # "mobile phones", "reading": a name also written as a common word needs its state.
+    return " " not in m.written and bool(re.search(rf"\b{re.escape(m.written.lower())}\b", text))
 
 
 def _weight(m: Mention, *, in_body: set[str], label: str) -> tuple[float, str]:
@@ -147,6 +175,8 @@ def _weight(m: Mention, *, in_body: set[str], label: str) -> tuple[float, str]:
 def _mark_people(mentions: list[Mention]) -> list[Mention]:
     """A name used for a person once ("Andre Carson") is a person throughout."""
     people = {m.written for m in mentions if m.kind == "person"}
+    # A name also used as a city outright ("Gary police", "Gary, Ind.") stays a city.
+    people -= {m.written for m in mentions if m.kind == "civic" or m.state or m.dateline}
     return [
         replace(m, kind="person")
         if m.written in people and m.kind in ("plain", "weak") and not (m.state or m.dateline)
@@ -229,8 +259,12 @@ def find_cities(
         if weight <= 0:
             continue
         explicit = bool(m.state or m.dateline or m.alias_of)
-        if foreign and not (m.state or m.dateline or m.alias_of):
+        if foreign and not explicit:
             continue  # a foreign story names US cities only with their state
+        if _needs_state(m, place, gaz, text if m.field == "text" else headline) and not (
+            home is not None and home == place
+        ):
+            continue
         if (
             m.sentence_initial
             and m.field == "text"

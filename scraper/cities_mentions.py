@@ -188,7 +188,7 @@ def find_mentions(
             p_start, p_end = paragraphs[para] if paragraphs else (0, len(text))
             mentions.append(_with_context(mention, text, s, para, text[p_start:p_end], mentions))
         i = j + 1
-    return mentions
+    return _first_names(text, mentions)
 
 
 def _describe(
@@ -259,7 +259,9 @@ def _describe(
             prev = before.word.rstrip(".")
             if prev in _TITLES:
                 kind = "person"
-            elif _is_cap(prev) and prev not in _PLACE_PREFIX and not alias_of:
+            elif (
+                _is_cap(prev) and not prev.isupper() and prev not in _PLACE_PREFIX and not alias_of
+            ):
                 kind = "person" if kind in ("plain", "weak") and len(places) else kind
         if (
             before is not None
@@ -309,3 +311,19 @@ def _with_context(
         paragraph=paragraph,
         sentence=sentence,
     )
+
+
+def _first_names(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A place name before a surname is a first name ("Gary Sinise" ... "Sinise said")."""
+    out = []
+    for m in mentions:
+        if m.kind == "weak" and m.after and m.after not in CIVIC_AFTER:
+            w = re.escape(m.after)
+            surname = re.compile(
+                rf"\b{w}\s+(?:said|says|told|added|noted|was|is|has|who)\b"
+                rf"|\b(?:said|says|Mr\.?|Mrs\.?|Ms\.?|Dr\.?)\s+{w}\b|\b{w},\s+\d+,"
+            )
+            if surname.search(text):
+                m = replace(m, kind="person")
+        out.append(m)
+    return out
