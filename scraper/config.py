@@ -198,6 +198,17 @@ class Config(_Strict):
             return None
         return next((o for o in self.outlets if o.name == name), None)
 
+    def outlet_for_url(self, url: str) -> Outlet | None:
+        """The configured outlet whose homepage host or ``domains`` serve ``url``."""
+        host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+        for outlet in self.outlets:
+            hosts = {d.lower().removeprefix("www.") for d in outlet.domains}
+            if outlet.homepage:
+                hosts.add((urlsplit(outlet.homepage).hostname or "").lower().removeprefix("www."))
+            if host in hosts or any(host.endswith("." + h) for h in hosts if h):
+                return outlet
+        return None
+
     def source(self, source_id: str) -> Source | None:
         return next((s for s in self.sources if s.id == source_id), None)
 

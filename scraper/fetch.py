@@ -10,13 +10,24 @@
 - follows at most ``max_redirects`` redirects, detecting loops;
 - decodes gzip, deflate and brotli itself, with a cap on the decoded size
   (``decode``), so a bomb or an endless body ends as ``TooLarge``;
+- obeys robots.txt per origin (``scraper.robots``), unless a source opts out;
 - bounds concurrency overall and per host, and keeps a minimum gap between
-  two requests to one host;
-- enforces a deadline on the whole request, body included, so a server that
-  trickles one byte a second cannot hold a worker.
+  two requests to one host (widened by robots.txt ``Crawl-delay``), however
+  many sources live on that host;
+- after a ``429`` or ``503`` with ``Retry-After``, sends nothing more to that
+  host until the time has passed (other sources on it fail fast, with the
+  same ``retry_after``);
+- enforces a deadline on each request, body included, so a server that
+  trickles one byte a second cannot hold a worker. Waiting for a turn at a
+  busy host is not counted against the deadline.
 
-Tests inject a transport (``httpx.MockTransport``) or point the fetcher at a
-real server on 127.0.0.1 with ``allow_private=True``.
+Order of the gates for one request (invariant: no global slot is held while
+waiting for a host)::
+
+    scheme -> host paused? -> robots.txt -> host slot -> host gap -> global slot -> GET
+
+Tests inject a transport (``httpx.MockTransport``), an address policy, or
+point the fetcher at a real server on 127.0.0.1 with ``allow_private=True``.
 """
 
 from __future__ import annotations
@@ -26,7 +37,7 @@ import email.utils
 import logging
 import time
 import zlib
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
@@ -37,7 +48,8 @@ import httpx
 
 from scraper.decode import decoder_for
 from scraper.errors import BlockedURL, FetchError, HTTPStatusError, TooLarge, TransportError
-from scraper.netguard import GuardedBackend
+from scraper.netguard import AddressPolicy, GuardedBackend
+from scraper.robots import MAX_ROBOTS_BYTES, RobotsCache
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +59,9 @@ FEED_ACCEPT = (
 )
 DECODE_ERRORS = (zlib.error, brotli.error, OSError, EOFError)
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+ROBOTS_ACCEPT = "text/plain, */*;q=0.5"
+SHORT_PAUSE = 5.0  # seconds; a host pause shorter than this is waited out, a longer one fails
+MAX_PAUSE = 24 * 3600.0  # seconds; a larger Retry-After pauses a host only this long
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +77,7 @@ class FetchOptions:
     per_host_concurrency: int = 2
     per_host_delay: float = 1.0  # seconds between two requests to one host
     allow_private: bool = False
+    respect_robots: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,12 +137,21 @@ class _HostGate:
     semaphore: asyncio.Semaphore
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     next_start: float = 0.0  # monotonic time before which no request may start
+    gap: float = 0.0  # seconds between two starts (per_host_delay or Crawl-delay)
+    paused_until: float = 0.0  # monotonic; set by Retry-After
+    paused_status: int = 0  # the status that paused it
 
 
 class GuardedTransport(httpx.AsyncHTTPTransport):
     """httpx's transport over the address-checking network backend."""
 
-    def __init__(self, *, allow_private: bool, max_connections: int) -> None:
+    def __init__(
+        self,
+        *,
+        allow_private: bool,
+        max_connections: int,
+        policy: AddressPolicy | None = None,
+    ) -> None:
         super().__init__(trust_env=False)
         # httpx builds its pool without a network_backend option; replace it with one
         # that checks every address it connects to (see scraper.netguard).
@@ -135,7 +160,7 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
             max_connections=max_connections,
             max_keepalive_connections=max_connections,
             keepalive_expiry=5.0,
-            network_backend=GuardedBackend(allow_private=allow_private),
+            network_backend=GuardedBackend(allow_private=allow_private, policy=policy),
         )
 
 
@@ -147,10 +172,13 @@ class Fetcher:
         options: FetchOptions,
         *,
         transport: httpx.AsyncBaseTransport | None = None,
+        address_policy: AddressPolicy | None = None,
     ) -> None:
         self.options = options
         self._transport = transport or GuardedTransport(
-            allow_private=options.allow_private, max_connections=options.concurrency * 2
+            allow_private=options.allow_private,
+            max_connections=options.concurrency * 2,
+            policy=address_policy,
         )
         self._client = httpx.AsyncClient(
             transport=self._transport,
@@ -161,6 +189,7 @@ class Fetcher:
         )
         self._global = asyncio.Semaphore(options.concurrency)
         self._hosts: dict[str, _HostGate] = {}
+        self.robots = RobotsCache(self._fetch_robots, user_agent=options.user_agent)
 
     async def __aenter__(self) -> Fetcher:
         return self
@@ -174,16 +203,33 @@ class Fetcher:
     def _gate(self, host: str) -> _HostGate:
         gate = self._hosts.get(host)
         if gate is None:
-            gate = _HostGate(asyncio.Semaphore(self.options.per_host_concurrency))
+            gate = _HostGate(
+                asyncio.Semaphore(self.options.per_host_concurrency),
+                gap=self.options.per_host_delay,
+            )
             self._hosts[host] = gate
         return gate
 
-    async def _wait_turn(self, gate: _HostGate) -> None:
-        async with gate.lock:
-            delay = gate.next_start - time.monotonic()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            gate.next_start = time.monotonic() + self.options.per_host_delay
+    async def _check_pause(self, gate: _HostGate, host: str, url: str) -> None:
+        remaining = gate.paused_until - time.monotonic()
+        if remaining <= 0:
+            return
+        if remaining <= SHORT_PAUSE:
+            await asyncio.sleep(remaining)
+            return
+        raise HTTPStatusError(
+            f"not sent: {host} asked for a pause (HTTP {gate.paused_status} with Retry-After); "
+            f"{remaining:.0f} s left",
+            url=url,
+            status=gate.paused_status,
+            retry_after=remaining,
+        )
+
+    def _pause(self, gate: _HostGate, status: int, retry_after: float | None) -> None:
+        if status in (429, 503) and retry_after:
+            until = time.monotonic() + min(retry_after, MAX_PAUSE)
+            if until > gate.paused_until:
+                gate.paused_until, gate.paused_status = until, status
 
     async def fetch(
         self,
@@ -192,21 +238,42 @@ class Fetcher:
         etag: str | None = None,
         last_modified: str | None = None,
         accept: str = FEED_ACCEPT,
+        robots: bool | None = None,
     ) -> Response:
-        """GET ``url``; raise FetchError (or a subclass) with a readable reason."""
-        started = time.monotonic()
+        """GET ``url``; raise FetchError (or a subclass) with a readable reason.
+
+        ``robots`` overrides ``respect_robots`` for this request (a source's
+        ``robots:`` key).
+        """
+        obey = self.options.respect_robots if robots is None else robots
+        return await self._fetch(
+            url,
+            etag=etag,
+            last_modified=last_modified,
+            accept=accept,
+            robots=obey,
+            cap=self.options.max_body_bytes,
+        )
+
+    async def _fetch_robots(self, url: str) -> bytes:
+        cap = min(MAX_ROBOTS_BYTES, self.options.max_body_bytes)
         try:
-            return await asyncio.wait_for(
-                self._fetch(url, etag=etag, last_modified=last_modified, accept=accept),
-                timeout=self.options.timeout + self.options.per_host_delay * 4,
+            response = await self._fetch(
+                url, etag=None, last_modified=None, accept=ROBOTS_ACCEPT, robots=False, cap=cap
             )
-        except TimeoutError as exc:
-            raise TransportError(
-                f"timed out after {time.monotonic() - started:.0f} s", url=url
-            ) from exc
+        except TooLarge:  # RFC 9309: read what fits under the cap (here: treat as allow-all)
+            return b""
+        return response.body
 
     async def _fetch(
-        self, url: str, *, etag: str | None, last_modified: str | None, accept: str
+        self,
+        url: str,
+        *,
+        etag: str | None,
+        last_modified: str | None,
+        accept: str,
+        robots: bool,
+        cap: int,
     ) -> Response:
         started = time.monotonic()
         visited: list[str] = []
@@ -219,15 +286,21 @@ class Fetcher:
                     f"({parts.scheme or 'no'} scheme)",
                     url=current,
                 )
+            host = parts.hostname.lower()
+            gate = self._gate(host)
+            await self._check_pause(gate, host, current)
+            if robots:
+                verdict = await self.robots.check(current)
+                if not verdict.allowed:
+                    raise BlockedURL(verdict.reason or "refused by robots.txt", url=current)
+                if verdict.crawl_delay is not None:
+                    gate.gap = max(self.options.per_host_delay, verdict.crawl_delay)
             headers = {"Accept": accept}
             if etag and not visited:
                 headers["If-None-Match"] = etag
             if last_modified and not visited:
                 headers["If-Modified-Since"] = last_modified
-            gate = self._gate(parts.hostname.lower())
-            async with self._global, gate.semaphore:
-                await self._wait_turn(gate)
-                status, response_headers, body = await self._one_request(current, headers)
+            status, response_headers, body = await self._gated_request(gate, current, headers, cap)
             if status in (301, 302, 303, 307, 308):
                 location = response_headers.get("location")
                 if not location:
@@ -256,18 +329,44 @@ class Fetcher:
                     )
                 return Response(current, 304, b"", response_headers, elapsed, tuple(visited))
             if status >= 400 or status < 200 or status in (204, 205):
+                retry_after = parse_retry_after(response_headers.get("retry-after"))
+                self._pause(gate, status, retry_after)
                 raise HTTPStatusError(
                     _status_reason(status),
                     url=current,
                     status=status,
-                    retry_after=parse_retry_after(response_headers.get("retry-after")),
+                    retry_after=retry_after,
                 )
             return Response(current, status, body, response_headers, elapsed, tuple(visited))
 
-    async def _one_request(
-        self, url: str, headers: dict[str, str]
+    async def _gated_request(
+        self, gate: _HostGate, url: str, headers: dict[str, str], cap: int
     ) -> tuple[int, dict[str, str], bytes]:
-        cap = self.options.max_body_bytes
+        async with gate.semaphore:
+            async with gate.lock:
+                delay = gate.next_start - time.monotonic()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                await self._global.acquire()
+                gate.next_start = time.monotonic() + gate.gap
+            try:
+                started = time.monotonic()
+                try:
+                    return await asyncio.wait_for(
+                        self._one_request(url, headers, cap), timeout=self.options.timeout
+                    )
+                except TimeoutError as exc:
+                    raise TransportError(
+                        f"timed out after {time.monotonic() - started:.0f} s "
+                        "(the whole answer must arrive within `timeout`)",
+                        url=url,
+                    ) from exc
+            finally:
+                self._global.release()
+
+    async def _one_request(
+        self, url: str, headers: dict[str, str], cap: int
+    ) -> tuple[int, dict[str, str], bytes]:
         try:
             async with self._client.stream("GET", url, headers=headers) as response:
                 response_headers = {k.lower(): v for k, v in response.headers.items()}
@@ -286,13 +385,17 @@ class Fetcher:
                         f"body of {int(declared):,} bytes is over the {cap:,}-byte cap", url=url
                     )
                 try:
-                    decoder = decoder_for(response_headers.get("content-encoding"))
+                    decoder = decoder_for(
+                        None
+                        if response.is_stream_consumed
+                        else response_headers.get("content-encoding")
+                    )
                 except ValueError as exc:
                     raise FetchError(str(exc), url=url) from exc
                 chunks: list[bytes] = []
                 size = 0
                 try:
-                    async for raw in response.aiter_raw():
+                    async for raw in _raw_chunks(response):
                         for piece in decoder.feed(raw):
                             size += len(piece)
                             if size > cap:
@@ -321,6 +424,15 @@ class Fetcher:
             raise TransportError(f"could not connect: {exc}", url=url) from exc
         except httpx.HTTPError as exc:
             raise TransportError(f"{type(exc).__name__}: {exc}", url=url) from exc
+
+
+async def _raw_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
+    """The body as sent; a response already read (``httpx.MockTransport``) comes decoded."""
+    if response.is_stream_consumed:
+        yield response.content
+        return
+    async for chunk in response.aiter_raw():
+        yield chunk
 
 
 _NO_BODY = frozenset({301, 302, 303, 304, 307, 308})

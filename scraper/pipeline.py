@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
-from scraper.analyze import analyze
+from scraper.analyze import analyze, article_from_entry
 from scraper.config import Config
 from scraper.dedup import story_keys
 from scraper.errors import Drop, FetchError, HTTPStatusError, ParseError
@@ -222,9 +222,15 @@ class Collector:
         return (configured.selector if configured else None) or "a"
 
     def _outlet_of(self, source: SourceState, entry: Entry) -> tuple[str | None, str | None]:
-        """The outlet name and its home city for a story from ``source``."""
-        name = source.outlet or entry.outlet
-        outlet = self.config.outlet(name)
+        """The outlet name and its home city for a story from ``source``.
+
+        The source's own outlet wins; a search feed's entry names its outlet,
+        or its link's host belongs to a configured outlet.
+        """
+        outlet = self.config.outlet(source.outlet) or self.config.outlet(entry.outlet)
+        if outlet is None and source.outlet is None:
+            outlet = self.config.outlet_for_url(entry.url)
+        name = outlet.name if outlet else (source.outlet or entry.outlet)
         home = (outlet.city if outlet else None) or (source.city if source.outlet else None)
         return name, home
 
@@ -266,15 +272,26 @@ class Collector:
                 note = f"article page not read: {exc.reason}"
         elif self.config.settings.fetch_articles:
             note = "article page not read: per-pass page limit reached"
-        analysis = await asyncio.to_thread(
-            analyze,
-            url=url,
-            config=self.config,
-            html=html,
-            entry=entry,
-            outlet=outlet,
-            outlet_home=home,
-        )
+        try:
+            analysis = await asyncio.to_thread(
+                analyze,
+                url=url,
+                config=self.config,
+                html=html,
+                entry=entry,
+                outlet=outlet,
+                outlet_home=home,
+            )
+        except Exception as exc:  # a bug in one analysis must not lose the story
+            log.exception("analysis of %s failed", url)
+            reason = f"analysis failed: {type(exc).__name__}: {exc}"
+            analysis = Analysis(
+                article=article_from_entry(entry, url=url, outlet=outlet),
+                excerpt=entry.summary or "",
+                relevant=False,
+                relevance_reason=reason,
+            )
+            note = f"{note}; {reason}" if note else reason
         story = story_data(analysis, url=url, entry=entry, source_id=source.id, note=note, now=now)
         outcome, item_id = self.store.save_story(story, source_id=source.id, seen_url=url, now=now)
         return outcome, item_id, fetched

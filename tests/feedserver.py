@@ -72,7 +72,9 @@ class FeedServer:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def port(self) -> int:
@@ -106,7 +108,9 @@ class FeedServer:
         with self._lock:
             self.requests.append(request)
             self.in_flight += 1
-            self.max_in_flight[path_only] = max(self.max_in_flight.get(path_only, 0), self.in_flight)
+            self.max_in_flight[path_only] = max(
+                self.max_in_flight.get(path_only, 0), self.in_flight
+            )
         try:
             handler = self.routes.get(http.path) or self.routes.get(path_only)
             reply = handler(request) if handler else Reply(404, "not found")
@@ -141,7 +145,9 @@ class FeedServer:
             http.wfile.write(body[: reply.reset_after])
             http.wfile.flush()
             sock = http.connection
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+            sock.setsockopt(
+                socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00"
+            )
             sock.close()
             http.close_connection = True
             return
