@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from sqlalchemy import Engine, and_, func, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.tables import (
@@ -29,6 +29,16 @@ from storage.tables import (
 )
 
 Outcome = Literal["new", "seen"]
+
+SAVE_ATTEMPTS = 5  # a story is looked up and stored at most this often under write conflicts
+_RETRY_SQLSTATES = frozenset({"40001", "40P01"})  # serialization failure, deadlock detected
+
+
+def _write_conflict(exc: DBAPIError) -> bool:
+    """True when another writer got there first and the transaction may simply be retried."""
+    if isinstance(exc, IntegrityError):
+        return True
+    return getattr(exc.orig, "sqlstate", None) in _RETRY_SQLSTATES
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +165,9 @@ class Store:
         """INSERT ... ON CONFLICT DO NOTHING; returns rows inserted (0 or 1)."""
         module = postgresql if self.dialect == "postgresql" else sqlite
         statement = module.insert(table).values(**values).on_conflict_do_nothing()
-        return int(session.execute(statement).rowcount or 0)  # type: ignore[attr-defined]
+        # RETURNING, not rowcount: SQLAlchemy reports rowcount -1 for this statement on
+        # PostgreSQL (psycopg), which would read as "inserted" and skip the update.
+        return int(session.execute(statement.returning(table.id)).first() is not None)
 
     # --- sources -----------------------------------------------------------
 
@@ -371,12 +383,23 @@ class Store:
     ) -> None:
         """Note that a known story was seen again (new keys become aliases)."""
         with self.session() as session, session.begin():
-            self._sighting(session, item_id, source_id, url, now)
-            for kind, value in keys:
-                self._insert_ignore(
-                    session, ItemKeyRow, {"item_id": item_id, "kind": kind, "value": value}
-                )
-            session.execute(update(ItemRow).where(ItemRow.id == item_id).values(last_seen_at=now))
+            self._seen(session, item_id, source_id, url, keys, now)
+
+    def _seen(
+        self,
+        session: Session,
+        item_id: int,
+        source_id: str,
+        url: str,
+        keys: Sequence[tuple[str, str]],
+        now: datetime,
+    ) -> None:
+        self._sighting(session, item_id, source_id, url, now)
+        for kind, value in sorted(dict.fromkeys(keys)):
+            self._insert_ignore(
+                session, ItemKeyRow, {"item_id": item_id, "kind": kind, "value": value}
+            )
+        session.execute(update(ItemRow).where(ItemRow.id == item_id).values(last_seen_at=now))
 
     def _sighting(
         self, session: Session, item_id: int, source_id: str, url: str, now: datetime
@@ -409,37 +432,40 @@ class Store:
     ) -> tuple[Outcome, int]:
         """Store a story once: ``("new", id)``, or ``("seen", id)`` when any key matches.
 
-        The insert is guarded by the unique keys: when another writer stored the
-        same story a moment earlier, the insert fails, is rolled back, and the
-        story is recorded as seen instead.
+        Each attempt is one transaction: look the story up, then either record
+        the sighting or insert it. The insert is guarded by the unique keys:
+        when another writer stored the same story a moment earlier, the insert
+        fails, the whole transaction is rolled back (on PostgreSQL a failed
+        statement aborts the transaction, so nothing else may run in it), and
+        the next attempt finds the other writer's row and records a sighting.
         """
-        for _attempt in range(3):
-            with self.session() as session:
-                existing = self._find(
-                    session, story.keys, story.title_key, story.published_at, timedelta(days=7)
-                )
-                if existing is not None:
-                    session.close()
-                    self.record_sighting(
-                        existing, source_id=source_id, url=seen_url, keys=story.keys, now=now
+        for _attempt in range(SAVE_ATTEMPTS):
+            try:
+                with self.session() as session, session.begin():
+                    existing = self._find(
+                        session, story.keys, story.title_key, story.published_at, timedelta(days=7)
                     )
-                    return "seen", existing
-                try:
-                    with session.begin():
-                        item = self._new_item(story, now)
-                        session.add(item)
-                        session.flush()
-                        for kind, value in dict.fromkeys(story.keys):
-                            session.add(ItemKeyRow(item_id=item.id, kind=kind, value=value))
-                        for kind, values in (("program", story.programs), ("city", story.cities)):
-                            for value in dict.fromkeys(values):
-                                session.add(ItemTagRow(item_id=item.id, kind=kind, value=value))
-                        session.flush()
-                        self._sighting(session, item.id, source_id, seen_url, now)
-                        return "new", item.id
-                except IntegrityError:
-                    continue  # a concurrent writer stored it first: look again
-        raise RuntimeError(f"could not store story {story.url} after 3 attempts")
+                    if existing is not None:
+                        self._seen(session, existing, source_id, seen_url, story.keys, now)
+                        return "seen", existing
+                    item = self._new_item(story, now)
+                    session.add(item)
+                    session.flush()
+                    # Keys in one order for every writer, so two inserts of overlapping
+                    # keys wait for each other instead of deadlocking.
+                    for kind, value in sorted(dict.fromkeys(story.keys)):
+                        session.add(ItemKeyRow(item_id=item.id, kind=kind, value=value))
+                    for kind, values in (("program", story.programs), ("city", story.cities)):
+                        for value in dict.fromkeys(values):
+                            session.add(ItemTagRow(item_id=item.id, kind=kind, value=value))
+                    session.flush()
+                    self._sighting(session, item.id, source_id, seen_url, now)
+                    return "new", item.id
+            except DBAPIError as exc:
+                if not _write_conflict(exc):
+                    raise
+                continue  # a concurrent writer stored it first: look again
+        raise RuntimeError(f"could not store story {story.url} after {SAVE_ATTEMPTS} attempts")
 
     @staticmethod
     def _new_item(story: StoryData, now: datetime) -> ItemRow:
