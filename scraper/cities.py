@@ -249,9 +249,6 @@ def find_cities(
         if place is not None:
             resolved.append((m, place, why))
     in_body = {p.label for m, p, _ in resolved if m.field == "text" and m.kind != "not-city"}
-    with_other_mention = {
-        p.label for m, p, _ in resolved if m.field == "text" and not m.sentence_initial
-    }
 
     cities: dict[str, _City] = {}
     for m, place, why in resolved:
@@ -265,14 +262,6 @@ def find_cities(
             home is not None and home == place
         ):
             continue
-        if (
-            m.sentence_initial
-            and m.field == "text"
-            and not explicit
-            and place.population < 50_000
-            and place.label not in with_other_mention
-        ):
-            continue  # "Reading the report ..." is no place
         city = cities.setdefault(place.label, _City(place))
         city.score += weight
         city.explicit = city.explicit or explicit or (home is not None and home == place)
@@ -305,17 +294,17 @@ def find_cities(
         if c.score >= max(2.0, SECONDARY_SHARE * best.score) and c.strong >= 2 and c.central
     ]
     labels = [c.place.label for c in chosen]
-    evidence = [ev for c in chosen for ev in _evidence(c)]
+    evidence = [ev for c in chosen for ev in _evidence(c, text, headline)]
     return labels, evidence
 
 
-def _evidence(city: _City) -> list[Evidence]:
+def _evidence(city: _City, text: str, headline: str) -> list[Evidence]:
     ranked = sorted(city.evidence, key=lambda item: -item[0])[:MAX_EVIDENCE_PER_CITY]
     return [
         Evidence(
             kind="city",
             label=city.place.label,
-            phrase=m.written,
+            phrase=(headline if m.field == "headline" else text)[m.start : m.end],
             start=m.start,
             end=m.end,
             field="headline" if m.field == "headline" else "text",

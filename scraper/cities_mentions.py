@@ -91,7 +91,7 @@ class Mention:
     field: str  # "text" or "headline"
     start: int
     end: int  # end of the name (the qualifier is not part of it)
-    written: str
+    written: str  # the name as looked up ("Kansas City" for "KANSAS CITY")
     places: tuple[Place, ...]  # candidates, most populous first
     alias_of: str | None = None  # "City, ST" when a configured alias matched
     state: str | None = None  # written next to it ("Gary, Ind.")
@@ -172,8 +172,8 @@ def find_mentions(
                 written = written + sep + tokens[j].word
                 upper = upper and _allcaps(tokens[j].word)
             probe = written.title() if upper else written
-            if probe in aliases:
-                best = (j, probe, (), aliases[probe])
+            if written in aliases:
+                best = (j, written, (), aliases[written])
             elif gaz.places.get(name_key(probe)):
                 best = (j, probe, gaz.places[name_key(probe)], None)
         if best is None:

@@ -151,6 +151,10 @@ def scan(text: str, *, headline: str, spec: ProgramSpec) -> ProgramHits:
                     any_exclusion=any_exclusion,
                 )
                 if note is None:
+                    if any_exclusion:
+                        # An ambiguous word in a story about what it is confused with.
+                        first = next(p for spans in exclusions.values() for _, p in spans)
+                        result.excluded.append((make(fld, span, "acronym", "unvouched"), first))
                     continue
                 hit = make(fld, span, "acronym", note)
                 if keep(hit, fld):

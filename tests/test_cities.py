@@ -1,0 +1,253 @@
+"""City detection and home-city inference on invented stories (no third-party text)."""
+
+from __future__ import annotations
+
+import pytest
+
+from scraper.cities import find_cities, infer_home
+from scraper.cities_gazetteer import gazetteer
+from scraper.vocab import CitySpec, default_cities
+
+ALIASES = default_cities()
+
+CASES = [
+    pytest.param(
+        "GARY, Ind. — Police in Gary said on Monday that shootings fell in the spring.",
+        "",
+        None,
+        ["Gary, IN"],
+        id="dateline with AP state",
+    ),
+    pytest.param(
+        "The council of Gary, Indiana, voted to hire twelve outreach workers.",
+        "",
+        None,
+        ["Gary, IN"],
+        id="state written out next to the city",
+    ),
+    pytest.param(
+        "YORK, Pa. — The York police chief met pastors on Tuesday.",
+        "",
+        None,
+        ["York, PA"],
+        id="York, Pa. dateline",
+    ),
+    pytest.param(
+        "YORK, England — Officers patrolled the city centre as York pubs filled up.",
+        "",
+        None,
+        [],
+        id="York, England is not a US city",
+    ),
+    pytest.param(
+        "Officers in York neighbourhoods will search pub customers, the force said. "
+        "York's city centre stays busy at the weekend.",
+        "",
+        None,
+        [],
+        id="British story without a state",
+    ),
+    pytest.param(
+        "York police met young men at a church. The plan came from a program out of "
+        "John Jay College in New York. York police will meet them again in May.",
+        "",
+        "York, PA",
+        ["York, PA"],
+        id="New York as a college's home is passing",
+    ),
+    pytest.param(
+        "Actor Gary Whitcombe signed autographs at the festival. Whitcombe said he loved it.",
+        "",
+        None,
+        [],
+        id="Gary the first name",
+    ),
+    pytest.param(
+        "Gary said the cookout would be on Sunday. Gary said everyone was invited.",
+        "",
+        None,
+        [],
+        id="Gary said",
+    ),
+    pytest.param(
+        "An Oakland County deputy was hurt in a crash in Brandon Township on Friday.",
+        "",
+        None,
+        [],
+        id="county and township",
+    ),
+    pytest.param(
+        "Oakland police said the shooting happened downtown. Oakland leaders met on Monday.",
+        "",
+        None,
+        ["Oakland, CA"],
+        id="Oakland the city",
+    ),
+    pytest.param(
+        "Jackson police arrested two men. Jackson officials praised the arrests.",
+        "",
+        "Lansing, MI",
+        ["Jackson, MI"],
+        id="outlet state picks Jackson, MI",
+    ),
+    pytest.param(
+        "Jackson police arrested two men. Jackson officials praised the arrests.",
+        "",
+        None,
+        ["Jackson, MS"],
+        id="population picks Jackson, MS",
+    ),
+    pytest.param(
+        "KANSAS CITY, Kan. -- Kansas City leaders met after the latest homicide.",
+        "",
+        "Kansas City, MO",
+        ["Kansas City, KS"],
+        id="Kansas dateline beats the outlet home",
+    ),
+    pytest.param(
+        "KCK leaders met at police headquarters on Saturday to talk about the killings.",
+        "",
+        None,
+        ["Kansas City, KS"],
+        id="KCK alias",
+    ),
+    pytest.param(
+        "York City police said a teenager was hurt. York City officials asked for calm.",
+        "",
+        None,
+        ["York, PA"],
+        id="York City alias",
+    ),
+    pytest.param(
+        "NOLA officials said the new program starts next week across the city.",
+        "",
+        None,
+        ["New Orleans, LA"],
+        id="NOLA alias",
+    ),
+    pytest.param(
+        "New York City police reported fewer shootings this spring than last.",
+        "",
+        None,
+        ["New York, NY"],
+        id="New York City",
+    ),
+    pytest.param(
+        "The strategy originated in Boston in the 1990s. Dayton police adopted it this "
+        "year, and Dayton officials say shootings fell.",
+        "",
+        None,
+        ["Dayton, OH"],
+        id="origin of a program is passing",
+    ),
+    pytest.param(
+        "Pittsburgh will host the group this week. Earlier meetings were held in Stockton, "
+        "Calif.; Gary, Ind., and Fort Worth, Texas. Pittsburgh police will attend.",
+        "Pittsburgh meeting planned",
+        None,
+        ["Pittsburgh, PA"],
+        id="other pilot sites listed in passing",
+    ),
+    pytest.param(
+        "Police watched Cleveland Avenue in Winston-Salem for a month. Winston-Salem "
+        "officers say the corner is quiet now.",
+        "",
+        None,
+        ["Winston-Salem, NC"],
+        id="street named after a city",
+    ),
+    pytest.param(
+        "KYIV (Reuters) - The president proposed a truce until the leaders meet.",
+        "",
+        None,
+        [],
+        id="foreign dateline",
+    ),
+    pytest.param(
+        "Talks in Moscow ended without a deal, the ministers said.",
+        "",
+        None,
+        [],
+        id="Moscow without a state is Russia",
+    ),
+    pytest.param(
+        "MOSCOW, Idaho — Moscow police closed the road after the storm.",
+        "",
+        None,
+        ["Moscow, ID"],
+        id="Moscow with its state",
+    ),
+    pytest.param(
+        "Washington state lawmakers passed a budget on Friday.",
+        "",
+        None,
+        [],
+        id="state name is no city",
+    ),
+    pytest.param(
+        "Cincinnati and Dayton police chiefs signed the pact. Cincinnati will host the "
+        "first meeting and Dayton the second; Cincinnati and Dayton share the grant.",
+        "Cincinnati and Dayton join forces",
+        None,
+        ["Cincinnati, OH", "Dayton, OH"],
+        id="two central cities",
+    ),
+    pytest.param(
+        "The bakery's rye bread won first prize at the state fair.",
+        "",
+        None,
+        [],
+        id="no place at all",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "headline", "home", "expected"), CASES)
+def test_find_cities(text: str, headline: str, home: str | None, expected: list[str]) -> None:
+    cities, evidence = find_cities(text, headline=headline, outlet_home=home, aliases=ALIASES)
+    assert sorted(cities) == sorted(expected)
+    assert {e.label for e in evidence} == set(expected)
+    for ev in evidence:
+        source = headline if ev.field == "headline" else text
+        assert source[ev.start : ev.end] == ev.phrase
+        assert ev.kind == "city"
+        assert ev.note
+
+
+def test_small_place_needs_explicit_support() -> None:
+    small = next(
+        p
+        for places in gazetteer().places.values()
+        for p in places
+        if p.population < 10_000 and len(gazetteer().lookup(p.name)) == 1 and " " in p.name
+    )
+    bare = f"Residents of {small.name} gathered at the library to hear the plan."
+    assert find_cities(bare)[0] == []
+    state = gazetteer().state_names[small.state]
+    explicit = f"Residents of {small.name}, {state}, gathered at the library."
+    assert find_cities(explicit)[0] == [small.label]
+
+
+def test_configured_alias() -> None:
+    spec = CitySpec(name="Fort Worth, TX", aliases=["Cowtown"])
+    cities, evidence = find_cities("Cowtown police expanded the program.", aliases=[spec])
+    assert cities == ["Fort Worth, TX"]
+    assert evidence[0].phrase == "Cowtown"
+
+
+@pytest.mark.parametrize(
+    ("outlet", "url", "expected"),
+    [
+        pytest.param("York Dispatch", "https://www.yorkdispatch.com/a", "York, PA", id="outlet"),
+        pytest.param("The Record (Stockton)", None, "Stockton, CA", id="outlet in brackets"),
+        pytest.param(None, "https://blogs.seattletimes.com/x", "Seattle, WA", id="domain"),
+        pytest.param("Daily Freeman", "https://www.nola.com/a", "New Orleans, LA", id="alias"),
+        pytest.param("The Press (York)", "https://www.yorkpress.co.uk/n", None, id="foreign"),
+        pytest.param("Shore Reporter", "https://shorereporter.example/a", None, id="none"),
+        pytest.param(
+            "Capital Journal (Bismarck, ND)", None, "Bismarck, ND", id="outlet with state"
+        ),
+    ],
+)
+def test_infer_home(outlet: str | None, url: str | None, expected: str | None) -> None:
+    assert infer_home(outlet, url, aliases=ALIASES) == expected

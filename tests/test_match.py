@@ -1,0 +1,298 @@
+"""Program tags and relevance on invented stories (no third-party text)."""
+
+from __future__ import annotations
+
+import pydantic
+import pytest
+
+from scraper.match import judge_relevance, match_programs
+from scraper.match_text import Phrase, paragraph_spans, sentence_spans
+from scraper.vocab import ProgramSpec, default_cities, default_keywords, default_programs
+
+GVI = "Group Violence Intervention"
+DMI = "Drug Market Intervention"
+IPVI = "Intimate Partner Violence Intervention"
+PSN = "Project Safe Neighborhoods"
+NI = "National Initiative for Building Community Trust and Justice"
+REC = "Reconciliation"
+SO = "Support and Outreach"
+
+FILLER = (
+    "The marching band rehearsed its halftime show under the stadium lights while parents "
+    "sold lemonade and raffle tickets near the bleachers. "
+) * 30
+
+CASES = [
+    pytest.param(
+        "Dunmore police held their first Group Violence Intervention meeting on Monday.",
+        "",
+        [GVI],
+        id="full name",
+    ),
+    pytest.param(
+        "The city joined Group Violence Intervention last year.\n\nGVI staff met on Friday.",
+        "",
+        [GVI],
+        id="acronym after the long form",
+    ),
+    pytest.param(
+        "The GVI team told the police chief that gun violence fell by a third.",
+        "",
+        [GVI],
+        id="acronym near context words",
+    ),
+    pytest.param(
+        "Shares of GVI rose 3 percent on the stock exchange after strong quarterly earnings.",
+        "",
+        [],
+        id="acronym without context",
+    ),
+    pytest.param(
+        "Gamers said PSN was down for hours on Saturday night.",
+        "",
+        [],
+        id="PSN the game network",
+    ),
+    pytest.param(
+        "Prosecutors said PSN grants will pay for two new gun crime investigators.",
+        "",
+        [PSN],
+        id="PSN near prosecutors and grants",
+    ),
+    pytest.param(
+        "Ceasefire talks between Israel and Hamas resumed in Cairo. A ceasefire deal "
+        "would free hostages, mediators said.",
+        "Gaza truce talks resume",
+        [],
+        id="war ceasefire",
+    ),
+    pytest.param(
+        "Violence interrupters from Cure Violence walked the corners. The Ceasefire crew "
+        "handed out flyers about the anti-violence program.",
+        "",
+        [],
+        id="Cure Violence ceasefire",
+    ),
+    pytest.param(
+        "Operation Ceasefire invited 20 young men to a call-in at city hall.\n\n"
+        "Elsewhere, the county funds Cure Violence and its violence interrupters.",
+        "",
+        [GVI],
+        id="exclusion spares an unrelated sentence",
+    ),
+    pytest.param(
+        "Police call it focused deterrence. At the next call-in, group members will hear "
+        "that the shooting must stop.",
+        "",
+        [GVI],
+        id="two focused-deterrence cues",
+    ),
+    pytest.param(
+        "Researchers have long debated focused deterrence in criminology journals.",
+        "",
+        [],
+        id="one cue is not enough",
+    ),
+    pytest.param(
+        "Call in tips to the hotline, police said after the burglary.",
+        "",
+        [],
+        id="call in as a verb",
+    ),
+    pytest.param(
+        "The Offender Focused Domestic Violence Initiative uses focused deterrence: abusers "
+        "are called in and told the next assault will be prosecuted.",
+        "",
+        [IPVI],
+        id="domestic violence focused deterrence is IPVI",
+    ),
+    pytest.param(
+        "Police want to close open-air drug markets on Vine Street. The plan is modeled on "
+        "the one in High Point, where dealers got a second chance.",
+        "",
+        [DMI, SO],
+        id="High Point drug-market model",
+    ),
+    pytest.param(
+        "The drug court gives addicts treatment instead of jail, Judge Ray Omondi said.",
+        "",
+        [],
+        id="drug court is not DMI",
+    ),
+    pytest.param(
+        "The summer camp offers job training and social services to teenagers.",
+        "",
+        [],
+        id="services without a program",
+    ),
+    pytest.param(
+        "At the Group Violence Intervention call-in, outreach workers offered job training "
+        "and housing help to every man in the room.",
+        "",
+        [GVI, SO],
+        id="services within a program",
+    ),
+    pytest.param(
+        "The Intimate Partner Violence Intervention warns abusers. Advocates offer "
+        "counseling and shelter to the victims.",
+        "",
+        [IPVI],
+        id="victim services are not outreach",
+    ),
+    pytest.param(
+        "Brookfield is a pilot site of the National Initiative for Building Community Trust "
+        "and Justice, which studies procedural justice and racial reconciliation.",
+        "",
+        [NI],
+        id="National Initiative with its pillars",
+    ),
+    pytest.param(
+        "Officers took a day of procedural justice training on implicit bias.",
+        "",
+        [],
+        id="procedural justice alone is no National Initiative",
+    ),
+    pytest.param(
+        "The chief opened the first reconciliation session and acknowledged past police "
+        "harm done to the east side.",
+        "",
+        [REC],
+        id="reconciliation session",
+    ),
+    pytest.param(
+        FILLER + "Before the game, an usher mentioned Project Safe Neighborhoods.",
+        "Band wins regional title",
+        [],
+        id="name-drop late in a long story",
+    ),
+    pytest.param(
+        "Project Safe Neighborhoods paid for the new gun unit. " + FILLER,
+        "",
+        [PSN],
+        id="same name in the lede of a long story",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "headline", "expected"), CASES)
+def test_match_programs(text: str, headline: str, expected: list[str]) -> None:
+    tags, evidence = match_programs(text, headline=headline, programs=default_programs())
+    assert tags == expected
+    assert {e.label for e in evidence} == set(expected)
+    for ev in evidence:
+        source = headline if ev.field == "headline" else text
+        assert source[ev.start : ev.end] == ev.phrase
+        assert ev.kind == "program"
+
+
+def test_custom_program_from_config() -> None:
+    spec = ProgramSpec(name="Street Peace", aliases=["Street Peace Project"], acronyms=["SPP"])
+    tags, _ = match_programs(
+        "The Street Peace Project hired ten mentors; SPP starts in May.", programs=[spec]
+    )
+    assert tags == ["Street Peace"]
+
+
+RELEVANCE = [
+    pytest.param(
+        "Mayor Ana Ruiz spoke first.\n\nThen 30 men came to the call-in. Police said the "
+        "next call-in is in June.",
+        True,
+        "mentions Group Violence Intervention ('the call-in' in paragraph 2)",
+        id="program with paragraph",
+    ),
+    pytest.param(
+        "Criminologist David Kennedy told the council that shootings cluster in few groups.",
+        True,
+        "mentions keyword 'David Kennedy' (in paragraph 1)",
+        id="keyword",
+    ),
+    pytest.param(
+        "The bakery on Elm Street won a prize for its rye bread.",
+        False,
+        "no program or keyword found",
+        id="nothing",
+    ),
+    pytest.param(
+        "Violence interrupters with Cure Violence said the Ceasefire program pays them.",
+        False,
+        "only excluded mentions",
+        id="only excluded mentions",
+    ),
+    pytest.param(
+        FILLER + "An usher mentioned Project Safe Neighborhoods.",
+        False,
+        "mentions Project Safe Neighborhoods only in passing",
+        id="only in passing",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "relevant", "reason_start"), RELEVANCE)
+def test_judge_relevance(text: str, relevant: bool, reason_start: str) -> None:
+    programs = default_programs()
+    tags, evidence = match_programs(text, programs=programs)
+    got, reason, rel_evidence = judge_relevance(
+        text,
+        programs_found=tags,
+        keywords=default_keywords(),
+        evidence=evidence,
+        programs=programs,
+    )
+    assert got is relevant
+    assert reason.startswith(reason_start)
+    for ev in rel_evidence:
+        assert text[ev.start : ev.end] == ev.phrase
+        assert ev.kind == "relevance"
+
+
+def test_relevance_finds_its_own_evidence() -> None:
+    text = "The Drug Market Intervention closed three corners in a month."
+    ok, reason, evidence = judge_relevance(text, programs_found=[DMI])
+    assert ok
+    assert reason == f"mentions {DMI} ('Drug Market Intervention' in paragraph 1)"
+    assert evidence[0].phrase == "Drug Market Intervention"
+
+
+def test_default_taxonomy_names() -> None:
+    assert [p.name for p in default_programs()] == [GVI, DMI, IPVI, PSN, NI, REC, SO]
+    assert {c.name for c in default_cities()} >= {"York, PA", "New Orleans, LA"}
+
+
+@pytest.mark.parametrize(
+    ("model", "data"),
+    [
+        pytest.param(ProgramSpec, {"name": "X", "alias": ["y"]}, id="program typo"),
+        pytest.param(ProgramSpec, {"name": "X", "cue_threshold": -1}, id="negative threshold"),
+    ],
+)
+def test_vocabulary_models_reject_bad_keys(model: type[pydantic.BaseModel], data: dict) -> None:  # type: ignore[type-arg]
+    with pytest.raises(pydantic.ValidationError):
+        model.model_validate(data)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "text", "expected"),
+    [
+        pytest.param("call-in", "the first Call In began", ["Call In"], id="case and hyphen"),
+        pytest.param("call-in", "two call-ins", ["call-ins"], id="plural"),
+        pytest.param(
+            "model* ... High Point", "modeled on High Point", ["modeled on High Point"], id="gap"
+        ),
+        pytest.param(
+            "model* ... High Point", "a model. High Point", [], id="gap stops at sentence"
+        ),
+        pytest.param("GVI", "gvi", [], id="case-sensitive is exact"),
+    ],
+)
+def test_phrase(phrase: str, text: str, expected: list[str]) -> None:
+    case_sensitive = phrase.isupper()
+    spans = Phrase.compile(phrase, case_sensitive=case_sensitive).find(text)
+    assert [text[a:b] for a, b in spans] == expected
+
+
+def test_sentences_and_paragraphs() -> None:
+    text = "Sgt. Ray Lee spoke. Then York, Pa. police left.\n\nNew paragraph here."
+    sentences = [text[a:b].strip() for a, b in sentence_spans(text)]
+    assert sentences[0] == "Sgt. Ray Lee spoke."
+    assert len(paragraph_spans(text)) == 2
