@@ -32,11 +32,32 @@ from scraper.quotes_names import (
     person_name,
     tokenize,
 )
-from scraper.quotes_words import DETERMINERS, FEMALE_WORDS, MALE_WORDS, SPEECH_VERBS
+from scraper.quotes_words import (
+    DETERMINERS,
+    FEMALE_WORDS,
+    MALE_WORDS,
+    SPEECH_VERBS,
+    STOPWORDS,
+)
 
 __all__ = ["choose_excerpt", "find_quotes", "quote_evidence"]
 
 _SENTENCE_END = frozenset(".!?")
+ORG_LINKS = frozenset(["for", "of", "and", "on", "&"])
+
+
+def _ends(tokens: list[Token], i: int) -> bool:
+    """Whether token ``i`` ends a sentence: "(D-Ohio.) said" and "p.m. on" do not."""
+    if tokens[i].text == PARAGRAPH:
+        return True
+    if tokens[i].text not in _SENTENCE_END:
+        return False
+    if i + 1 >= len(tokens):
+        return True
+    nxt = tokens[i + 1].text
+    return not (nxt[0].islower() or nxt in ",;:)")
+
+
 _TERMINAL = re.compile(r"[.!?…][)\]]?$")
 
 
@@ -83,17 +104,26 @@ class _Context:
         Only the first person named in a sentence (its likely subject) is a
         pronoun antecedent: "Lee said Smith's plan failed. He ..." means Lee.
         """
-        toks = [t for t in self.tokens if not self.in_quote(t.start)]
+        headlines = [p for p in self.paras if _title_case(self.slice(p.start, p.end))]
+        toks = [
+            t
+            for t in self.tokens
+            if not self.in_quote(t.start) and not any(h.start <= t.start < h.end for h in headlines)
+        ]
         sentence = [0] * len(toks)
         for k in range(1, len(toks)):
-            ended = toks[k - 1].text in _SENTENCE_END or toks[k - 1].text == PARAGRAPH
-            sentence[k] = sentence[k - 1] + ended
+            sentence[k] = sentence[k - 1] + _ends(toks, k - 1)
         pending: list[tuple[int, int, str, list[str]]] = []  # (at, sentence, name, run)
+        org_end = -2
         for i, j in name_runs(toks):
             words = [t.text for t in toks[i:j]]
             name = person_name(words)
             if name is None:
+                org_end = j
                 continue
+            if i == org_end + 1 and toks[org_end].low in ORG_LINKS:
+                org_end = j
+                continue  # "Center for Gun Policy": the rest of an organisation's name
             titled = len(name.split()) < len(words)
             if not titled and i > 0 and toks[i - 1].low in DETERMINERS:
                 continue  # "the Old Testament": people take no article
@@ -101,19 +131,27 @@ class _Context:
         for at, _, name, words in pending:
             if " " in name:
                 self._honorific(self.people.add(name, at), words)
-        mentions: list[tuple[int, int, Person]] = []
-        for at, sent, name, _ in pending:
-            person = self.people.lookup(name, at)
-            if person is None:
-                continue
-            if " " not in name:
-                person.mentions.append(at)
-            mentions.append((at, sent, person))
+        # in text order, so surname lookups see only what came before
+        mentions: list[tuple[int, Person | None]] = []
         seen: set[int] = set()
-        for at, sent, person in mentions:
-            if sent not in seen:
-                seen.add(sent)
+        for at, sent, name, words in pending:
+            person = self.people.lookup(name, at)
+            if person is None and len(words) == 1:
+                continue  # a lone capitalised word, often just a sentence's first word
+            salient = sent not in seen
+            seen.add(sent)
+            if person is not None and " " not in name:
+                person.mentions.append(at)
+            mentions.append((at, person))
+            if not salient:
+                continue
+            if person is not None:
+                person.salient.append(at)
                 self.timeline.append((at, person, None))
+            else:
+                # "Mr. Obama said" with no full name given: "he" means him, not
+                # an earlier named person
+                self.timeline.append((at, None, _honorific_gender(words)))
         self._genders(toks, mentions)
 
     @staticmethod
@@ -122,10 +160,12 @@ class _Context:
         person.male += 5 * len(lows & {"mr.", "mr"})
         person.female += 5 * len(lows & {"ms.", "ms", "mrs.", "mrs", "miss"})
 
-    def _genders(self, toks: list[Token], mentions: list[tuple[int, int, Person]]) -> None:
+    def _genders(self, toks: list[Token], mentions: list[tuple[int, Person | None]]) -> None:
         """Count he/she words after each mention, up to the next mention."""
         starts = [t.start for t in toks]
-        for k, (at, _, person) in enumerate(mentions):
+        for k, (at, person) in enumerate(mentions):
+            if person is None:
+                continue
             stop = mentions[k + 1][0] if k + 1 < len(mentions) else len(self.text)
             i = bisect.bisect_right(starts, at)
             for t in toks[i : i + 40]:
@@ -148,7 +188,7 @@ class _Context:
             if t.text.lower() not in SPEECH_VERBS or self.in_quote(t.start):
                 continue
             lo = k
-            while lo > 0 and self.tokens[lo - 1].text not in _SENTENCE_END | {PARAGRAPH}:
+            while lo > 0 and not _ends(self.tokens, lo - 1):
                 lo -= 1
             kind, _, at, gender = subject(self.tokens[lo:k], self.known)
             if kind == "anon":
@@ -183,17 +223,33 @@ class _Context:
         return max(0, bisect.bisect_right(starts, pos) - 1)
 
 
+def _honorific_gender(words: list[str]) -> str | None:
+    lows = {w.lower().rstrip(".") for w in words}
+    if lows & {"mr"}:
+        return "m"
+    if lows & {"ms", "mrs", "miss"}:
+        return "f"
+    return None
+
+
+def _title_case(tokens: list[Token]) -> bool:
+    """A headline-style line ("Obama Sees Progress on the Ballot"): its capitalised
+    words are not names."""
+    words = [t for t in tokens if t.text[0].isalpha() and t.low not in STOPWORDS]
+    return len(words) >= 4 and sum(t.cap for t in words) >= 0.8 * len(words)
+
+
 def _sentence_tail(tokens: list[Token]) -> list[Token]:
     """The tokens after the last sentence end."""
     for i in range(len(tokens) - 1, -1, -1):
-        if tokens[i].text in _SENTENCE_END:
+        if _ends(tokens, i):
             return tokens[i + 1 :]
     return tokens
 
 
 def _sentence_head(tokens: list[Token]) -> list[Token]:
-    for i, t in enumerate(tokens):
-        if t.text in _SENTENCE_END:
+    for i in range(len(tokens)):
+        if _ends(tokens, i):
             return tokens[:i]
     return tokens
 
@@ -223,9 +279,9 @@ def _paragraph_clause(ctx: _Context, span: Span) -> tuple[str | None, str] | Non
     para = ctx.paras[span.paragraph]
     toks = [t for t in ctx.slice(para.start, span.open_at) if not ctx.in_quote(t.start)]
     sentences: list[list[Token]] = [[]]
-    for t in toks:
+    for k, t in enumerate(toks):
         sentences[-1].append(t)
-        if t.text in _SENTENCE_END:
+        if _ends(toks, k):
             sentences.append([])
     for sent in reversed(sentences):
         att = before_quote(sent, ctx.known)

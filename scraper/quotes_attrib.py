@@ -68,6 +68,7 @@ def _mention(tokens: list[Token], known: Callable[[str], bool]) -> tuple[Kind, s
             return "pronoun", low, tokens[k].start, tokens[k].end
         if low in NON_PERSON_PRONOUNS:
             return "none", "", tokens[k].start, tokens[k].end
+    single: tuple[Kind, str, int, int] | None = None
     for i, j in name_runs(tokens):
         if tokens[j - 1].text.endswith(("'s", "’s")) or (
             j < len(tokens) and tokens[j].text in ("'s", "’s")
@@ -77,11 +78,16 @@ def _mention(tokens: list[Token], known: Callable[[str], bool]) -> tuple[Kind, s
         name = person_name(words)
         if name is None:
             continue
-        if " " not in name and not known(name):
-            continue
         # offsets of the cleaned name: it is a suffix of the run
         n = len(name.split())
-        return "name", name, tokens[j - n].start, tokens[j - 1].end
+        found: tuple[Kind, str, int, int] = ("name", name, tokens[j - n].start, tokens[j - 1].end)
+        if n > 1:
+            return found
+        # a lone surname may be a modifier: "Trump campaign spokesman Jason Miller"
+        if single is None and known(name):
+            single = found
+    if single is not None:
+        return single
     return "none", "", -1, -1
 
 
@@ -115,6 +121,8 @@ def subject(tokens: list[Token], known: Callable[[str], bool]) -> tuple[Kind, st
             segs[-1].append(t)
     segs = [s for s in segs if s]
     anon: tuple[int, str | None] | None = None
+    if tokens and tokens[-1].low in PRONOUNS:  # "to which she said"
+        return "pronoun", tokens[-1].low, tokens[-1].start, None
     for n, seg in enumerate(reversed(segs)):
         lead = seg[0].low
         if (
@@ -181,8 +189,8 @@ def after_quote(
         if i == 0:
             kind, words, at, hint = object_np(toks[n:], known)
         else:
-            if terminal and toks[0].cap and _long_tail(toks[i + n :]):
-                return None
+            if terminal and (_long_tail(toks[i + n :]) or not _bare_subject(toks[:i])):
+                return None  # a new sentence about something else, not "Lee said."
             kind, words, at, hint = subject(toks[:i], known)
         end = max(toks[i + n - 1].end, _end_of(toks, words, at))
         return Attribution(kind, words, at, toks[0].start, end, hint)
@@ -210,6 +218,15 @@ def before_quote(tokens: list[Token], known: Callable[[str], bool]) -> Attributi
             kind, words, at, min(start, tokens[i].start), tokens[i + n - 1].end, hint
         )
     return None
+
+
+def _bare_subject(tokens: list[Token]) -> bool:
+    """Only a name or pronoun with titles and adverbs: "Mr. Lee", "she later"."""
+    return all(
+        t.cap or t.low in PRONOUNS or t.low in ("also", "then", "later") or t.low.endswith("ly")
+        for t in tokens
+        if t.text[0].isalnum()
+    )
 
 
 def _long_tail(rest: list[Token]) -> bool:

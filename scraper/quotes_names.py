@@ -166,6 +166,7 @@ class Person:
     male: int = 0
     female: int = 0
     mentions: list[int] = field(default_factory=list)
+    salient: list[int] = field(default_factory=list)  # mentions as a sentence's first name
 
     @property
     def gender(self) -> str | None:
@@ -217,7 +218,7 @@ class People:
                 ok = parts[0] in (pp[-1], pp[0]) or (
                     "-" in pp[-1] and parts[0] in pp[-1].split("-")
                 )
-            if ok and (best is None or _last_before(p, at) > _last_before(best, at)):
+            if ok and (best is None or _recency(p, at) > _recency(best, at)):
                 best = p
         if best is None and len(parts) == 1:
             near = [p for p in self.people if _near(fold(surname_of(p.name)), parts[0])]
@@ -228,6 +229,8 @@ class People:
         return best
 
 
-def _last_before(p: Person, at: int) -> int:
+def _recency(p: Person, at: int) -> tuple[int, int]:
+    """Last salient mention, then last mention, before ``at``."""
+    salient = [m for m in p.salient if m <= at]
     before = [m for m in p.mentions if m <= at]
-    return max(before) if before else -1
+    return (max(salient) if salient else -1, max(before) if before else -1)
