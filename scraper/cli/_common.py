@@ -113,6 +113,8 @@ def setup_logging(verbosity: int) -> None:
     if verbosity < 2:
         for noisy in ("httpx", "httpcore", "apscheduler", "trafilatura", "htmldate", "alembic"):
             logging.getLogger(noisy).setLevel(max(logging.WARNING, level))
+        # "skipped: maximum number of running instances reached" is normal: a pass outlasted a tick
+        logging.getLogger("apscheduler").setLevel(logging.ERROR)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
