@@ -34,6 +34,7 @@ class _Outcome:
     hits: dict[str, list[Hit]]  # evidence hits of each tagged program
     passing: list[Hit]  # lone strong mentions judged to be in passing
     excluded: list[tuple[Hit, str]]  # hits an exclusion suppressed
+    excluded_named: list[str]  # exclusion phrases of stand-alone programs found in the story
 
 
 def _in_passing(found: ProgramHits, text: str) -> bool:
@@ -70,7 +71,9 @@ def _decide(text: str, headline: str, programs: Sequence[ProgramSpec]) -> _Outco
         if f.spec.name in tagged
     }
     excluded = [pair for f in scans for pair in f.excluded]
-    return _Outcome(tags, hits, passing, excluded)
+    # Exclusions of a dependent program (victim services for outreach) explain nothing.
+    named = sorted({p for f in scans if not f.spec.requires for p in f.exclusions_seen})
+    return _Outcome(tags, hits, passing, excluded, named)
 
 
 def _evidence(hit: Hit) -> Evidence:
@@ -182,4 +185,7 @@ def judge_relevance(
             + ", ".join(f"'{p}'" for p in seen[:3])
         )
         return False, reason, [_relevance(_evidence(hit), reason)]
+    if outcome.excluded_named:
+        shown = ", ".join(f"'{p}'" for p in outcome.excluded_named[:3])
+        return False, f"no program found, only excluded names: {shown}", []
     return False, "no program or keyword found", []

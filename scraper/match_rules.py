@@ -35,6 +35,7 @@ class ProgramHits:
     strong: list[Hit] = field(default_factory=list)  # aliases, names, vouched acronyms
     cues: list[Hit] = field(default_factory=list)
     excluded: list[tuple[Hit, str]] = field(default_factory=list)  # hit, exclusion phrase
+    exclusions_seen: list[str] = field(default_factory=list)  # exclusion phrases in the story
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +113,9 @@ def scan(text: str, *, headline: str, spec: ProgramSpec) -> ProgramHits:
         for f in fields
     }
     any_exclusion = any(exclusions.values())
+    result.exclusions_seen = sorted(
+        {f.text[a:b] for f in fields for (a, b), _ in exclusions[f.name]}
+    )
 
     def keep(hit: Hit, fld: _Field) -> bool:
         phrase = _exclusion_for((hit.start, hit.end), fld, exclusions[fld.name])

@@ -220,6 +220,13 @@ RELEVANCE = [
         id="only excluded mentions",
     ),
     pytest.param(
+        "Chicago CeaseFire workers rushed to the hospital, where violence interrupters "
+        "calmed the crowd.",
+        False,
+        "no program found, only excluded names: 'Chicago CeaseFire'",
+        id="Cure Violence story",
+    ),
+    pytest.param(
         FILLER + "An usher mentioned Project Safe Neighborhoods.",
         False,
         "mentions Project Safe Neighborhoods only in passing",
