@@ -31,14 +31,14 @@ import trafilatura
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from extract_scoring import (  # noqa: E402
+from extract_scoring import (
     ShingleScores,
     SnippetCounts,
     author_matches,
     headline_matches,
 )
 
-from scraper.extract import extract_article  # noqa: E402
+from scraper.extract import extract_article
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 TRAF_DIR = DATA / "trafilatura-eval"

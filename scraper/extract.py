@@ -32,7 +32,7 @@ from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
 import trafilatura
-from lxml.html import HtmlElement
+from lxml.html import HtmlElement  # type: ignore[import-untyped]
 from trafilatura.utils import load_html
 
 from scraper.extract_names import (
@@ -183,9 +183,9 @@ def _headline(signals: PageSignals, sites: list[str], fallback: str | None) -> s
 
 def _authors(signals: PageSignals, traf_author: str | None) -> tuple[str, ...]:
     for obj in signals.json_ld:
-        names = [n for raw in _json_strings(obj.get("author")) if (n := person_name(raw))]
-        if names:
-            return merge_authors([names])
+        people = [n for raw in _json_strings(obj.get("author")) if (n := person_name(raw))]
+        if people:
+            return merge_authors([people])
     for key in _AUTHOR_META:
         for value in signals.meta.get(key, ()):
             if value.startswith(("http://", "https://")):

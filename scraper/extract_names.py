@@ -26,7 +26,8 @@ MAX_SITE_SEGMENT = 60  # folded characters; longer segments are headline text
 MAX_NAME_CHARS = 60
 
 _BY = re.compile(
-    r"^(?:(?:written|posted|story|words|text|reported|photos?|interview|compiled)\s+)?"
+    r"^(?:(?:written|posted|story|words|text|reported|photos?|interview|compiled|"
+    r"eingestellt|geschrieben|verfasst|publiziert|veröffentlicht|artikel)\s+)?"
     r"(?:by|von|par|por|di|door|av|af|autor(?:in)?|author|auteur|text)\s*[:\-]?\s+",
     re.IGNORECASE,
 )
@@ -39,128 +40,33 @@ _CUT = re.compile(
     re.IGNORECASE,
 )
 _JOINERS = re.compile(r"\s*(?:,|;|&|\+|/|\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*", re.IGNORECASE)
-_ROLE_WORDS = frozenset(
-    [
-        "writer",
-        "writers",
-        "reporter",
-        "reporters",
-        "correspondent",
-        "correspondents",
-        "editor",
-        "editors",
-        "contributor",
-        "contributors",
-        "columnist",
-        "columnists",
-        "photographer",
-        "photographers",
-        "staff",
-        "intern",
-        "interns",
-        "producer",
-        "producers",
-        "author",
-        "authors",
-        "journalist",
-        "journalists",
-        "redakteur",
-        "redakteurin",
-        "redaktion",
-        "chief",
-        "senior",
-        "associate",
-        "managing",
-        "contributing",
-        "special",
-        "assistant",
-        "deputy",
-        "political",
-        "investigative",
-        "opinion",
-        "metro",
-        "sports",
-        "business",
-        "news",
-        "freelance",
-        "freelancer",
-        "guest",
-        "bureau",
-        "desk",
-        "team",
-    ]
-)
-_ORG_WORDS = frozenset(
-    [
-        "press",
-        "associated",
-        "reuters",
-        "afp",
-        "ap",
-        "dpa",
-        "upi",
-        "bloomberg",
-        "wire",
-        "wires",
-        "newswire",
-        "staff",
-        "agency",
-        "agencies",
-        "news",
-        "times",
-        "post",
-        "journal",
-        "herald",
-        "tribune",
-        "gazette",
-        "newsroom",
-        "editorial",
-        "board",
-        "media",
-        "inc",
-        "llc",
-        "ltd",
-        "corp",
-        "company",
-        "group",
-        "network",
-        "redaktion",
-        "team",
-        "admin",
-        "administrator",
-        "webmaster",
-        "partner",
-        "sponsored",
-        "content",
-        "service",
-        "services",
-        "report",
-        "desk",
-        "online",
-        "magazine",
-        "digital",
-    ]
-)
-_PARTICLES = frozenset(
-    [
-        "de",
-        "da",
-        "del",
-        "della",
-        "der",
-        "den",
-        "van",
-        "von",
-        "la",
-        "le",
-        "di",
-        "du",
-        "dos",
-        "das",
-        "bin",
-        "al",
-    ]
-)
+_ROLE_WORDS = frozenset((
+    "writer", "writers", "reporter", "reporters", "correspondent", "correspondents", "editor",
+    "editors", "contributor", "contributors", "columnist", "columnists", "photographer",
+    "photographers", "staff", "intern", "interns", "producer", "producers", "author", "authors",
+    "journalist", "journalists", "redakteur", "redakteurin", "chief", "senior", "associate",
+    "managing", "contributing", "special", "assistant", "deputy", "political", "investigative",
+    "opinion", "metro", "sports", "business", "freelance", "freelancer", "guest",
+))
+# Words that make a byline an organisation, a placeholder or page furniture, not a person.
+_NOT_PERSON_WORDS = frozenset((
+    "press", "associated", "reuters", "afp", "ap", "dpa", "upi", "bloomberg", "wire", "wires",
+    "newswire", "staff", "agency", "agencies", "news", "times", "post", "journal", "herald",
+    "tribune", "gazette", "newsroom", "editorial", "board", "media", "inc", "llc", "ltd",
+    "corp", "company", "group", "network", "redaktion", "team", "webteam", "admin",
+    "administrator", "webmaster", "partner", "sponsored", "content", "service", "services",
+    "report", "desk", "online", "magazine", "digital", "gmbh", "ag", "eg", "e.v", "ev",
+    "verein", "verband", "stiftung", "feuerwehr", "abteilung", "institut", "institute",
+    "university", "universität", "department", "office", "police", "council", "county",
+    "city", "foundation", "association", "society", "name", "unknown", "anonymous", "anonym",
+    "user", "guest", "gast", "published", "posted", "publiziert", "veröffentlicht",
+    "geschrieben", "eingestellt", "theme", "powered", "designed", "blog", "redaktionsteam",
+    "wordpressadmin", "human", "inhalte", "said", "says", "sagt", "schreibt",
+))
+_PARTICLES = frozenset((
+    "de", "da", "del", "della", "der", "den", "van", "von", "la", "le", "di", "du", "dos",
+    "das", "bin", "al", "y", "e", "zu", "ten", "ter",
+))
 
 
 def fold(text: str) -> str:
@@ -244,26 +150,39 @@ def _tidy_case(name: str) -> str:
 
 def _strip_roles(words: list[str]) -> list[str]:
     """Drop trailing job titles: "Ana Ruiz Staff Writer" -> "Ana Ruiz"."""
-    while words and words[-1].lower().strip(".") in _ROLE_WORDS:
+    while words and words[-1].lower().strip(".,") in _ROLE_WORDS:
         words = words[:-1]
     return words
 
 
+def _is_abbreviation(word: str) -> bool:
+    return word.endswith(".") and len(word) <= 4  # "Jr.", "Sr.", "J."
+
+
 def person_name(candidate: str) -> str | None:
-    """``candidate`` as a person's name, or ``None`` when it is a role or an organisation."""
+    """``candidate`` as a person's name, or ``None`` when it is a role or an organisation.
+
+    A name has 1-5 words, no digits and no colon; every word but a particle
+    ("van", "de") starts with a capital.
+    """
     text = _EMAIL.sub(" ", _URL.sub(" ", _HANDLE.sub(" ", candidate)))
     text = _BY.sub("", " ".join(text.split()).strip(" ,;:-–—|()[]\"'"))
-    text = text.strip(" ,;:-–—|()[]\"'.")
+    text = text.strip(" ,;:-–—|()[]\"'")
     words = _strip_roles(text.split())
+    if words and words[-1].endswith(".") and not _is_abbreviation(words[-1]):
+        words[-1] = words[-1].rstrip(".")
     if not words or len(words) > MAX_NAME_WORDS:
         return None
     folded = [w.lower().strip(".,") for w in words]
-    if any(w in _ORG_WORDS for w in folded) or all(w in _ROLE_WORDS for w in folded):
+    if any(w in _NOT_PERSON_WORDS for w in folded) or all(w in _ROLE_WORDS for w in folded):
         return None
     name = " ".join(words)
-    if len(name) > MAX_NAME_CHARS or any(c.isdigit() for c in name):
+    if len(name) > MAX_NAME_CHARS or ":" in name or any(c.isdigit() for c in name):
         return None
-    if not any(c.isalpha() for c in name) or not (name[0].isupper() or not name[0].isalpha()):
+    if not all(w[0].isupper() or not w[0].isalpha() or f in _PARTICLES
+               for w, f in zip(words, folded, strict=True)):
+        return None
+    if not any(c.isalpha() for c in name):
         return None
     return _tidy_case(name)
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from lxml.html import HtmlElement
+from lxml.html import HtmlElement  # type: ignore[import-untyped]
 
 JsonObject = dict[str, Any]
 
@@ -207,7 +207,8 @@ def _read_bylines(tree: HtmlElement, signals: PageSignals) -> None:
             continue
         if not _is_byline(element):
             continue
-        text = _text(element)
+        # Names in sibling elements ("<a>Ana Ruiz</a><a>Tom Lee</a>") must not run together.
+        text = " ".join(" ".join(element.itertext()).split())
         if 2 < len(text) < 200 and text not in signals.bylines:
             signals.bylines.append(text)
             if len(signals.bylines) >= MAX_BYLINES:
