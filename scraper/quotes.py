@@ -34,7 +34,9 @@ from scraper.quotes_names import (
 )
 from scraper.quotes_words import (
     DETERMINERS,
+    FEMALE_TITLES,
     FEMALE_WORDS,
+    MALE_TITLES,
     MALE_WORDS,
     SPEECH_VERBS,
     STOPWORDS,
@@ -113,7 +115,8 @@ class _Context:
         sentence = [0] * len(toks)
         for k in range(1, len(toks)):
             sentence[k] = sentence[k - 1] + _ends(toks, k - 1)
-        pending: list[tuple[int, int, str, list[str]]] = []  # (at, sentence, name, run)
+        pending: list[tuple[int, int, str, list[str], bool]] = []  # at, sentence, name, words
+        # of the run and the word before it, titled
         org_end = -2
         for i, j in name_runs(toks):
             words = [t.text for t in toks[i:j]]
@@ -127,16 +130,19 @@ class _Context:
             titled = len(name.split()) < len(words)
             if not titled and i > 0 and toks[i - 1].low in DETERMINERS:
                 continue  # "the Old Testament": people take no article
-            pending.append((toks[j - len(name.split())].start, sentence[i], name, words))
-        for at, _, name, words in pending:
+            # the word before the run may be a gendered role ("spokeswoman Ann Lee")
+            role = [toks[i - 1].text] if i > 0 and not toks[i - 1].cap else []
+            at = toks[j - len(name.split())].start
+            pending.append((at, sentence[i], name, role + words, titled))
+        for at, _, name, words, _ in pending:
             if " " in name:
                 self._honorific(self.people.add(name, at), words)
         # in text order, so surname lookups see only what came before
         mentions: list[tuple[int, Person | None]] = []
         seen: set[int] = set()
-        for at, sent, name, words in pending:
+        for at, sent, name, words, titled in pending:
             person = self.people.lookup(name, at)
-            if person is None and len(words) == 1:
+            if person is None and not titled:
                 continue  # a lone capitalised word, often just a sentence's first word
             salient = sent not in seen
             seen.add(sent)
@@ -156,9 +162,9 @@ class _Context:
 
     @staticmethod
     def _honorific(person: Person, words: list[str]) -> None:
-        lows = {w.lower() for w in words}
-        person.male += 5 * len(lows & {"mr.", "mr"})
-        person.female += 5 * len(lows & {"ms.", "ms", "mrs.", "mrs", "miss"})
+        gender = _honorific_gender(words)
+        person.male += 5 * (gender == "m")
+        person.female += 5 * (gender == "f")
 
     def _genders(self, toks: list[Token], mentions: list[tuple[int, Person | None]]) -> None:
         """Count he/she words after each mention, up to the next mention."""
@@ -224,10 +230,11 @@ class _Context:
 
 
 def _honorific_gender(words: list[str]) -> str | None:
+    """Gender from honorifics and gendered roles: "Mrs.", "spokesman"."""
     lows = {w.lower().rstrip(".") for w in words}
-    if lows & {"mr"}:
+    if lows & MALE_TITLES:
         return "m"
-    if lows & {"ms", "mrs", "miss"}:
+    if lows & FEMALE_TITLES:
         return "f"
     return None
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from scraper.quotes_words import (
     ABBREVIATIONS,
@@ -67,6 +67,7 @@ def _keeps_period(word: str) -> bool:
     return "." in core or core.lower() in ABBREVIATIONS
 
 
+@lru_cache(maxsize=8192)
 def fold(name: str) -> str:
     """Case- and accent-insensitive form for comparing names."""
     nfd = unicodedata.normalize("NFKD", name.lower())

@@ -61,7 +61,8 @@ STOPWORDS = _words(
     february for friday from he her his i if in into it its january july june march may
     monday november october of on or our over saturday september she since sunday that the
     their these they this those thursday to today tomorrow tuesday under we wednesday when
-    while with yesterday you
+    while with yesterday you many most some all several few both each every other such
+    more any
     """
 )
 
@@ -167,5 +168,17 @@ ORG_WORDS = ORG_WORDS | _words(
     immigration customs revenue treasury commerce energy transportation agriculture
     interior environmental protection safety emergency management research development
     studies sciences technology grants medicaid medicare
+    """
+)
+MALE_TITLES = _words(
+    """
+    mr sir spokesman chairman congressman councilman businessman assemblyman alderman
+    father brother son husband king prince actor
+    """
+)
+FEMALE_TITLES = _words(
+    """
+    ms mrs miss madam spokeswoman chairwoman congresswoman councilwoman businesswoman
+    assemblywoman alderwoman mother sister daughter wife queen princess actress
     """
 )
