@@ -61,7 +61,9 @@ def analyze(
     quotes = find_quotes(text)
     excerpt = choose_excerpt(text, quotes, max_chars=config.settings.excerpt_length)
     programs, program_evidence = match_programs(text, headline=headline, programs=config.programs)
-    home = outlet_home or infer_home(article.outlet, article.canonical_url or url)
+    home = outlet_home or infer_home(
+        article.outlet, article.canonical_url or url, aliases=config.cities
+    )
     cities, city_evidence = find_cities(
         text, headline=headline, outlet_home=home, aliases=config.cities
     )
@@ -70,6 +72,8 @@ def analyze(
         headline=headline,
         programs_found=programs,
         keywords=config.settings.relevance_keywords,
+        evidence=program_evidence,
+        programs=config.programs,
     )
     return Analysis(
         article=article,

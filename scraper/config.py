@@ -24,7 +24,7 @@ import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from scraper.errors import ConfigError
-from scraper.vocab import CitySpec, ProgramSpec, default_cities, default_programs
+from scraper.vocab import CitySpec, ProgramSpec, default_cities, default_keywords, default_programs
 from scraper.yamlpos import DuplicateKey, line_for, load_with_lines
 
 DEFAULT_DATA_DIR = Path(os.environ.get("CLIPPINGS_HOME", Path.home() / ".local/share/clippings"))
@@ -130,7 +130,7 @@ class Settings(_Strict):
     )
     excerpt_length: int = Field(320, gt=40, description="Longest excerpt, in characters.")
     relevance_keywords: list[str] = Field(
-        default_factory=list,
+        default_factory=default_keywords,
         description="Organisation names and keywords that make a story relevant besides programs.",
     )
     database_url: str | None = Field(
@@ -143,12 +143,37 @@ class Settings(_Strict):
         description="Allow fetching private, loopback and link-local addresses (tests, intranets).",
     )
     respect_robots: bool = Field(True, description="Obey robots.txt (a source may override).")
+    adaptive_intervals: bool = Field(
+        True,
+        description="Check sources that publish often more often and quiet ones less, between "
+        "`min_interval` and `max_interval` (a source's own `interval` is kept as set).",
+    )
+    unhealthy_after: int = Field(
+        5, ge=1, description="Consecutive failures after which a source is marked unhealthy."
+    )
+    unhealthy_interval: Interval = Field(
+        timedelta(hours=24),
+        description="How often an unhealthy source is still checked (it recovers by itself).",
+    )
+    parse_time_limit: float = Field(
+        30.0, gt=0, description="Seconds parsing one feed or page may take before it is stopped."
+    )
+    parse_workers: int = Field(
+        2, ge=1, description="Worker processes that parse feeds and pages (isolated, time-limited)."
+    )
     site_title: str = Field("News & Updates", description="Title of the published feeds and page.")
     site_description: str = Field(
         "Press coverage of our work.", description="Description of the published feeds."
     )
     site_url: str = Field(
         "http://127.0.0.1:8000/", description="Public address where the news page is served."
+    )
+    site_language: str = Field(
+        "en", description="Language of the published page and feeds (a BCP 47 tag such as en-US)."
+    )
+    page_size: int = Field(20, gt=0, description="Stories per page of the published news page.")
+    feed_length: int = Field(
+        50, gt=0, description="Newest stories in each published feed (the page lists them all)."
     )
 
 

@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -99,8 +100,15 @@ def pass_context(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
 def json_line(value: Any) -> None:
-    click.echo(json.dumps(value, ensure_ascii=False, default=str))
+    """One JSON object on one line (JSON Lines); datetimes as ISO 8601."""
+    click.echo(json.dumps(value, ensure_ascii=False, default=_json_default))
 
 
 def setup_logging(verbosity: int) -> None:
