@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from scraper.models import Quote
 
@@ -53,31 +54,72 @@ def _located(text: str, phrase: str, lo: int, hi: int) -> tuple[int, int] | None
     return max(0, lo) + m.start(), max(0, lo) + m.end()
 
 
-def _quoted_sentence(text: str, q: Quote) -> str | None:
-    """The quotation with its own attribution clause, as written, or None."""
+_MARKS = "\"“”‘’'«»„"
+_CLOSING = {"“": "”", "‘": "’", "«": "»", "„": "“"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Parts:
+    """A quotation and its own attribution clause, as the article wrote them."""
+
+    prefix: str  # "Ann Lee said: " when the attribution comes first
+    open: str
+    quote: str
+    close: str
+    suffix: str  # " said Ann Lee, the director." when it comes after
+
+    def render(self, quote: str | None = None) -> str:
+        body = self.quote if quote is None else quote
+        return _squash(f"{self.prefix}{self.open}{body}{self.close}{self.suffix}")
+
+
+def _parts(text: str, q: Quote) -> _Parts | None:
+    """``q`` with the attribution next to it, or None when it has none of its own."""
     open_at = q.start - 1
     while open_at > 0 and text[open_at].isspace():
         open_at -= 1
+    open_mark = text[open_at] if text[open_at] in _MARKS else '"'
     close_at = q.end
-    while close_at < len(text) and text[close_at].isspace():
-        close_at += 1
-    after = _located(text, q.attribution, close_at, close_at + 4 + len(q.attribution) * 2)
-    if after is not None and not text[close_at + 1 : after[0]].strip(" ,—–-"):
-        end = after[1]
-        m = re.match(r"[^.!?\n]{0,120}[.!?]", text[end:])
-        end = end + m.end() if m else end
-        return _squash(text[open_at:end])
+    if close_at < len(text) and text[close_at] in _MARKS:
+        close_mark = text[close_at]
+    else:  # a quotation running on into the next paragraph
+        close_mark, close_at = _CLOSING.get(open_mark, open_mark), q.end - 1
+    quote = _squash(q.text)
+    after = _located(text, q.attribution, close_at + 1, close_at + 8 + len(q.attribution) * 2)
+    if after is not None and not text[close_at + 1 : after[0]].strip(" ,—–-―"):
+        rest = re.match(r"[^.!?\n\"“”]{0,120}[.!?]", text[after[1] :])
+        if rest is not None:
+            suffix = text[close_at + 1 : after[1] + rest.end()]
+        else:
+            tail = re.match(r"[^,.!?\n\"“”]*", text[after[1] :])
+            suffix = text[close_at + 1 : after[1] + (tail.end() if tail else 0)]
+            if not re.match(r"\s*[-—–―]", suffix):
+                suffix += "."
+        return _Parts("", open_mark, quote, close_mark, _named(suffix, q))
     before = _located(text, q.attribution, open_at - 200, open_at)
     if before is not None:
+        # "Lee said: “...”", or a second part: "“A,” Lee said. “B.”" (kept whole)
         start = text.rfind("\n", 0, before[0]) + 1
         ends = [m.end() for m in re.finditer(r"[.!?][”\"’']?\s+", text[start : before[0]])]
         if ends:
             start += ends[-1]
-        return _squash(text[start : close_at + 1])
+        return _Parts(_named(text[start:open_at], q, last=True), open_mark, quote, close_mark, "")
     return None
 
 
-def _score(q: Quote, sentence: str, text_len: int, max_chars: int) -> float:
+def _named(clause: str, q: Quote, *, last: bool = False) -> str:
+    """The attribution with its pronoun replaced by the speaker: "he said" ->
+    "Ann Lee said", so the excerpt names who is speaking."""
+    if q.speaker is None or not re.search(r"\b(he|she)\b", q.attribution, re.I):
+        return clause
+    found = list(re.finditer(r"\b([Hh]e|[Ss]he)\b", clause))
+    if not found:
+        return clause
+    m = found[-1] if last else found[0]
+    return clause[: m.start()] + q.speaker + clause[m.end() :]
+
+
+def _score(q: Quote, parts: _Parts, text_len: int, max_chars: int) -> float:
     words = len(q.text.split())
     score = 0.0
     if q.text[:1].isupper():
@@ -88,8 +130,12 @@ def _score(q: Quote, sentence: str, text_len: int, max_chars: int) -> float:
         score += 2
     elif words > 60 or words < 8:
         score -= 1
-    if len(sentence) > max_chars:
+    if len(parts.render()) > max_chars:
         score -= 3
+    if re.search(r"\b(he|she)\b", q.attribution, re.I):
+        score -= 0.5  # prefer an attribution that names the speaker itself
+    if parts.prefix.lstrip()[:1] in _MARKS:
+        score -= 1.5  # a continuation shown with the quotation before it
     score -= 2 * (q.start / max(text_len, 1))  # earlier is better
     return score
 
@@ -108,21 +154,26 @@ def _lede(text: str) -> str:
 def choose_excerpt(text: str, quotes: Sequence[Quote], *, max_chars: int = 320) -> str:
     """The strongest attributed quotation by a named person, else the lede.
 
-    The result is at most ``max_chars`` characters and never ends mid-word.
+    The result is at most ``max_chars`` characters and never ends mid-word; a
+    long quotation is shortened inside its marks so the attribution stays.
     """
-    best: tuple[float, str] | None = None
+    best: tuple[float, _Parts] | None = None
     for q in quotes:
         if not q.speaker or not q.attribution:
             continue
-        sentence = _quoted_sentence(text, q)
-        if sentence is None:
+        parts = _parts(text, q)
+        if parts is None:
             continue
-        score = _score(q, sentence, len(text), max_chars)
+        score = _score(q, parts, len(text), max_chars)
         if best is None or score > best[0]:
-            best = (score, sentence)
-    if best is not None:
-        sentence = best[1]
-        if len(sentence) <= max_chars:
-            return sentence
-        return shorten(sentence, max_chars)
-    return shorten(_lede(text), max_chars)
+            best = (score, parts)
+    if best is None:
+        return shorten(_lede(text), max_chars)
+    parts = best[1]
+    full = parts.render()
+    if len(full) <= max_chars:
+        return full
+    budget = max_chars - (len(full) - len(parts.quote))
+    if budget >= 40:
+        return parts.render(shorten(parts.quote, budget))
+    return shorten(full, max_chars)

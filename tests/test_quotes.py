@@ -387,7 +387,7 @@ def test_excerpt_lede(text: str, max_chars: int, expected: str) -> None:
     assert len(excerpt) <= max_chars
 
 
-def test_excerpt_long_quote_is_cut_at_a_word() -> None:
+def test_excerpt_long_quote_is_cut_inside_the_marks() -> None:
     text = (
         '"We are going to keep showing up at every door, every funeral, every block party '
         "and every court date until the people on this list believe that we mean what we "
@@ -395,8 +395,20 @@ def test_excerpt_long_quote_is_cut_at_a_word() -> None:
     )
     excerpt = choose_excerpt(text, find_quotes(text), max_chars=100)
     assert len(excerpt) <= 100
-    assert excerpt.endswith("…")
-    assert text.startswith(excerpt[:-1].rstrip())
+    assert excerpt.endswith('…" said Commander Jane Doe.')
+    kept = excerpt[: excerpt.index("…")]
+    assert text.startswith(kept)
+    assert text[len(kept)] == " "  # cut between words
+
+
+def test_excerpt_names_a_pronoun_speaker() -> None:
+    text = (
+        "Mayor Dana Whitfield spoke at the church on Tuesday.\n"
+        '"We owe these families more than a press conference," she said.'
+    )
+    assert choose_excerpt(text, find_quotes(text)) == (
+        '"We owe these families more than a press conference," Dana Whitfield said.'
+    )
 
 
 def test_quote_evidence_points_at_quotes_with_speakers() -> None:
