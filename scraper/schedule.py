@@ -3,6 +3,11 @@
 Due-ness is data (``sources.next_check_at``), not one scheduler job per
 source: adding a source to sources.yaml needs no change here, and a restart
 picks up exactly where the last run left off.
+
+Due sources are claimed with a lease (``storage.leases``) a few at a time, as
+fetch slots free up, so several collectors on one PostgreSQL database share
+the work and no source is fetched by two at once; on SQLite a second
+collector stops with ``CollectorBusy``.
 """
 
 from __future__ import annotations
@@ -12,11 +17,14 @@ import contextlib
 import logging
 import signal
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from scraper.pipeline import Collector, SourceReport
+from storage.leases import LEASE, CollectorBusy, claim_due, collector_lock, default_owner, release
+from storage.leases import renew as renew_leases
+from storage.repo import Store
 
 log = logging.getLogger(__name__)
 
@@ -24,19 +32,80 @@ TICK_SECONDS = 30.0  # how often the store is asked for due sources
 MAX_SOURCES_PER_TICK = 500  # a tick takes at most this many due sources; the rest wait one tick
 
 
-async def run_due(collector: Collector, *, limit: int = MAX_SOURCES_PER_TICK) -> list[SourceReport]:
-    """Collect every source that is due now (one tick)."""
-    due = collector.store.due_sources(now=datetime.now(UTC), limit=limit)
-    if not due:
-        return []
-    log.info("collecting %d due source(s)", len(due))
-    reports = await collector.collect(due)
-    new = sum(r.new for r in reports)
-    failed = [r for r in reports if r.outcome == "error"]
-    log.info("pass done: %d new item(s), %d source(s) failed", new, len(failed))
-    for report in failed:
-        log.warning("source %s: %s", report.source_id, report.error)
+async def run_due(
+    collector: Collector,
+    *,
+    limit: int = MAX_SOURCES_PER_TICK,
+    owner: str | None = None,
+    lease: timedelta = LEASE,
+    stop: asyncio.Event | None = None,
+) -> list[SourceReport]:
+    """Collect the sources that are due now, at most ``limit`` (one tick).
+
+    Sources are claimed ``window`` at a time (the fetcher's concurrency) and
+    refilled when half the window is done, so a claimed source waits in no
+    long queue while another collector could have taken it. Leases of the
+    sources in flight are renewed; those not recorded when the tick ends
+    (cancelled) are released at once. Once ``stop`` is set, nothing more is
+    claimed and the sources in flight are finished.
+    """
+    owner = owner or default_owner()
+    store = collector.store
+    window = max(1, getattr(getattr(collector.fetcher, "options", None), "concurrency", 16))
+    reports: list[SourceReport] = []
+    in_flight: dict[asyncio.Task[SourceReport], str] = {}
+    claimed = 0
+    exhausted = False
+    with collector_lock(store):
+        renewer = asyncio.create_task(_keep_leases(store, owner, in_flight, lease))
+        try:
+            while True:
+                room = min(window - len(in_flight), limit - claimed)
+                stopping = stop is not None and stop.is_set()
+                if not (exhausted or stopping) and room > 0 and len(in_flight) <= window // 2:
+                    batch = claim_due(
+                        store, owner=owner, now=datetime.now(UTC), limit=room, lease=lease
+                    )
+                    claimed += len(batch)
+                    exhausted = len(batch) < room
+                    for source in batch:
+                        in_flight[asyncio.create_task(collector.collect_source(source))] = source.id
+                if not in_flight:
+                    break
+                done, _ = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    del in_flight[task]
+                    reports.append(task.result())
+        finally:
+            renewer.cancel()
+            if in_flight:
+                for task in in_flight:
+                    task.cancel()
+                await asyncio.gather(*in_flight, return_exceptions=True)
+                release(store, owner=owner, source_ids=list(in_flight.values()))
+    if reports:
+        new = sum(r.new for r in reports)
+        failed = [r for r in reports if r.outcome == "error"]
+        log.info(
+            "pass done: %d source(s), %d new item(s), %d failed", len(reports), new, len(failed)
+        )
+        for report in failed:
+            log.warning("source %s: %s", report.source_id, report.error)
     return reports
+
+
+async def _keep_leases(
+    store: Store, owner: str, in_flight: dict[asyncio.Task[SourceReport], str], lease: timedelta
+) -> None:
+    """Renew the leases of the sources in flight every third of a lease."""
+    while True:
+        await asyncio.sleep(lease.total_seconds() / 3)
+        renew_leases(
+            store,
+            owner=owner,
+            source_ids=list(in_flight.values()),
+            until=datetime.now(UTC) + lease,
+        )
 
 
 async def run_forever(
@@ -72,9 +141,12 @@ async def run_forever(
         assert task is not None
         running.add(task)
         try:
-            reports = await run_due(collector)
-            if after_pass is not None and reports:
-                await after_pass(reports)
+            while not stop.is_set():
+                reports = await run_due(collector, stop=stop)
+                if after_pass is not None and reports:
+                    await after_pass(reports)
+                if len(reports) < MAX_SOURCES_PER_TICK:
+                    break  # all due sources done; a full tick means more wait: go on at once
         finally:
             running.discard(task)
 
@@ -89,14 +161,21 @@ async def run_forever(
         misfire_grace_time=None,
         id="collect-due",
     )
-    scheduler.start()
     try:
-        await stop.wait()
+        with collector_lock(collector.store):  # held for the whole run (SQLite: one collector)
+            scheduler.start()
+            try:
+                await stop.wait()
+            finally:
+                scheduler.shutdown(wait=False)
+                if running:
+                    log.info(
+                        "stopping: waiting for the running pass to finish (Ctrl-C again to cancel)"
+                    )
+                    await asyncio.gather(*running, return_exceptions=True)
+    except CollectorBusy as exc:
+        raise SystemExit(f"clippings: {exc}") from None
     finally:
-        scheduler.shutdown(wait=False)
-        if running:
-            log.info("stopping: waiting for the running pass to finish (Ctrl-C again to cancel)")
-            await asyncio.gather(*running, return_exceptions=True)
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.remove_signal_handler(sig)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.feedserver import FeedServer, Reply
+from tests.pg import SKIP_REASON, fresh_schema, server_url
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -76,8 +77,26 @@ def article_html(
     )
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh database: a SQLite file, and again on PostgreSQL when a server is given.
+
+    The postgres case runs in a schema of its own on ``CLIPPINGS_TEST_POSTGRES_URL``
+    (see tests/pg.py) and is skipped when that variable is not set. A test that
+    only makes sense on SQLite takes ``sqlite_url`` instead.
+    """
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'clippings.db'}"
+        return
+    base = server_url()
+    if base is None:
+        pytest.skip(SKIP_REASON)
+    with fresh_schema(base) as url:
+        yield url
+
+
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
+def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'clippings.db'}"
 
 
