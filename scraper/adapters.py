@@ -23,6 +23,7 @@ def fetch_options(config: Config) -> FetchOptions:
         per_host_concurrency=settings.per_host_concurrency,
         per_host_delay=settings.per_host_delay,
         allow_private=settings.allow_private_networks,
+        respect_robots=settings.respect_robots,
     )
 
 

@@ -212,7 +212,7 @@ class Source(_Strict):
 class Config(_Strict):
     """The whole ``sources.yaml``."""
 
-    settings: Settings = Field(default_factory=Settings)  # type: ignore[arg-type]
+    settings: Settings = Field(default_factory=Settings)
     outlets: list[Outlet] = Field(default_factory=list)
     sources: list[Source] = Field(default_factory=list)
     programs: list[ProgramSpec] = Field(default_factory=default_programs)
@@ -390,8 +390,8 @@ def parse_config(text: str, *, name: str = "sources.yaml") -> Config:
         problems = []
         for error in exc.errors():
             loc, message = _describe(error, data)
-            line = line_for(lines, loc)
-            problems.append(f"{name}:{line}: {message}" if line else f"{name}: {message}")
+            where = line_for(lines, loc)
+            problems.append(f"{name}:{where}: {message}" if where else f"{name}: {message}")
         raise ConfigError(problems) from exc
     problems = _cross_checks(config, lines, name)
     if problems:

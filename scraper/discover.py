@@ -51,8 +51,8 @@ def feed_links(html: bytes, *, base: str) -> list[tuple[str, str | None]]:
     soup = BeautifulSoup(html, "lxml")
     found: list[tuple[str, str | None]] = []
     for link in soup.find_all("link", href=True):
-        rel = link.get("rel") or []
-        rels = [r.lower() for r in (rel if isinstance(rel, list) else str(rel).split())]
+        rel: object = link.get("rel") or []
+        rels = [str(r).lower() for r in (rel if isinstance(rel, list) else str(rel).split())]
         kind = str(link.get("type") or "").lower().split(";")[0].strip()
         if "alternate" in rels and kind in FEED_TYPES:
             url = urljoin(base, str(link["href"]))

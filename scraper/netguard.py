@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import httpcore
@@ -21,12 +21,23 @@ import httpcore
 from scraper.errors import BlockedURL
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+# Decides whether ``host`` (as written in the URL) may be reached at ``address``
+# (as resolved). Injected by tests that must reach 127.0.0.1 for one named host only.
+AddressPolicy = Callable[[str, IPAddress], bool]
 
 
 def is_public_address(address: IPAddress) -> bool:
-    """True for globally routable unicast addresses only."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    """True for globally routable unicast addresses only.
+
+    IPv4-mapped (``::ffff:10.0.0.1``), 6to4 (``2002:0a00:0001::``) and Teredo
+    addresses are judged by the IPv4 address they carry.
+    """
+    if isinstance(address, ipaddress.IPv6Address):
+        embedded = address.ipv4_mapped or address.sixtofour
+        if embedded is None and address.teredo is not None:
+            embedded = address.teredo[1]
+        if embedded is not None:
+            address = embedded
     return bool(
         address.is_global
         and not address.is_multicast
@@ -38,9 +49,16 @@ def is_public_address(address: IPAddress) -> bool:
 class GuardedBackend(httpcore.AsyncNetworkBackend):
     """An httpcore backend that resolves, checks, then connects to the checked address."""
 
-    def __init__(self, *, allow_private: bool) -> None:
+    def __init__(self, *, allow_private: bool, policy: AddressPolicy | None = None) -> None:
         self._inner = httpcore.AnyIOBackend()
         self._allow_private = allow_private
+        self._policy = policy
+
+    def allowed(self, host: str, address: IPAddress) -> bool:
+        """Whether ``host`` may be reached at ``address`` (the injected policy decides first)."""
+        if self._policy is not None:
+            return self._policy(host, address)
+        return self._allow_private or is_public_address(address)
 
     async def _resolve(self, host: str, port: int) -> list[str]:
         try:
@@ -68,14 +86,15 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         addresses = await self._resolve(host, port)
-        if not self._allow_private:
-            blocked = [a for a in addresses if not is_public_address(ipaddress.ip_address(a))]
-            if blocked:
-                raise BlockedURL(
-                    f"refused: {host} resolves to a non-public address ({blocked[0]}); "
-                    "set allow_private_networks: true to allow it",
-                    url=f"//{host}:{port}",
-                )
+        # Every resolved address must pass, not only the first: the inner backend
+        # may fall back to any of them.
+        blocked = [a for a in addresses if not self.allowed(host, ipaddress.ip_address(a))]
+        if blocked:
+            raise BlockedURL(
+                f"refused: {host} resolves to a non-public address ({blocked[0]}); "
+                "set allow_private_networks: true to allow it",
+                url=f"//{host}:{port}",
+            )
         last_error: Exception | None = None
         for address in addresses:
             try:

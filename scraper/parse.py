@@ -77,6 +77,21 @@ def _iso(value: object, *, now: datetime) -> datetime | None:
     return parsed
 
 
+def _minutes(value: object) -> int | None:
+    """RSS ``<ttl>`` as minutes; junk ("", "²", a 5,000-digit number) -> None."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 7:
+        return None
+    return int(text) or None
+
+
+def _harmless_bozo(exception: object) -> bool:
+    """Bozo reasons that say nothing about the feed (a missing Content-Type header)."""
+    return type(exception).__name__ == "NonXMLContentType"
+
+
 def looks_like_json(body: bytes) -> bool:
     return body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[")
 
@@ -126,9 +141,11 @@ def parse_feed(
     raw_entries = parsed.get("entries") or []
     if not raw_entries and not parsed.get("version"):
         if looks_like_html(body):
-            title = re.search(rb"<title[^>]*>(.*?)</title>", body[:20000], re.I | re.S)
+            found = re.search(rb"<title[^>]*>(.*?)</title>", body[:20000], re.I | re.S)
             named = (
-                f" titled {one_line(title.group(1).decode('utf-8', 'replace'))!r}" if title else ""
+                f" titled {one_line(found.group(1).decode('utf-8', 'replace'))[:120]!r}"
+                if found
+                else ""
             )
             raise ParseError(f"expected a feed but got an HTML page{named}")
         reason = parsed.get("bozo_exception")
@@ -157,18 +174,19 @@ def parse_feed(
                 outlet=outlet,
             )
         )
-    ttl = feed.get("ttl")
-    warning = None
-    if parsed.get("bozo"):
-        warning = (
+    warnings = []
+    if parsed.get("bozo") and not _harmless_bozo(parsed.get("bozo_exception")):
+        warnings.append(
             f"feed is not well-formed ({parsed.get('bozo_exception')}); read what could be read"
         )
+    if len(raw_entries) > MAX_ENTRIES:
+        warnings.append(f"read the first {MAX_ENTRIES:,} of {len(raw_entries):,} entries")
     return ParsedFeed(
         entries=tuple(entries),
         title=one_line(feed.get("title")) or None,
         link=_http_url(base, url),
-        ttl_minutes=int(ttl) if isinstance(ttl, str) and ttl.strip().isdigit() else None,
-        warning=warning,
+        ttl_minutes=_minutes(feed.get("ttl")),
+        warning="; ".join(warnings) or None,
         total_entries=len(raw_entries),
     )
 

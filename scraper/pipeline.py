@@ -33,13 +33,18 @@ from scraper.errors import Drop, FetchError, HTTPStatusError, ParseError
 from scraper.fetch import FEED_ACCEPT, PAGE_ACCEPT, Fetcher
 from scraper.models import Analysis, Entry
 from scraper.parse import ParsedFeed, parse_feed, parse_listing
-from scraper.policy import CheckPolicy, next_check_at
+from scraper.policy import (
+    CheckPolicy,
+    adaptive_interval,
+    entries_per_week,
+    next_check_at,
+    not_before,
+)
+from scraper.sandbox import Sandbox, default_sandbox
 from scraper.urls import canonicalize_url
 from storage.repo import FetchRecord, SourceState, Store, StoryData
 
 log = logging.getLogger(__name__)
-
-PARSE_TIME_LIMIT = 30.0  # seconds one parse may take before the source is failed
 
 
 def utcnow() -> datetime:
@@ -65,6 +70,8 @@ class SourceReport:
     etag: str | None = None
     last_modified: str | None = None
     retry_after: float | None = None  # seconds, from the server
+    not_before: float | None = None  # seconds: Cache-Control / Expires / RSS ttl lower bound
+    per_week: float | None = None  # entries a week, from the feed's dates
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -91,19 +98,49 @@ class Collector:
         fetcher: Fetcher,
         *,
         clock: Callable[[], datetime] = utcnow,
+        sandbox: Sandbox | None = None,
     ) -> None:
         self.config = config
         self.store = store
         self.fetcher = fetcher
         self.clock = clock
+        # Parsing runs in worker processes with a time limit (scraper.sandbox).
+        self.sandbox = sandbox or default_sandbox(
+            workers=config.settings.parse_workers, time_limit=config.settings.parse_time_limit
+        )
 
-    def policy(self, source: SourceState) -> CheckPolicy:
+    def policy(self, source: SourceState, *, per_week: float | None = None) -> CheckPolicy:
         settings = self.config.settings
         return CheckPolicy(
-            interval=timedelta(seconds=source.interval_seconds),
+            interval=self.interval(source, per_week=per_week),
+            min_interval=settings.min_interval,
+            max_interval=settings.max_interval,
+            max_backoff=settings.max_interval,
+            unhealthy_after=settings.unhealthy_after,
+            unhealthy_interval=settings.unhealthy_interval,
+        )
+
+    def interval(self, source: SourceState, *, per_week: float | None = None) -> timedelta:
+        """The base interval: as configured, or adapted to how often the source publishes."""
+        settings = self.config.settings
+        configured = timedelta(seconds=source.interval_seconds)
+        own = self.config.source(source.id)
+        if not settings.adaptive_intervals or (own is not None and own.interval is not None):
+            return configured
+        if per_week is None:  # not modified, or no dates: keep what was learnt
+            stored = source.check_interval_seconds
+            return timedelta(seconds=stored) if stored else configured
+        return adaptive_interval(
+            per_week,
+            default=configured,
             min_interval=settings.min_interval,
             max_interval=settings.max_interval,
         )
+
+    def _robots(self, source_id: str) -> bool | None:
+        """The source's robots.txt override (None: the ``respect_robots`` setting)."""
+        own = self.config.source(source_id)
+        return own.robots if own is not None else None
 
     async def collect(
         self,
@@ -140,6 +177,7 @@ class Collector:
 
     def _record(self, source: SourceState, report: SourceReport, started_at: datetime) -> None:
         errors = source.error_count + 1 if report.outcome == "error" else 0
+        policy = self.policy(source, per_week=report.per_week)
         self.store.record_fetch(
             FetchRecord(
                 source_id=source.id,
@@ -158,10 +196,14 @@ class Collector:
                 last_modified=report.last_modified,
                 next_check_at=next_check_at(
                     now=self.clock(),
-                    policy=self.policy(source),
+                    policy=policy,
                     error_count=errors,
                     retry_after=report.retry_after,
+                    not_before=report.not_before,
                 ),
+                check_interval_seconds=int(policy.interval.total_seconds()),
+                entries_per_week=report.per_week,
+                unhealthy=errors >= policy.unhealthy_after,
             )
         )
 
@@ -169,12 +211,17 @@ class Collector:
         accept = PAGE_ACCEPT if source.kind == "page" else FEED_ACCEPT
         try:
             response = await self.fetcher.fetch(
-                source.url, etag=source.etag, last_modified=source.last_modified, accept=accept
+                source.url,
+                etag=source.etag,
+                last_modified=source.last_modified,
+                accept=accept,
+                robots=self._robots(source.id),
             )
         except HTTPStatusError as exc:
             report.retry_after = exc.retry_after
             raise
         report.status = response.status
+        report.not_before = not_before(response.headers, ttl_minutes=None, now=self.clock())
         if response.not_modified:
             report.outcome = "not_modified"
             return
@@ -184,6 +231,13 @@ class Collector:
         parsed = await self._parse(source, response.body, response.url, response.headers)
         report.warning = parsed.warning
         report.entries = len(parsed.entries)
+        report.not_before = not_before(
+            response.headers, ttl_minutes=parsed.ttl_minutes, now=self.clock()
+        )
+        if source.kind != "page":
+            report.per_week = entries_per_week(
+                (e.published for e in parsed.entries), now=self.clock()
+            )
         fetched_pages = 0
         for entry in parsed.entries:
             try:
@@ -209,13 +263,8 @@ class Collector:
     ) -> ParsedFeed:
         if source.kind == "page":
             selector = self._selector(source.id)
-            work = asyncio.to_thread(parse_listing, body, url=url, selector=selector)
-        else:
-            work = asyncio.to_thread(parse_feed, body, url=url, headers=headers)
-        try:
-            return await asyncio.wait_for(work, timeout=PARSE_TIME_LIMIT)
-        except TimeoutError as exc:
-            raise ParseError(f"parsing took longer than {PARSE_TIME_LIMIT:.0f} s") from exc
+            return await self.sandbox.run(parse_listing, body, url=url, selector=selector)
+        return await self.sandbox.run(parse_feed, body, url=url, headers=dict(headers))
 
     def _selector(self, source_id: str) -> str:
         configured = self.config.source(source_id)
@@ -266,7 +315,9 @@ class Collector:
         if may_fetch:
             fetched = 1
             try:
-                page = await self.fetcher.fetch(url, accept=PAGE_ACCEPT)
+                page = await self.fetcher.fetch(
+                    url, accept=PAGE_ACCEPT, robots=self._robots(source.id)
+                )
                 html = page.body
             except FetchError as exc:
                 note = f"article page not read: {exc.reason}"

@@ -29,6 +29,7 @@ from storage.tables import (
 )
 
 Outcome = Literal["new", "seen"]
+MAX_GUID_ALIASES = 3  # GUIDs one source may give one story (a feed changing them every fetch)
 
 SAVE_ATTEMPTS = 5  # a story is looked up and stored at most this often under write conflicts
 _RETRY_SQLSTATES = frozenset({"40001", "40P01"})  # serialization failure, deadlock detected
@@ -75,6 +76,9 @@ class SourceState:
     error_count: int
     last_error: str | None
     items_found: int
+    check_interval_seconds: int | None = None  # the interval in force (adaptive or configured)
+    entries_per_week: float | None = None  # publishing rate seen in the feed's dates
+    unhealthy_since: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +100,9 @@ class FetchRecord:
     warning: str | None = None
     etag: str | None = None
     last_modified: str | None = None
+    check_interval_seconds: int | None = None  # None: keep the stored one
+    entries_per_week: float | None = None  # None: keep the stored one
+    unhealthy: bool = False  # the source has now failed unhealthy_after times in a row
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +151,9 @@ def _state(row: SourceRow) -> SourceState:
         error_count=row.error_count,
         last_error=row.last_error,
         items_found=row.items_found,
+        check_interval_seconds=row.check_interval_seconds,
+        entries_per_week=row.entries_per_week,
+        unhealthy_since=row.unhealthy_since,
     )
 
 
@@ -295,6 +305,14 @@ class Store:
                 if record.outcome == "ok":
                     row.etag = record.etag
                     row.last_modified = record.last_modified
+            if record.check_interval_seconds is not None:
+                row.check_interval_seconds = record.check_interval_seconds
+            if record.entries_per_week is not None:
+                row.entries_per_week = record.entries_per_week
+            if not record.unhealthy:
+                row.unhealthy_since = None
+            elif row.unhealthy_since is None:
+                row.unhealthy_since = record.started_at
 
     def fetches(self, source_id: str, *, limit: int = 20) -> list[dict[str, Any]]:
         with self.session() as session:
@@ -396,10 +414,28 @@ class Store:
     ) -> None:
         self._sighting(session, item_id, source_id, url, now)
         for kind, value in sorted(dict.fromkeys(keys)):
+            if kind == "guid" and self._guid_aliases(session, item_id, value) >= MAX_GUID_ALIASES:
+                continue  # a feed that changes GUIDs on every fetch must not grow item_keys
             self._insert_ignore(
                 session, ItemKeyRow, {"item_id": item_id, "kind": kind, "value": value}
             )
         session.execute(update(ItemRow).where(ItemRow.id == item_id).values(last_seen_at=now))
+
+    @staticmethod
+    def _guid_aliases(session: Session, item_id: int, key: str) -> int:
+        """GUID keys the item already has from the source of ``key`` (``source:guid``)."""
+        prefix = key.split(":", 1)[0] + ":"
+        return int(
+            session.scalar(
+                select(func.count(ItemKeyRow.id)).where(
+                    ItemKeyRow.item_id == item_id,
+                    ItemKeyRow.kind == "guid",
+                    ItemKeyRow.value.startswith(prefix, autoescape=True),
+                    ItemKeyRow.value != key,
+                )
+            )
+            or 0
+        )
 
     def _sighting(
         self, session: Session, item_id: int, source_id: str, url: str, now: datetime

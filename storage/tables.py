@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     JSON,
     Boolean,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -66,6 +67,10 @@ class SourceRow(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     # --- politeness and health (issue 6) ---
+    # The interval in force (adaptive, or as configured) and the publishing rate behind it.
+    check_interval_seconds: Mapped[int | None] = mapped_column(Integer)
+    entries_per_week: Mapped[float | None] = mapped_column(Float)
+    unhealthy_since: Mapped[datetime | None]  # set while error_count >= unhealthy_after
     # --- scale (issue 7) ---
 
 
