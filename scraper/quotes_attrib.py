@@ -55,8 +55,10 @@ def _is_verb(tokens: list[Token], i: int) -> int:
     return 0
 
 
-def _mention(tokens: list[Token], known: Callable[[str], bool]) -> tuple[Kind, str, int, int]:
-    """The first person mention in ``tokens``: kind, words, start, end offsets."""
+def _mention(
+    tokens: list[Token], known: Callable[[str], bool], *, last: bool = False
+) -> tuple[Kind, str, int, int]:
+    """The first (or ``last``) person mention in ``tokens``: kind, words, offsets."""
     from scraper.quotes_names import name_runs
 
     k = 0
@@ -69,7 +71,8 @@ def _mention(tokens: list[Token], known: Callable[[str], bool]) -> tuple[Kind, s
         if low in NON_PERSON_PRONOUNS:
             return "none", "", tokens[k].start, tokens[k].end
     single: tuple[Kind, str, int, int] | None = None
-    for i, j in name_runs(tokens):
+    runs = name_runs(tokens)
+    for i, j in reversed(runs) if last else runs:
         if tokens[j - 1].text.endswith(("'s", "’s")) or (
             j < len(tokens) and tokens[j].text in ("'s", "’s")
         ):
@@ -81,7 +84,7 @@ def _mention(tokens: list[Token], known: Callable[[str], bool]) -> tuple[Kind, s
         # offsets of the cleaned name: it is a suffix of the run
         n = len(name.split())
         found: tuple[Kind, str, int, int] = ("name", name, tokens[j - n].start, tokens[j - 1].end)
-        if n > 1:
+        if n > 1 or (last and known(name)):
             return found
         # a lone surname may be a modifier: "Trump campaign spokesman Jason Miller"
         if single is None and known(name):
@@ -123,6 +126,12 @@ def subject(tokens: list[Token], known: Callable[[str], bool]) -> tuple[Kind, st
     anon: tuple[int, str | None] | None = None
     if tokens and tokens[-1].low in PRONOUNS:  # "to which she said"
         return "pronoun", tokens[-1].low, tokens[-1].start, None
+    attached = bool(tokens) and tokens[-1].text not in _SEG_BREAK
+    if attached and len(segs) > 1 and segs[-1][0].low in ("who", "whom"):
+        # "... met Mayor Jones, who has called for": the antecedent speaks
+        kind, words, at, _ = _mention(segs[-2], known, last=True)
+        if kind == "name":
+            return kind, words, at, None
     for n, seg in enumerate(reversed(segs)):
         lead = seg[0].low
         if (

@@ -78,6 +78,12 @@ PATTERNS = [
         id="relative-clause-before-verb",
     ),
     pytest.param(
+        "Ana Ruiz met with Mayor Dana Whitfield, who has called for "
+        '"a complete overhaul of how this city treats its young men."',
+        [("a complete overhaul of how this city treats its young men.", "Dana Whitfield")],
+        id="relative-clause-speaker",
+    ),
+    pytest.param(
         '"Grace is not something you earn in this life," the Rev. Samuel Okoye said.',
         [("Grace is not something you earn in this life,", "Samuel Okoye")],
         id="title-reverend",
