@@ -109,4 +109,8 @@ def choose_published(
         return candidates[0]
     if feed_published is not None:
         return feed_published
-    return from_finder or _modified(signals)
+    modified = _modified(signals)
+    if from_finder is not None:
+        # htmldate often reads the modification date; then that one carries the time.
+        return (on_day(modified, from_finder.date()) if modified else None) or from_finder
+    return modified
