@@ -77,12 +77,18 @@ class _Context:
 
     def __init__(self, text: str, spans: list[Span]) -> None:
         self.text = text
-        self.spans = spans
         self.paras: list[Paragraph] = paragraphs(text)
         self.tokens: list[Token] = []
         for para in self.paras:
             self.tokens.extend(tokenize(text, para.start, para.end))
             self.tokens.append(Token(PARAGRAPH, para.end, para.end))
+        nicknames = [s for s in spans if _nickname(text, s)]
+        if nicknames:
+            # Marcus "Bo" Williams is Marcus Williams: drop the nickname and its marks
+            cut = [(s.open_at, s.close_at) for s in nicknames]
+            self.tokens = [t for t in self.tokens if not any(a <= t.start <= b for a, b in cut)]
+            spans = [s for s in spans if s not in nicknames]
+        self.spans = spans
         self.starts = [t.start for t in self.tokens]
         inside = [(s.open_at, s.close_at if s.close_at >= 0 else s.end) for s in spans]
         self.inside_starts = [a for a, _ in inside]
@@ -227,6 +233,16 @@ class _Context:
     def para_of(self, pos: int) -> int:
         starts = [p.start for p in self.paras]
         return max(0, bisect.bisect_right(starts, pos) - 1)
+
+
+def _nickname(text: str, span: Span) -> bool:
+    """A quoted one- or two-word name between a first name and a surname."""
+    words = span.text.split()
+    if not 1 <= len(words) <= 2 or not all(w[:1].isupper() for w in words):
+        return False
+    before = text[max(0, span.open_at - 30) : span.open_at].split()
+    after = text[span.close_at + 1 : span.close_at + 30].split() if span.close_at >= 0 else []
+    return bool(before and after and before[-1][:1].isupper() and after[0][:1].isupper())
 
 
 def _honorific_gender(words: list[str]) -> str | None:

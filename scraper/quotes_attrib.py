@@ -147,8 +147,8 @@ def subject(tokens: list[Token], known: Callable[[str], bool]) -> tuple[Kind, st
         hint = _indefinite(seg)
         if hint is not None and anon is None:
             anon = seg[0].start, hint or None
-            if seg[0].low in CONJUNCTIONS:
-                break  # "..., and one woman said": a clause subject, not an appositive
+        if lead in CONJUNCTIONS:
+            break  # "..., and the report says": a clause's own subject, not an appositive
     if anon is not None:
         return "anon", "", anon[0], anon[1]
     return "none", "", -1, None

@@ -84,6 +84,18 @@ PATTERNS = [
         id="relative-clause-speaker",
     ),
     pytest.param(
+        'Program director Marcus "Bo" Williams said the team works nights. '
+        '"We go where the shootings happen, when they happen," Williams said.',
+        [("We go where the shootings happen, when they happen,", "Marcus Williams")],
+        id="nickname-dropped",
+    ),
+    pytest.param(
+        '"We are asking anyone with information to come forward," said Sgt. John Smith, '
+        "a spokesman for the Akron Police Department.",
+        [("We are asking anyone with information to come forward,", "John Smith")],
+        id="spokesman-for-department",
+    ),
+    pytest.param(
         '"Grace is not something you earn in this life," the Rev. Samuel Okoye said.',
         [("Grace is not something you earn in this life,", "Samuel Okoye")],
         id="title-reverend",
@@ -252,6 +264,11 @@ def test_speaker_resolution(text: str, expected: list[tuple[str, str | None]]) -
             'Her memoir, "The Long Road Home From the River Bend," came out in May.',
             [("The Long Road Home From the River Bend,", None)],
             id="book-title",
+        ),
+        pytest.param(
+            '"We will prosecute every single one of these cases," Park said.',
+            [("We will prosecute every single one of these cases,", None)],
+            id="surname-never-given-in-full",
         ),
         pytest.param(
             'Officials call it a "new way of doing business," and it shows.',
