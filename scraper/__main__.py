@@ -2,4 +2,6 @@
 
 from scraper.cli import main
 
-main(prog_name="clippings")
+# Guarded: parser worker processes (scraper.sandbox) import the main module again.
+if __name__ == "__main__":
+    main(prog_name="clippings")

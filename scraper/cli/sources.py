@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,17 +21,39 @@ from scraper.errors import FetchError, ParseError
 from scraper.fetch import PAGE_ACCEPT, Fetcher
 from scraper.opml import OpmlFeed, read_opml, write_opml
 from scraper.parse import parse_feed, parse_listing
+from scraper.policy import health as policy_health
 from storage.repo import SourceState
 
-UNHEALTHY_AFTER = 3  # consecutive failures before a source is shown as unhealthy
 
-
-def health(state: SourceState | None) -> str:
-    if state is None or state.last_checked_at is None:
+def health(state: SourceState | None, *, unhealthy_after: int = 5) -> str:
+    """``new``, ``ok``, ``failing`` (backing off) or ``unhealthy`` (checked rarely)."""
+    if state is None:
         return "new"
-    if state.error_count == 0:
-        return "ok"
-    return "unhealthy" if state.error_count >= UNHEALTHY_AFTER else "failing"
+    return policy_health(
+        state.error_count,
+        checked=state.last_checked_at is not None,
+        unhealthy_after=unhealthy_after,
+    )
+
+
+def health_note(state: SourceState | None, now: datetime) -> str:
+    """The reason at a glance: ``"3 failures: HTTP 404 not found"``, ``"for 2d: ..."``."""
+    if state is None or not state.error_count:
+        return ""
+    reason = state.last_error or "unknown error"
+    if state.unhealthy_since is not None:
+        return f"for {_ago(state.unhealthy_since, now).removesuffix(' ago')}: {reason}"
+    failures = "1 failure" if state.error_count == 1 else f"{state.error_count} failures"
+    return f"{failures}: {reason}"
+
+
+def _every(state: SourceState | None, configured: timedelta) -> str:
+    """The interval in force; ``~`` marks one adapted to the source's publishing rate."""
+    if state is None or not state.check_interval_seconds:
+        return format_interval(configured)
+    current = timedelta(seconds=state.check_interval_seconds)
+    mark = "" if current == configured else "~"
+    return f"{mark}{format_interval(current)}"
 
 
 def _ago(when: datetime | None, now: datetime) -> str:
@@ -67,6 +89,7 @@ def list_sources(ctx: Context, as_json: bool) -> None:
     store.sync_sources(source_specs(config), now=datetime.now(UTC))
     states = {s.id: s for s in store.sources()}
     now = datetime.now(UTC)
+    unhealthy_after = config.settings.unhealthy_after
     if as_json:
         for source in config.sources:
             state = states.get(source.id)
@@ -78,8 +101,13 @@ def list_sources(ctx: Context, as_json: bool) -> None:
                     "outlet": source.outlet,
                     "enabled": source.enabled,
                     "interval": format_interval(config.interval_for(source)),
-                    "health": health(state),
+                    "health": health(state, unhealthy_after=unhealthy_after),
+                    "health_note": health_note(state, now) or None,
+                    "unhealthy_since": state.unhealthy_since if state else None,
+                    "check_interval": _every(state, config.interval_for(source)).lstrip("~"),
+                    "entries_per_week": state.entries_per_week if state else None,
                     "last_checked": state.last_checked_at if state else None,
+                    "last_success": state.last_success_at if state else None,
                     "next_check": state.next_check_at if state else None,
                     "error_count": state.error_count if state else 0,
                     "last_error": state.last_error if state else None,
@@ -103,17 +131,17 @@ def list_sources(ctx: Context, as_json: bool) -> None:
     colour = {"ok": "green", "failing": "yellow", "unhealthy": "red", "new": "blue"}
     for source in config.sources:
         state = states.get(source.id)
-        status = health(state) if source.enabled else "disabled"
+        status = health(state, unhealthy_after=unhealthy_after) if source.enabled else "disabled"
         table.add_row(
             source.id,
             source.kind,
             source.outlet or "",
-            format_interval(config.interval_for(source)),
+            _every(state, config.interval_for(source)),
             f"[{colour.get(status, 'dim')}]{status}[/]",
             _ago(state.last_checked_at if state else None, now),
             _ago(state.next_check_at if state else None, now) if source.enabled else "-",
             str(state.items_found if state else 0),
-            ((state.last_error or "") if state else "")[:70],
+            health_note(state, now)[:80],
         )
     Console().print(table)
 
@@ -170,7 +198,9 @@ async def _check_one(fetcher: Fetcher, source: Any) -> dict[str, Any]:
     try:
         accept = PAGE_ACCEPT if source.kind == "page" else None
         response = await (
-            fetcher.fetch(source.url, accept=accept) if accept else fetcher.fetch(source.url)
+            fetcher.fetch(source.url, accept=accept, robots=source.robots)
+            if accept
+            else fetcher.fetch(source.url, robots=source.robots)
         )
         result["status"] = response.status
         if source.kind == "page":
