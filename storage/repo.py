@@ -39,6 +39,8 @@ def _write_conflict(exc: DBAPIError) -> bool:
     """True when another writer got there first and the transaction may simply be retried."""
     if isinstance(exc, IntegrityError):
         return True
+    if "database is locked" in str(exc.orig):  # SQLite: another process wrote since our read
+        return True
     return getattr(exc.orig, "sqlstate", None) in _RETRY_SQLSTATES
 
 
@@ -182,6 +184,22 @@ class Store:
     # --- sources -----------------------------------------------------------
 
     def sync_sources(self, specs: Iterable[SourceSpec], *, now: datetime) -> None:
+        """Make the sources table match the configuration; keep fetch state.
+
+        Collectors starting together on one database race to add the same new
+        sources: the loser's transaction fails on the primary key and is run
+        again, now updating the rows the winner added.
+        """
+        specs = list(specs)
+        for attempt in range(SAVE_ATTEMPTS):
+            try:
+                self._sync_sources(specs, now=now)
+                return
+            except DBAPIError as exc:
+                if not _write_conflict(exc) or attempt == SAVE_ATTEMPTS - 1:
+                    raise
+
+    def _sync_sources(self, specs: Iterable[SourceSpec], *, now: datetime) -> None:
         """Make the sources table match the configuration; keep fetch state.
 
         A new or re-enabled source is due at once; a changed URL forgets the
