@@ -23,7 +23,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
 POSTGRES_URL_ENV = "CLIPPINGS_TEST_POSTGRES_URL"
-SKIP_REASON = f"{POSTGRES_URL_ENV} not set (start a server with: eval \"$(.ci/postgres.sh)\")"
+SKIP_REASON = f'{POSTGRES_URL_ENV} not set (start a server with: eval "$(.ci/postgres.sh)")'
 
 
 def server_url() -> str | None:
