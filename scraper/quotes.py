@@ -27,6 +27,7 @@ from scraper.quotes_names import (
     People,
     Person,
     Token,
+    by_role,
     fold,
     name_runs,
     person_name,
@@ -38,6 +39,8 @@ from scraper.quotes_words import (
     FEMALE_WORDS,
     MALE_TITLES,
     MALE_WORDS,
+    ROLE_ABBREVIATIONS,
+    ROLE_TITLES,
     SPEECH_VERBS,
     STOPWORDS,
 )
@@ -142,7 +145,9 @@ class _Context:
             pending.append((at, sentence[i], name, role + words, titled))
         for at, _, name, words, _ in pending:
             if " " in name:
-                self._honorific(self.people.add(name, at), words)
+                added = self.people.add(name, at)
+                self._honorific(added, words)
+                added.roles |= _roles(words)
         # in text order, so surname lookups see only what came before
         mentions: list[tuple[int, Person | None]] = []
         seen: set[int] = set()
@@ -154,6 +159,7 @@ class _Context:
             seen.add(sent)
             if person is not None and " " not in name:
                 person.mentions.append(at)
+                person.roles |= _roles(words)  # "Chief Garcia" makes Garcia the chief
             mentions.append((at, person))
             if not salient:
                 continue
@@ -216,6 +222,9 @@ class _Context:
             return person.name if person else None
         if att.kind == "pronoun":
             return self._pronoun(att.at, "m" if att.words == "he" else "f")
+        if att.kind == "role":
+            person = by_role(self.people.people, att.words, att.at)
+            return person.name if person else None
         return None
 
     def _pronoun(self, at: int, gender: str) -> str | None:
@@ -233,6 +242,12 @@ class _Context:
     def para_of(self, pos: int) -> int:
         starts = [p.start for p in self.paras]
         return max(0, bisect.bisect_right(starts, pos) - 1)
+
+
+def _roles(words: list[str]) -> set[str]:
+    """Titles among a name's words: ["Police", "Chief", "Ann", "Lee"] -> {"chief"}."""
+    lows = (w.lower().rstrip(".") for w in words)
+    return {ROLE_ABBREVIATIONS.get(w, w) for w in lows} & ROLE_TITLES
 
 
 def _nickname(text: str, span: Span) -> bool:

@@ -14,7 +14,16 @@ from dataclasses import dataclass
 from typing import Literal
 
 from scraper.quotes_names import Token, person_name
-from scraper.quotes_words import CONJUNCTIONS, INDEFINITE, NOUN_MARKERS, NP_STOP, SPEECH_VERBS
+from scraper.quotes_words import (
+    CONJUNCTIONS,
+    INDEFINITE,
+    NOUN_MARKERS,
+    NP_STOP,
+    ROLE_ABBREVIATIONS,
+    ROLE_MODIFIERS,
+    ROLE_TITLES,
+    SPEECH_VERBS,
+)
 
 PRONOUNS = {"he": "m", "she": "f"}
 NON_PERSON_PRONOUNS = frozenset(["it", "they", "we", "i", "you"])
@@ -22,7 +31,7 @@ PARAGRAPH = "¶"  # token the caller puts between paragraphs
 _SEG_BREAK = frozenset([*",;:()—–", PARAGRAPH])
 _DASHES = frozenset("-—–―‒")
 
-Kind = Literal["name", "pronoun", "anon", "none"]
+Kind = Literal["name", "pronoun", "role", "anon", "none"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +100,22 @@ def _mention(
             single = found
     if single is not None:
         return single
+    role = _role(tokens[k:])
+    if role is not None:
+        return "role", role, tokens[k].start, tokens[-1].end
     return "none", "", -1, -1
+
+
+def _role(tokens: list[Token]) -> str | None:
+    """The title in "the chief" / "the police chief", else None."""
+    if not 2 <= len(tokens) <= 4 or tokens[0].low != "the":
+        return None
+    title = ROLE_ABBREVIATIONS.get(tokens[-1].low, tokens[-1].low)
+    if title not in ROLE_TITLES:
+        return None
+    if all(t.cap or t.low in ROLE_MODIFIERS for t in tokens[1:-1]):
+        return title
+    return None
 
 
 def _indefinite(tokens: list[Token]) -> str | None:
@@ -166,7 +190,7 @@ def object_np(
     if not np:
         return "none", "", -1, None
     kind, words, at, _ = _mention(np, known)
-    if kind in ("name", "pronoun"):
+    if kind in ("name", "pronoun", "role"):
         return kind, words, at, None
     hint = _indefinite(np)
     if hint is not None:

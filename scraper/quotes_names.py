@@ -168,6 +168,7 @@ class Person:
     female: int = 0
     mentions: list[int] = field(default_factory=list)
     salient: list[int] = field(default_factory=list)  # mentions as a sentence's first name
+    roles: set[str] = field(default_factory=set)  # titles given with the name: "chief"
 
     @property
     def gender(self) -> str | None:
@@ -228,6 +229,14 @@ class People:
         if best is None and create:
             return self.add(name, at)
         return best
+
+
+def by_role(people: list[Person], role: str, at: int) -> Person | None:
+    """The person last mentioned before ``at`` among those given the title ``role``."""
+    holders = [p for p in people if role in p.roles and p.first_at < at]
+    if not holders:
+        return None
+    return max(holders, key=lambda p: _recency(p, at))
 
 
 def _recency(p: Person, at: int) -> tuple[int, int]:

@@ -182,3 +182,31 @@ FEMALE_TITLES = _words(
     assemblywoman alderwoman mother sister daughter wife queen princess actress
     """
 )
+
+# "the chief said" names the article's chief: titles a definite description may
+# refer back to, with the abbreviations that stand for them
+ROLE_TITLES = _words(
+    """
+    mayor chief sheriff governor senator judge prosecutor commissioner captain sergeant
+    lieutenant detective director superintendent president attorney pastor reverend coach
+    spokesman spokeswoman spokesperson manager coordinator founder commander inspector
+    councilman councilwoman congressman congresswoman secretary minister principal
+    professor chairman chairwoman
+    """
+)
+ROLE_ABBREVIATIONS = {
+    "capt": "captain",
+    "cap": "captain",
+    "sgt": "sergeant",
+    "lt": "lieutenant",
+    "det": "detective",
+    "gov": "governor",
+    "sen": "senator",
+    "rev": "reverend",
+    "supt": "superintendent",
+    "insp": "inspector",
+    "cmdr": "commander",
+    "atty": "attorney",
+    "prof": "professor",
+}
+ROLE_MODIFIERS = _words("police city county state district fire deputy assistant executive")

@@ -180,6 +180,18 @@ def test_quote_patterns(text: str, expected: list[tuple[str, str | None]]) -> No
         assert text[q.start : q.end] == q.text
 
 
+def test_definite_role_resolves_to_the_named_holder() -> None:
+    text = (
+        "Police Chief Marcus Bell and Pastor Ana Ruiz led the call-in.\n"
+        '"Every man in this room has a way out, starting tonight," the chief said.\n'
+        '"We will be here when the police are gone," said a former gang member.'
+    )
+    assert [(q.text, q.speaker) for q in find_quotes(text)] == [
+        ("Every man in this room has a way out, starting tonight,", "Marcus Bell"),
+        ("We will be here when the police are gone,", None),
+    ]
+
+
 GENDER = (
     "Mayor Dana Whitfield opened the meeting. She thanked the families for coming.\n"
     "Chief Marcus Bell spoke next. He described the first month of the program.\n"
