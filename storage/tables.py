@@ -132,6 +132,7 @@ class ItemRow(Base):
     updated_at: Mapped[datetime]
     # --- review (issue 4) ---
     # --- publishing (issue 5) ---
+    first_published_at: Mapped[datetime | None]  # first build that put it in the outputs
     # --- stories and copies (issue 8) ---
 
     keys: Mapped[list[ItemKeyRow]] = relationship(back_populates="item", cascade="all")

@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "scraper.cli.sources",
     "scraper.cli.items",
     "scraper.cli.inspect",
+    "scraper.cli.publish",
 )
 
 for _module in COMMAND_MODULES:

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -136,8 +137,23 @@ async def _collect(
     help="How often to look for due sources.",
 )
 @click.option("--once", is_flag=True, help="Collect what is due now, then exit (for cron).")
+@click.option(
+    "--publish-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Keep the static feeds and news page in DIR up to date (see `clippings publish`).",
+)
+@click.option(
+    "--publish-every",
+    default=60.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="With --publish-dir: how often to look for review changes to publish.",
+)
 @pass_context
-def run(ctx: Context, tick: float, once: bool) -> None:
+def run(
+    ctx: Context, tick: float, once: bool, publish_dir: Path | None, publish_every: float
+) -> None:
     """Keep collecting: every source when it is due, until Ctrl-C.
 
     Each source is checked at its own interval (sources.yaml), with jitter and
@@ -145,9 +161,11 @@ def run(ctx: Context, tick: float, once: bool) -> None:
     Ctrl-C stops at once. Nothing already stored is lost either way.
     """
     from scraper.pipeline import Collector
+    from scraper.publish.export import SiteExporter, keep_exported
     from scraper.schedule import run_due, run_forever
 
     config, store = prepare(ctx)
+    exporter = SiteExporter(config, store, publish_dir) if publish_dir else None
     target = store.engine.url.render_as_string()
     click.echo(
         f"clippings: collecting {len(config.sources)} source(s) into {target}; Ctrl-C to stop.",
@@ -157,10 +175,12 @@ def run(ctx: Context, tick: float, once: bool) -> None:
     async def go() -> None:
         async with Fetcher(fetch_options(config)) as fetcher:
             collector = Collector(config, store, fetcher)
-            if once:
-                await run_due(collector)
-            else:
-                await run_forever(collector, tick=tick)
+            # Publishes at start, after each pass, every publish_every s and on exit.
+            async with keep_exported(exporter, every=publish_every) as after_pass:
+                if once:
+                    await run_due(collector)
+                else:
+                    await run_forever(collector, tick=tick, after_pass=after_pass)
 
     asyncio.run(go())
     click.echo("clippings: stopped.", err=True)
