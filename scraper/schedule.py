@@ -167,12 +167,15 @@ async def run_forever(
             try:
                 await stop.wait()
             finally:
-                scheduler.shutdown(wait=False)
+                # Pause, not shut down, while the pass finishes: APScheduler's shutdown
+                # cancels the running job, which would cut the pass short.
+                scheduler.pause()
                 if running:
                     log.info(
                         "stopping: waiting for the running pass to finish (Ctrl-C again to cancel)"
                     )
                     await asyncio.gather(*running, return_exceptions=True)
+                scheduler.shutdown(wait=False)
     except CollectorBusy as exc:
         raise SystemExit(f"clippings: {exc}") from None
     finally:
