@@ -73,6 +73,7 @@ class _Found:
     speaker: str | None
     phrase: str  # attribution as written, own or inherited
     own: bool
+    title: bool = False
 
 
 class _Context:
@@ -362,8 +363,12 @@ def _attribute(ctx: _Context) -> list[_Found]:
         )
         for s, a in zip(ctx.spans, atts, strict=True)
     ]
+    for f in found:
+        if _title_case(ctx.slice(f.span.start, f.span.end)):
+            # a title ("Don't Stop Believin'"), not words someone spoke
+            f.speaker, f.phrase, f.own, f.title = None, "", False, True
     for i, f in enumerate(found):
-        if f.own:
+        if f.own or f.title:
             continue
         same = [g for g in found if g.span.paragraph == f.span.paragraph and g.own]
         before = [g for g in same if g.span.start < f.span.start]

@@ -278,6 +278,15 @@ def test_speaker_resolution(text: str, expected: list[tuple[str, str | None]]) -
             id="book-title",
         ),
         pytest.param(
+            'The band played "Nobody Leaves This Block Without A Song" twice. '
+            '"We danced until the power went out on us," said Ana Ruiz.',
+            [
+                ("Nobody Leaves This Block Without A Song", None),
+                ("We danced until the power went out on us,", "Ana Ruiz"),
+            ],
+            id="title-case-song-title",
+        ),
+        pytest.param(
             '"We will prosecute every single one of these cases," Park said.',
             [("We will prosecute every single one of these cases,", None)],
             id="surname-never-given-in-full",
