@@ -148,16 +148,22 @@ class ArticleContext:
         person.female += 5 * (gender == "f")
 
     def _genders(self, toks: list[Token], mentions: list[tuple[int, Person | None]]) -> None:
-        """Count he/she words after each mention, up to the next mention."""
+        """Count he/she words after each mention, up to the next mention.
+
+        A pronoun attributing a quotation (`"...," she said`) is not counted:
+        it is what the genders are for, and counting it would be circular.
+        """
         starts = [t.start for t in toks]
         for k, (at, person) in enumerate(mentions):
             if person is None:
                 continue
             stop = mentions[k + 1][0] if k + 1 < len(mentions) else len(self.text)
             i = bisect.bisect_right(starts, at)
-            for t in toks[i : i + 40]:
+            for n, t in enumerate(toks[i : i + 40], start=i):
                 if t.start >= stop:
                     break
+                if _attributing(toks, n):
+                    continue
                 low = t.text.lower()
                 if low in MALE_WORDS:
                     person.male += 1
@@ -211,6 +217,18 @@ class ArticleContext:
     def para_of(self, pos: int) -> int:
         starts = [p.start for p in self.paras]
         return max(0, bisect.bisect_right(starts, pos) - 1)
+
+
+_MARKS = frozenset("\"“”‘’'")
+
+
+def _attributing(toks: list[Token], n: int) -> bool:
+    """Whether ``toks[n]`` sits in an attribution clause next to a quotation."""
+    prev = [t.text for t in toks[max(0, n - 2) : n]]
+    if prev and (prev[-1] in _MARKS or (prev[-1] == "," and len(prev) == 2 and prev[0] in _MARKS)):
+        return True
+    after = [t.text for t in toks[n + 1 : n + 3]]
+    return len(after) == 2 and after[0].lower() in SPEECH_VERBS and after[1] in _MARKS | {",", ":"}
 
 
 def _roles(words: list[str]) -> set[str]:
