@@ -47,7 +47,12 @@ def add_story(
     link = url or f"https://ledger.example.com/news/{slug}"
     if url is None:
         keys = story_keys(
-            source_id="ledger", url=link, guid=None, canonical_url=None, outlet=outlet, title=headline
+            source_id="ledger",
+            url=link,
+            guid=None,
+            canonical_url=None,
+            outlet=outlet,
+            title=headline,
         )
         url_key, all_keys = keys.url_key, keys.keys
     else:  # a URL the collector would refuse: stored as is, to test the output side

@@ -165,8 +165,10 @@ def _stories(store: Store) -> list[int]:
     [
         ("Group Violence Intervention", "group-violence-intervention"),
         ("York, PA", "york-pa"),
-        ("National Initiative for Building Community Trust and Justice",
-         "national-initiative-for-building-community-trust-and-justice"),
+        (
+            "National Initiative for Building Community Trust and Justice",
+            "national-initiative-for-building-community-trust-and-justice",
+        ),
         ("Española, NM", "espanola-nm"),
         ("  Support & Outreach  ", "support-outreach"),
     ],
@@ -183,7 +185,10 @@ def test_a_name_without_letters_still_gets_a_stable_slug() -> None:
 
 @pytest.mark.parametrize(
     ("when", "text"),
-    [(datetime(2017, 7, 1, tzinfo=UTC), "July 2017"), (datetime(2024, 12, 31, tzinfo=UTC), "December 2024")],
+    [
+        (datetime(2017, 7, 1, tzinfo=UTC), "July 2017"),
+        (datetime(2024, 12, 31, tzinfo=UTC), "December 2024"),
+    ],
     ids=["july", "december"],
 )
 def test_month_year(when: datetime, text: str) -> None:
@@ -304,7 +309,15 @@ def test_hostile_headline_and_excerpt_come_out_harmless_and_readable(store: Stor
     for path, resource in site.files.items():
         text = resource.body.decode("utf-8")  # valid UTF-8 or this raises
         lowered = text.lower()
-        for needle in ("<script", "javascript:", "onerror", "onmouseover", "<iframe", "<img", "<style"):
+        for needle in (
+            "<script",
+            "javascript:",
+            "onerror",
+            "onmouseover",
+            "<iframe",
+            "<img",
+            "<style",
+        ):
             assert needle not in lowered, (path, needle)
         assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", text), path
         if path.endswith((".rss", ".atom")):
@@ -369,4 +382,6 @@ def test_feeds_are_cut_to_feed_length_newest_first(store: Store) -> None:
     ]
     approve_items(store, ids, now=NOW)
     parsed = feedparser.parse(_site(store, feed_length=3).files["feeds/all.rss"].body)
-    assert [e.title for e in parsed.entries] == [f"Story number {n} about outreach" for n in (4, 3, 2)]
+    assert [e.title for e in parsed.entries] == [
+        f"Story number {n} about outreach" for n in (4, 3, 2)
+    ]
