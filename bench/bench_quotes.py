@@ -199,7 +199,11 @@ def bench_polnear(misses: bool) -> PolnearResult:
 
 
 def _row(name: str, t: Tally) -> str:
-    acc = f"{t.speaker_accuracy:6.3f} ({t.speaker_right}/{t.speaker_checked})"
+    acc = (
+        f"{t.speaker_accuracy:6.3f} ({t.speaker_right}/{t.speaker_checked})"
+        if t.speaker_checked
+        else "     -"
+    )
     return (
         f"{name:<36} {t.found:>6} {t.gold:>5} {t.matched:>6} "
         f"{t.precision:6.3f} {t.recall:6.3f} {t.f1:6.3f}  {acc}"
