@@ -422,6 +422,10 @@ class Fetcher:
             ) from exc
         except httpx.ConnectError as exc:
             raise TransportError(f"could not connect: {exc}", url=url) from exc
+        except httpx.NetworkError as exc:  # reset or closed mid-answer
+            raise TransportError(
+                f"connection broken: {exc or type(exc).__name__}", url=url
+            ) from exc
         except httpx.HTTPError as exc:
             raise TransportError(f"{type(exc).__name__}: {exc}", url=url) from exc
 
