@@ -52,6 +52,7 @@ from scraper.models import Article
 LOGGER = logging.getLogger(__name__)
 
 MAX_HEADLINE_CHARS = 400
+_DANGLING = " |-–—:·•"  # separators left at either end of a title after cutting
 MIN_ECHO_CHARS = 12  # folded; shorter h1s ("Home", "News") must match a title exactly
 _AUTHOR_META = (
     "author",
@@ -159,6 +160,7 @@ def _headline(signals: PageSignals, sites: list[str], fallback: str | None) -> s
         text = strip_site_name(raw, sites)
         if tagged:
             text = drop_title_tags(text)
+        text = text.strip(_DANGLING)
         return text if 1 < len(text) <= MAX_HEADLINE_CHARS else None
 
     h1s = [h for raw in signals.h1[:2] if (h := usable(raw)) and not names_site(h, site_keys)]
@@ -173,12 +175,21 @@ def _headline(signals: PageSignals, sites: list[str], fallback: str | None) -> s
     for h1 in h1s:
         if any(_echoes(h1, other) for other in [*metas, raw_title]):
             return h1
+    for h1 in h1s:
+        # A kicker run into the headline ("Open ProgressWhy ..."): the metadata has it bare.
+        h1_key = fold(h1)
+        for meta in metas:
+            meta_key = fold(meta)
+            if len(meta_key) >= MIN_ECHO_CHARS and h1_key.endswith(meta_key) and h1_key != meta_key:
+                return meta
     for index, meta in enumerate(metas):
         if any(fold(meta) == fold(other) for other in metas[index + 1 :]):
             return meta
-    if h1s:
-        return h1s[0]
-    return metas[0] if metas else fallback
+    # An unconfirmed one-word <h1> is a section label ("Sections", "Menu") more often than not.
+    worded = [h1 for h1 in h1s if len(h1.split()) > 1 or not metas]
+    if worded:
+        return worded[0]
+    return metas[0] if metas else (h1s[0] if h1s else fallback)
 
 
 def _authors(signals: PageSignals, traf_author: str | None) -> tuple[str, ...]:
