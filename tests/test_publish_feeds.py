@@ -14,7 +14,7 @@ import pytest
 from lxml import etree
 
 from scraper.parse import parse_feed
-from scraper.publish.model import month_year, public_item, slugify
+from scraper.publish.model import clean_line, clean_paragraphs, month_year, public_item, slugify
 from scraper.publish.publisher import Publisher
 from scraper.publish.site import Site
 from storage.db import open_database
@@ -112,7 +112,7 @@ HOSTILE_HEADLINE = (
 )
 HOSTILE_EXCERPT = (
     '<a href="javascript:alert(1)">Read this</a> <img src=x onerror="steal()">'
-    "“We keep showing up,” said Odile Marchetti.\x00<iframe src=//evil.example></iframe>"
+    "“We keep showing up,” said Odile Marchetti.\x0b<iframe src=//evil.example></iframe>"
     "<style>body{display:none}</style>"
 )
 
@@ -332,6 +332,23 @@ def test_hostile_headline_and_excerpt_come_out_harmless_and_readable(store: Stor
     assert "Read this" in page
     evil_entry = next(e for e in feed.entries if e.title == "A link")
     assert "link" not in evil_entry or not evil_entry.link.startswith("javascript")
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("Nul\x00 and bell\x07 gone", "Nul and bell gone"),
+        ("lone \ud800 surrogate", "lone surrogate"),
+        ("broken &#xZZ; and &#0; references", "broken and references"),
+        ("<p onclick='x()'>Tom &amp Jerry</p><script>bad()</script>", "Tom & Jerry"),
+        ("double-escaped &amp;lt;b&amp;gt; stays text", "double-escaped <b> stays text"),
+    ],
+    ids=["control characters", "surrogate", "broken entities", "markup", "double escaped"],
+)
+def test_public_text_is_cleaned_to_readable_plain_text(raw: str, clean: str) -> None:
+    assert clean_line(raw) == clean
+    assert clean_paragraphs(raw) == (clean,)
+    clean.encode("utf-8")  # always encodable
 
 
 def test_the_entry_id_survives_edits_while_the_content_follows_them(store: Store) -> None:
