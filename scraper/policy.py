@@ -109,7 +109,7 @@ def entries_per_week(
     dated = sorted(min(d, now) for d in dates if d is not None)
     if not dated:
         return None
-    recent = [d for d in dated if d >= now - window]
+    recent = [d for d in dated if d > now - window]
     if not recent:
         return 0.0
     oldest = dated[0]
