@@ -19,6 +19,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from scraper import neardup
+from storage.story_index import join_story
 from storage.tables import (
     FetchRow,
     ItemKeyRow,
@@ -493,6 +495,7 @@ class Store:
         statement aborts the transaction, so nothing else may run in it), and
         the next attempt finds the other writer's row and records a sighting.
         """
+        fingerprint = neardup.fingerprint(story.headline, story.text)  # outside the transaction
         for _attempt in range(SAVE_ATTEMPTS):
             try:
                 with self.session() as session, session.begin():
@@ -514,6 +517,7 @@ class Store:
                             session.add(ItemTagRow(item_id=item.id, kind=kind, value=value))
                     session.flush()
                     self._sighting(session, item.id, source_id, seen_url, now)
+                    join_story(session, item, fingerprint, now=now)  # a copy joins its story
                     return "new", item.id
             except DBAPIError as exc:
                 if not _write_conflict(exc):
@@ -642,4 +646,7 @@ def item_json(row: ItemRow, sightings: Sequence[SightingRow]) -> dict[str, Any]:
             for s in sightings
         ],
         "analysis_note": row.analysis_note,
+        "story_id": row.story_id,  # shared by all copies of one story
+        "primary": bool(row.is_primary),  # the copy the desk shows and the outputs link to
+        "revision": row.revision or 1,  # +1 each time the article itself changed
     }

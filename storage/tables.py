@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -134,6 +135,13 @@ class ItemRow(Base):
     # --- publishing (issue 5) ---
     first_published_at: Mapped[datetime | None]  # first build that put it in the outputs
     # --- stories and copies (issue 8) ---
+    # Every item belongs to one story (storage.story_tables); copies follow its primary.
+    story_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    is_primary: Mapped[bool] = mapped_column(Boolean, default=True)
+    neardup_signature: Mapped[bytes | None] = mapped_column(LargeBinary)  # scraper.neardup
+    shingle_count: Mapped[int] = mapped_column(Integer, default=0)
+    content_hash: Mapped[str | None] = mapped_column(String(64))  # headline + text, normalised
+    revision: Mapped[int] = mapped_column(Integer, default=1)  # +1 when the article changes
 
     keys: Mapped[list[ItemKeyRow]] = relationship(back_populates="item", cascade="all")
     sightings: Mapped[list[SightingRow]] = relationship(back_populates="item", cascade="all")
@@ -185,3 +193,7 @@ class ItemTagRow(Base):
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(10))  # program | city
     value: Mapped[str] = mapped_column(String(300))
+
+
+# Tables of stories and copies (issue 8), in Base.metadata the same way.
+from storage import story_tables as _story_tables  # noqa: E402, F401

@@ -1,0 +1,395 @@
+"""Repository functions of stories and copies (issue 8).
+
+A story is the group of items that are copies of one article. Its *primary*
+item is the one the review desk shows and the outputs link to: the first
+seen, or the copy a reviewer picks (``set_primary``: the home-town paper
+rather than the wire). Review state (status, edits, notes) lives on the
+primary; copies mirror its status (``follow_primary``), so approving or
+rejecting the story applies to the whole group.
+
+Grouping new items is ``storage.story_index`` (called inside
+``Store.save_story``); this module is what reviewers and scripts do with
+stories, and the updates of stored articles.
+
+Updates (``update_item``): when an article already stored changes (same
+URL, corrected headline or text), the item is updated in place, its
+``revision`` goes up and the previous values are kept in
+``item_revisions``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from scraper import neardup
+from storage.repo import Store, StoryData
+from storage.story_index import (
+    StoryError,
+    find_copy,
+    follow_primary,
+    join_story,
+    make_primary,
+    primary_of,
+    store_fingerprint,
+    touch,
+    when,
+)
+from storage.story_tables import EntryStateRow, ItemRevisionRow, StoryRow
+from storage.tables import ItemRow, ItemTagRow
+
+# Review state that belongs to the story and moves to a new primary.
+STORY_FIELDS = (
+    "status",
+    "status_reason",
+    "internal_note",
+    "public_note",
+    "reviewed_by",
+    "reviewed_at",
+    "first_published_at",
+)
+UPDATED_FIELDS = ("headline", "text", "summary", "excerpt", "published_at", "authors")
+
+
+# --- reading --------------------------------------------------------------------
+
+
+def copies_of(store: Store, story_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
+    """Each story's items (primary first, then by date): id, outlet, url, published, primary."""
+    wanted = sorted({s for s in story_ids if s is not None})
+    out: dict[int, list[dict[str, Any]]] = {s: [] for s in wanted}
+    with store.session() as session:
+        for start in range(0, len(wanted), 500):
+            rows = session.execute(
+                select(
+                    ItemRow.id,
+                    ItemRow.story_id,
+                    ItemRow.outlet,
+                    ItemRow.url,
+                    ItemRow.headline,
+                    ItemRow.published_at,
+                    ItemRow.first_seen_at,
+                    ItemRow.is_primary,
+                    ItemRow.edits,
+                )
+                .where(ItemRow.story_id.in_(wanted[start : start + 500]))
+                .order_by(ItemRow.is_primary.desc(), ItemRow.first_seen_at, ItemRow.id)
+            )
+            for r in rows:
+                edits = r.edits or {}
+                out[r.story_id].append(
+                    {
+                        "id": r.id,
+                        "outlet": edits.get("outlet", r.outlet),
+                        "url": r.url,
+                        "headline": edits.get("headline", r.headline),
+                        "published": (r.published_at or r.first_seen_at).isoformat(),
+                        "primary": bool(r.is_primary),
+                    }
+                )
+    return out
+
+
+def story(store: Store, item_id: int) -> dict[str, Any]:
+    """The story of an item: ``{"id", "primary_item_id", "items": [...]}`` (see ``copies_of``)."""
+    with store.session() as session:
+        row = session.get(ItemRow, item_id)
+        if row is None:
+            raise StoryError(f"no item {item_id}")
+        story_id = row.story_id
+    if story_id is None:
+        return {"id": None, "primary_item_id": item_id, "items": []}
+    items = copies_of(store, [story_id])[story_id]
+    primary = next((i["id"] for i in items if i["primary"]), item_id)
+    return {"id": story_id, "primary_item_id": primary, "items": items}
+
+
+def also_ran_in(copies: Sequence[Mapping[str, Any]], *, show: int = 2) -> str:
+    """``"Outlet A, Outlet B (+3)"``: the outlets of a story's copies other than its primary."""
+    outlets = list(
+        dict.fromkeys(str(c["outlet"] or "unknown outlet") for c in copies if not c.get("primary"))
+    )
+    if not outlets:
+        return ""
+    more = len(outlets) - show
+    return ", ".join(outlets[:show]) + (f" (+{more})" if more > 0 else "")
+
+
+# --- reviewer actions -----------------------------------------------------------
+
+
+def _load(session: Session, item_id: int) -> ItemRow:
+    row = session.get(ItemRow, item_id)
+    if row is None:
+        raise StoryError(f"no item {item_id}")
+    if row.story_id is None:  # stored before stories existed and never re-indexed
+        story_row = StoryRow(
+            primary_item_id=row.id, created_at=row.first_seen_at, updated_at=row.first_seen_at
+        )
+        session.add(story_row)
+        session.flush()
+        row.story_id, row.is_primary = story_row.id, True
+    return row
+
+
+def _sync_tags(session: Session, row: ItemRow) -> None:
+    """``item_tags`` hold the effective (edited) programs and cities of ``row``."""
+    edits = row.edits or {}
+    session.execute(delete(ItemTagRow).where(ItemTagRow.item_id == row.id))
+    for kind, field, original in (
+        ("program", "programs", row.programs),
+        ("city", "cities", row.cities),
+    ):
+        for value in dict.fromkeys(edits.get(field, original or [])):
+            session.add(ItemTagRow(item_id=row.id, kind=kind, value=value))
+
+
+def _hand_over(session: Session, old: ItemRow, new: ItemRow, *, now: datetime) -> None:
+    """Move the story's review state from ``old`` to ``new`` (both in one story)."""
+    for name in STORY_FIELDS:
+        setattr(new, name, getattr(old, name))
+    # An edited outlet named the old copy's outlet; every other edit is about the story.
+    new.edits = {k: v for k, v in (old.edits or {}).items() if k != "outlet"}
+    old.edits = {}
+    old.internal_note = old.public_note = None
+    old.first_published_at = None
+    for row in (old, new):
+        row.version = (row.version or 1) + 1
+        row.updated_at = now
+    session.flush()
+    _sync_tags(session, old)
+    _sync_tags(session, new)
+
+
+def set_primary(store: Store, item_id: int, *, now: datetime) -> dict[str, Any]:
+    """Make ``item_id`` the copy its story links to; the review state moves with it."""
+    with store.session() as session, session.begin():
+        row = _load(session, item_id)
+        assert row.story_id is not None
+        old = primary_of(session, row.story_id)
+        if old.id != row.id:
+            _hand_over(session, old, row, now=now)
+            make_primary(session, row.story_id, row)
+            follow_primary(session, row.story_id)
+            touch(session, row.story_id, now)
+    return story(store, item_id)
+
+
+def split(store: Store, item_id: int, *, now: datetime) -> dict[str, Any]:
+    """Take a wrongly grouped item out of its story into a story of its own.
+
+    The split item is a new candidate (or ``filtered`` when it was judged not
+    relevant); the story it leaves keeps its review state, handed to its
+    oldest remaining copy when the split item was the primary.
+    """
+    with store.session() as session, session.begin():
+        row = _load(session, item_id)
+        old_story = row.story_id
+        assert old_story is not None
+        others = list(
+            session.scalars(
+                select(ItemRow)
+                .where(ItemRow.story_id == old_story, ItemRow.id != row.id)
+                .order_by(ItemRow.first_seen_at, ItemRow.id)
+            )
+        )
+        if not others:
+            raise StoryError(f"item {item_id} is the only item of story {old_story}")
+        if row.is_primary:
+            _hand_over(session, row, others[0], now=now)
+            make_primary(session, old_story, others[0])
+        new_story = StoryRow(primary_item_id=row.id, created_at=now, updated_at=now)
+        session.add(new_story)
+        session.flush()
+        row.story_id, row.is_primary = new_story.id, True
+        row.status = "candidate" if row.relevant else "filtered"
+        row.status_reason = None if row.relevant else f"split from story {old_story}"
+        row.reviewed_by = row.reviewed_at = None
+        row.version = (row.version or 1) + 1
+        row.updated_at = now
+        touch(session, old_story, now)
+        session.flush()
+        follow_primary(session, old_story)
+    return story(store, item_id)
+
+
+def merge(store: Store, into_item: int, other_item: int, *, now: datetime) -> dict[str, Any]:
+    """Put ``other_item``'s whole story into ``into_item``'s story (whose primary stays)."""
+    with store.session() as session, session.begin():
+        target = _load(session, into_item)
+        other = _load(session, other_item)
+        if target.story_id == other.story_id:
+            raise StoryError(f"items {into_item} and {other_item} are already one story")
+        gone = other.story_id
+        session.execute(
+            update(ItemRow)
+            .where(ItemRow.story_id == gone)
+            .values(story_id=target.story_id, is_primary=False)
+            .execution_options(synchronize_session=False)
+        )
+        session.execute(delete(StoryRow).where(StoryRow.id == gone))
+        session.flush()
+        follow_primary(session, target.story_id)
+        assert target.story_id is not None
+        touch(session, target.story_id, now)
+    return story(store, into_item)
+
+
+# --- updates of stored articles -------------------------------------------------
+
+
+def entry_changed(
+    store: Store, item_id: int, *, source_id: str, entry_hash: str, now: datetime
+) -> bool:
+    """Record the entry a source gave for an item; True when it differs from the last one.
+
+    The first entry a source gives for an item is never a change: a search
+    feed titling a story its own way is not a correction.
+    """
+    with store.session() as session, session.begin():
+        state = session.get(EntryStateRow, (item_id, source_id))
+        if state is None:
+            session.add(
+                EntryStateRow(
+                    item_id=item_id, source_id=source_id, entry_hash=entry_hash, updated_at=now
+                )
+            )
+            return False
+        if state.entry_hash == entry_hash:
+            return False
+        state.entry_hash, state.updated_at = entry_hash, now
+        return True
+
+
+def _values(row: ItemRow) -> dict[str, Any]:
+    return {
+        "headline": row.headline,
+        "text": row.text,
+        "summary": row.summary,
+        "excerpt": row.excerpt,
+        "published_at": row.published_at.isoformat() if row.published_at else None,
+        "authors": list(row.authors or []),
+    }
+
+
+def update_item(
+    store: Store, item_id: int, data: StoryData, *, source_id: str | None, now: datetime
+) -> list[str]:
+    """Update a stored item from a new reading of its article; returns the changed fields.
+
+    Only the article's own fields change (headline, text, summary, excerpt,
+    date, authors) and the analysis behind them; review edits, status and
+    story membership stay. Nothing changes when the new reading has no text
+    and the stored one has (a page that failed to load is not a correction).
+    """
+    with store.session() as session, session.begin():
+        row = session.get(ItemRow, item_id)
+        if row is None:
+            raise StoryError(f"no item {item_id}")
+        if row.text and not data.text:
+            return []
+        before = _values(row)
+        fresh = {
+            "headline": data.headline,
+            "text": data.text,
+            "summary": data.summary,
+            "excerpt": data.excerpt,
+            "published_at": data.published_at.isoformat() if data.published_at else None,
+            "authors": list(data.authors),
+        }
+        changed = [k for k in UPDATED_FIELDS if fresh[k] != before[k] and fresh[k] is not None]
+        if not any(k in changed for k in ("headline", "text")):
+            return []
+        session.add(
+            ItemRevisionRow(
+                item_id=row.id,
+                revision=row.revision or 1,
+                changed_at=now,
+                source_id=source_id,
+                fields=changed,
+                before={k: before[k] for k in changed},
+            )
+        )
+        row.headline = data.headline or row.headline
+        row.text = data.text or row.text
+        row.summary = data.summary or row.summary
+        row.excerpt = data.excerpt or row.excerpt
+        row.published_at = data.published_at or row.published_at
+        if data.authors:
+            row.authors, row.author = list(data.authors), ", ".join(data.authors)
+        row.quotes, row.evidence = data.quotes, data.evidence
+        row.programs, row.cities = data.programs, data.cities
+        row.analysed_at, row.analysis_note = data.analysed_at, data.analysis_note
+        row.revision = (row.revision or 1) + 1
+        row.updated_at = now
+        session.flush()
+        _sync_tags(session, row)
+        store_fingerprint(session, row, neardup.fingerprint(row.headline, row.text))
+        return changed
+
+
+def revisions(store: Store, item_id: int) -> list[dict[str, Any]]:
+    """The change log of an item, oldest first: revision, when, source, fields, before."""
+    with store.session() as session:
+        rows = session.scalars(
+            select(ItemRevisionRow)
+            .where(ItemRevisionRow.item_id == item_id)
+            .order_by(ItemRevisionRow.revision, ItemRevisionRow.id)
+        )
+        return [
+            {
+                "revision": r.revision,
+                "changed_at": r.changed_at.isoformat(),
+                "source": r.source_id,
+                "fields": list(r.fields or []),
+                "before": dict(r.before or {}),
+            }
+            for r in rows
+        ]
+
+
+def reindex(store: Store, *, now: datetime, batch: int = 200) -> int:
+    """Fingerprint the items that have none yet (stored before issue 8); returns their number.
+
+    Items are taken oldest first, so the first-seen copy of a story stays its
+    primary. A lone item nobody has reviewed yet that turns out to be a copy
+    joins the older story; reviewed items keep their own story (a reviewer
+    can merge them by hand).
+    """
+    done = 0
+    while True:
+        with store.session() as session, session.begin():
+            rows = list(
+                session.scalars(
+                    select(ItemRow)
+                    .where(ItemRow.content_hash.is_(None))
+                    .order_by(ItemRow.first_seen_at, ItemRow.id)
+                    .limit(batch)
+                )
+            )
+            if not rows:
+                return done
+            for row in rows:
+                done += 1
+                fp = neardup.fingerprint(row.headline, row.text)
+                if row.story_id is None:
+                    join_story(session, row, fp, now=now)
+                    continue
+                found = find_copy(session, fp, headline=row.headline, at=when(row), exclude=row.id)
+                store_fingerprint(session, row, fp)
+                if found is None or found[0].story_id in (None, row.story_id):
+                    continue
+                alone = not session.scalar(
+                    select(func.count(ItemRow.id)).where(
+                        ItemRow.story_id == row.story_id, ItemRow.id != row.id
+                    )
+                )
+                if alone and row.status in ("candidate", "filtered"):
+                    session.execute(delete(StoryRow).where(StoryRow.id == row.story_id))
+                    row.story_id, row.is_primary = found[0].story_id, False
+                    session.flush()
+                    follow_primary(session, row.story_id)

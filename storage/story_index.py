@@ -1,0 +1,160 @@
+"""The persisted near-duplicate index: group a new item with the story it copies.
+
+Session-level functions, called inside the caller's transaction
+(``Store.save_story`` groups a new item in the same transaction that inserts
+it). The item's LSH band keys (``scraper.neardup``) are looked up in
+``story_bands`` (one indexed query, at most ``MAX_CANDIDATES`` rows), each
+candidate's stored signature is compared with ``scraper.neardup.match``, and
+the item joins the story of the best match within ``TEXT_WINDOW`` (texts) or
+``TITLE_WINDOW`` (headlines only) of its date. No pairwise scan and no
+in-memory index: the cost does not grow with the number of stored items.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select, tuple_, update
+from sqlalchemy.orm import Session
+
+from scraper import neardup
+from storage.story_tables import StoryBandRow, StoryRow
+from storage.tables import ItemRow
+
+MAX_CANDIDATES = 200  # band matches read per new item: bounds the cost when a band is common
+TEXT_WINDOW = timedelta(days=30)  # copies of a text are published within this of each other
+TITLE_WINDOW = timedelta(days=3)  # headline-only matches: a recurring headline must not merge
+
+
+class StoryError(ValueError):
+    """A story operation that cannot be done (unknown item, merge with itself...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Joined:
+    """How a new item was grouped: the story, and the match when it joined one."""
+
+    story_id: int
+    primary_item_id: int
+    match: neardup.Match | None = None
+
+
+def when(row: ItemRow) -> datetime:
+    """The date a story is compared by: published, else first seen."""
+    return row.published_at or row.first_seen_at
+
+
+def find_copy(
+    session: Session,
+    fp: neardup.Fingerprint,
+    *,
+    headline: str | None,
+    at: datetime,
+    exclude: int | None = None,
+) -> tuple[ItemRow, neardup.Match] | None:
+    """The stored item ``fp`` is a copy of (best match first), or None."""
+    if not fp.bands:
+        return None
+    query = (
+        select(StoryBandRow.item_id)
+        .where(tuple_(StoryBandRow.band, StoryBandRow.hash).in_(list(fp.bands)))
+        .distinct()
+        .limit(MAX_CANDIDATES)
+    )
+    if exclude is not None:
+        query = query.where(StoryBandRow.item_id != exclude)
+    ids = list(session.scalars(query))
+    if not ids:
+        return None
+    best: tuple[ItemRow, neardup.Match] | None = None
+    for row in session.scalars(select(ItemRow).where(ItemRow.id.in_(ids))):
+        stored = neardup.Stored(row.headline, row.neardup_signature, row.shingle_count)
+        found = neardup.match(fp, headline, stored)
+        if found is None:
+            continue
+        window = TEXT_WINDOW if found.by == "text" else TITLE_WINDOW
+        if abs(when(row) - at) > window:
+            continue
+        if best is None or (found.by, found.jaccard) > (best[1].by, best[1].jaccard):
+            best = (row, found)
+    return best
+
+
+def store_fingerprint(session: Session, row: ItemRow, fp: neardup.Fingerprint) -> None:
+    row.neardup_signature = fp.signature
+    row.shingle_count = fp.shingles
+    row.content_hash = fp.content_hash
+    session.execute(delete(StoryBandRow).where(StoryBandRow.item_id == row.id))
+    for band, value in sorted(set(fp.bands)):
+        session.add(StoryBandRow(band=band, hash=value, item_id=row.id))
+
+
+def join_story(session: Session, row: ItemRow, fp: neardup.Fingerprint, *, now: datetime) -> Joined:
+    """Put a just-inserted item in a story: the story it is a copy of, or a new one."""
+    found = find_copy(session, fp, headline=row.headline, at=when(row), exclude=row.id)
+    store_fingerprint(session, row, fp)
+    if found is None or found[0].story_id is None:
+        story = StoryRow(primary_item_id=row.id, created_at=now, updated_at=now)
+        session.add(story)
+        session.flush()
+        row.story_id, row.is_primary = story.id, True
+        return Joined(story.id, row.id)
+    story_id = found[0].story_id
+    primary = primary_of(session, story_id)
+    row.story_id, row.is_primary = story_id, False
+    if primary.status == "filtered" and row.status == "candidate":
+        # The copy found relevance the primary missed: the story goes to the queue.
+        primary.status, primary.status_reason = "candidate", None
+    session.flush()
+    follow_primary(session, story_id)
+    touch(session, story_id, now)
+    return Joined(story_id, primary.id, found[1])
+
+
+def primary_of(session: Session, story_id: int) -> ItemRow:
+    story = session.get(StoryRow, story_id)
+    row = session.get(ItemRow, story.primary_item_id) if story and story.primary_item_id else None
+    if row is None:  # a story whose primary is gone: its oldest item takes over
+        row = session.scalar(
+            select(ItemRow).where(ItemRow.story_id == story_id).order_by(ItemRow.id).limit(1)
+        )
+        if row is None:
+            raise StoryError(f"story {story_id} has no items")
+        make_primary(session, story_id, row)
+    return row
+
+
+def make_primary(session: Session, story_id: int, row: ItemRow) -> None:
+    session.execute(update(ItemRow).where(ItemRow.story_id == story_id).values(is_primary=False))
+    session.execute(update(StoryRow).where(StoryRow.id == story_id).values(primary_item_id=row.id))
+    session.flush()
+    session.refresh(row)
+    row.is_primary = True
+
+
+def touch(session: Session, story_id: int, now: datetime) -> None:
+    session.execute(update(StoryRow).where(StoryRow.id == story_id).values(updated_at=now))
+
+
+def follow_primary(session: Session, story_id: int | None) -> int:
+    """Give every copy of the story its primary's status; returns the copies changed.
+
+    Call after any status change of a primary (approve, reject, publish...):
+    this is what makes a review decision apply to the group.
+    """
+    if story_id is None:
+        return 0
+    primary = primary_of(session, story_id)
+    result = session.execute(
+        update(ItemRow)
+        .where(
+            ItemRow.story_id == story_id,
+            ItemRow.id != primary.id,
+            (ItemRow.status != primary.status)
+            | (func.coalesce(ItemRow.status_reason, "") != (primary.status_reason or "")),
+        )
+        .values(status=primary.status, status_reason=primary.status_reason)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
