@@ -100,7 +100,11 @@ def choose_published(
     from_finder = parse_machine_date(finder_date) if finder_date else None
     reference = from_url or from_finder
     if reference is not None:
+        # Exact agreement first; a re-expressed instant only when nothing agrees outright.
         for candidate in candidates:
+            if candidate.date() == reference.date():
+                return candidate
+        for candidate in candidates if from_url else ():
             if agreed := on_day(candidate, reference.date()):
                 return agreed
     if from_url is not None:
