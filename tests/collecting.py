@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from email.utils import format_datetime
 
@@ -80,7 +80,7 @@ def rss(
     items: list[tuple[str, str]],
     *,
     title: str = "Riverton Ledger",
-    dates: list[datetime | None] | None = None,
+    dates: Sequence[datetime | None] | None = None,
     ttl: int | None = None,
     guids: list[str] | None = None,
 ) -> str:
