@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from scraper.errors import BlockedURL, FetchError, ParseError
-from scraper.fetch import Fetcher, FetchOptions
+from scraper.fetch import Fetcher, FetchOptions, Response
 from scraper.netguard import AddressPolicy, IPAddress, is_public_address
 from scraper.parse import parse_feed
 from scraper.sandbox import Sandbox
