@@ -149,7 +149,7 @@ def parse_feed(
             )
             raise ParseError(f"expected a feed but got an HTML page{named}")
         reason = parsed.get("bozo_exception")
-        detail = f": {reason}" if reason else ""
+        detail = f": {reason}" if reason and not _harmless_bozo(reason) else ""
         raise ParseError(f"not a readable RSS, Atom or JSON feed{detail}")
     feed = parsed.get("feed", {})
     base = feed.get("link") or url
