@@ -32,6 +32,7 @@ from scraper.dedup import story_keys
 from scraper.errors import Drop, FetchError, HTTPStatusError, ParseError
 from scraper.fetch import FEED_ACCEPT, PAGE_ACCEPT, Fetcher
 from scraper.models import Analysis, Entry
+from scraper.neardup import entry_hash
 from scraper.parse import ParsedFeed, parse_feed, parse_listing
 from scraper.policy import (
     CheckPolicy,
@@ -42,6 +43,7 @@ from scraper.policy import (
 )
 from scraper.sandbox import Sandbox, default_sandbox
 from scraper.urls import canonicalize_url
+from storage import stories
 from storage.repo import FetchRecord, SourceState, Store, StoryData
 
 log = logging.getLogger(__name__)
@@ -308,7 +310,65 @@ class Collector:
             self.store.record_sighting(
                 existing, source_id=source.id, url=url, keys=keys.keys, now=now
             )
-            return "seen", existing, 0
+            return await self._refresh(existing, entry, url=url, source=source, may_fetch=may_fetch)
+        story, fetched = await self._read(
+            entry, url=url, source=source, outlet=outlet, home=home, may_fetch=may_fetch, now=now
+        )
+        outcome, item_id = self.store.save_story(story, source_id=source.id, seen_url=url, now=now)
+        # The entry as first seen: a later change of it by this source is an update.
+        stories.entry_changed(
+            self.store,
+            item_id,
+            source_id=source.id,
+            entry_hash=entry_hash(entry.title, entry.summary),
+            now=now,
+        )
+        return outcome, item_id, fetched
+
+    async def _refresh(
+        self, item_id: int, entry: Entry, *, url: str, source: SourceState, may_fetch: bool
+    ) -> tuple[str, int, int]:
+        """A stored article seen again: read it again when its source changed the entry.
+
+        Updates are noticed in the feed: the source's entry for the article (its
+        title and summary) differs from the last one that source gave, as when
+        an outlet corrects a headline. The page is then read and analysed again
+        and the item updated in place (``storage.stories.update_item`` keeps the
+        previous values). Without a page to spare this pass, the change is left
+        unrecorded so the next pass sees it again.
+        """
+        settings = self.config.settings
+        if not may_fetch and settings.fetch_articles:
+            return "seen", item_id, 0
+        now = self.clock()
+        changed = stories.entry_changed(
+            self.store,
+            item_id,
+            source_id=source.id,
+            entry_hash=entry_hash(entry.title, entry.summary),
+            now=now,
+        )
+        if not changed:
+            return "seen", item_id, 0
+        outlet, home = self._outlet_of(source, entry)
+        story, fetched = await self._read(
+            entry, url=url, source=source, outlet=outlet, home=home, may_fetch=may_fetch, now=now
+        )
+        fields = stories.update_item(self.store, item_id, story, source_id=source.id, now=now)
+        return ("updated" if fields else "seen"), item_id, fetched
+
+    async def _read(
+        self,
+        entry: Entry,
+        *,
+        url: str,
+        source: SourceState,
+        outlet: str | None,
+        home: str | None,
+        may_fetch: bool,
+        now: datetime,
+    ) -> tuple[StoryData, int]:
+        """Fetch (within the page budget) and analyse an article: ``(story, pages_fetched)``."""
         html: bytes | None = None
         note: str | None = None
         fetched = 0
@@ -344,8 +404,7 @@ class Collector:
             )
             note = f"{note}; {reason}" if note else reason
         story = story_data(analysis, url=url, entry=entry, source_id=source.id, note=note, now=now)
-        outcome, item_id = self.store.save_story(story, source_id=source.id, seen_url=url, now=now)
-        return outcome, item_id, fetched
+        return story, fetched
 
 
 def story_data(
