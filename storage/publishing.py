@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import case, func, or_, select, update
 
 from storage.repo import Store, item_json
 from storage.tables import ItemRow
@@ -79,32 +79,31 @@ def public_items(
     return items[offset:end]
 
 
-def _watched(session: Any) -> list[Any]:
-    """Rows that decide the outputs: public items and items that were ever published."""
-    query = (
-        select(ItemRow.id, ItemRow.status, ItemRow.updated_at, ItemRow.version, ItemRow.reviewed_at)
-        .where(
-            or_(ItemRow.status.in_(PUBLIC_STATUSES), ItemRow.first_published_at.is_not(None))
-        )
-        .order_by(ItemRow.id)
-    )
-    return list(session.execute(query))
-
-
 def public_fingerprint(store: Store) -> str:
-    """A digest that changes whenever the outputs may change.
+    """A digest that changes whenever the outputs may change; one aggregate row, no item rows.
 
-    ``approved`` -> ``published`` does not change it (both are public and the
-    outputs are the same), so marking items after a build does not force a
-    second build. Unpublishing does (the item leaves the public set).
+    It covers public items and items that were ever published: how many are
+    public and which (sum of ids), their review versions, and the newest
+    update and review times. Approving, editing (version + 1) and
+    unpublishing all move it. ``approved`` -> ``published`` does not (both
+    are public; the outputs are the same), so marking items after a build
+    does not force a second build.
     """
-    digest = hashlib.sha256()
+    public = case((ItemRow.status.in_(PUBLIC_STATUSES), 1), else_=0)
     with store.session() as session:
-        for row in _watched(session):
-            id_, status, *rest = row
-            public = status in PUBLIC_STATUSES
-            digest.update(f"{id_}|{public}|{'|'.join(map(str, rest))}\n".encode())
-    return digest.hexdigest()
+        row = session.execute(
+            select(
+                func.count(),
+                func.sum(public),
+                func.sum(public * ItemRow.id),
+                func.sum(ItemRow.version),
+                func.max(ItemRow.updated_at),
+                func.max(ItemRow.reviewed_at),
+            ).where(
+                or_(ItemRow.status.in_(PUBLIC_STATUSES), ItemRow.first_published_at.is_not(None))
+            )
+        ).one()
+    return hashlib.sha256("|".join(map(str, row)).encode()).hexdigest()
 
 
 def last_public_change(store: Store) -> datetime:

@@ -133,7 +133,7 @@ class ItemRow(Base):
     updated_at: Mapped[datetime]
     # --- review (issue 4) ---
     # --- publishing (issue 5) ---
-    first_published_at: Mapped[datetime | None]  # first build that put it in the outputs
+    first_published_at: Mapped[datetime | None] = mapped_column(index=True)  # first build out
     # --- stories and copies (issue 8) ---
     # Every item belongs to one story (storage.story_tables); copies follow its primary.
     story_id: Mapped[int | None] = mapped_column(Integer, index=True)

@@ -92,7 +92,7 @@ def edit(store: Store, item_id: int, *, now: datetime, **values: Any) -> None:
 @contextmanager
 def serving(cfg: Config, store: Store) -> Iterator[httpx.Client]:
     """The public routes in a real uvicorn on 127.0.0.1 (a free port), and a client for it."""
-    app = Starlette(routes=public_routes(cfg, store))
+    app = Starlette(routes=public_routes(cfg, store, recheck_seconds=0))
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]

@@ -10,6 +10,7 @@ from email.utils import format_datetime
 import feedparser
 import pytest
 
+from scraper.publish.publisher import Publisher
 from storage.db import open_database
 from storage.publishing import approve_items, unpublish_items
 from storage.repo import Store
@@ -210,3 +211,18 @@ def test_html_answers_carry_a_content_security_policy(store: Store) -> None:
     assert page.headers["x-content-type-options"] == "nosniff"
     assert css.headers["content-type"].startswith("text/css")
     assert b"--clippings-link" in css.content
+
+
+@pytest.mark.parametrize(
+    ("recheck_seconds", "rebuilt"),
+    [(3600.0, False), (0.0, True)],
+    ids=["within the recheck window", "recheck every request"],
+)
+def test_the_database_is_asked_for_changes_at_most_every_recheck_seconds(
+    store: Store, recheck_seconds: float, rebuilt: bool
+) -> None:
+    ids = _approved(store)
+    publisher = Publisher(config(), store, recheck_seconds=recheck_seconds)
+    first = publisher.current()
+    unpublish_items(store, [ids[0]], now=NOW + timedelta(hours=1))
+    assert (publisher.current() is not first) == rebuilt

@@ -68,16 +68,26 @@ def build(
 class Publisher:
     """The current public site of one database; safe to call from many threads."""
 
-    def __init__(self, config: Config, store: Store) -> None:
+    def __init__(self, config: Config, store: Store, *, recheck_seconds: float = 0.0) -> None:
         self.options = SiteOptions.from_config(config)
         self.store = store
+        self.recheck_seconds = recheck_seconds  # how long a checked site is trusted unchanged
         self._lock = threading.Lock()
         self._build: Build | None = None
+        self._checked = float("-inf")  # time.monotonic() of the last fingerprint check
 
     def current(self) -> Build:
-        """The site for the public items as they are now (rebuilt only after a change)."""
-        fingerprint = public_fingerprint(self.store)
+        """The site for the public items as they are now (rebuilt only after a change).
+
+        Within ``recheck_seconds`` of the last check the site is returned
+        without asking the database (a busy page costs no query per request).
+        """
         with self._lock:
+            now = time.monotonic()
+            if self._build is not None and now - self._checked < self.recheck_seconds:
+                return self._build
+            fingerprint = public_fingerprint(self.store)
             if self._build is None or self._build.fingerprint != fingerprint:
                 self._build = build(self.options, self.store)
+            self._checked = now
             return self._build

@@ -33,6 +33,7 @@ from scraper.publish.publisher import Publisher
 from scraper.publish.site import Resource
 from storage.repo import Store
 
+RECHECK_SECONDS = 1.0  # the database is asked for changes at most this often
 CACHE_CONTROL = "public, max-age=60"  # seconds a cache may reuse an answer before revalidating
 
 
@@ -80,9 +81,14 @@ def _headers(path: str, resource: Resource, last_modified: datetime, origin: str
     return headers
 
 
-def public_routes(config: Config, store: Store) -> list[BaseRoute]:
-    """Routes for ``/news/...`` and ``/feeds/...``, built over one ``Publisher``."""
-    publisher = Publisher(config, store)
+def public_routes(
+    config: Config, store: Store, *, recheck_seconds: float = RECHECK_SECONDS
+) -> list[BaseRoute]:
+    """Routes for ``/news/...`` and ``/feeds/...``, built over one ``Publisher``.
+
+    A review change shows within ``recheck_seconds`` (0: on the next request).
+    """
+    publisher = Publisher(config, store, recheck_seconds=recheck_seconds)
     origin = publisher.options.site_url.rstrip("/")
 
     async def serve(request: Request) -> Response:

@@ -25,8 +25,11 @@ def upgrade() -> None:
                 "first_published_at", storage.types.UTCDateTime(timezone=True), nullable=True
             )
         )
+        # The publishing fingerprint reads public items OR once-published ones.
+        batch_op.create_index("ix_items_first_published_at", ["first_published_at"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("items", schema=None) as batch_op:
+        batch_op.drop_index("ix_items_first_published_at")
         batch_op.drop_column("first_published_at")
