@@ -14,6 +14,7 @@ COMMAND_MODULES = (
     "scraper.cli.collect",
     "scraper.cli.sources",
     "scraper.cli.items",
+    "scraper.cli.stories",
     "scraper.cli.inspect",
     "scraper.cli.publish",
 )
