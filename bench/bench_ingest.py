@@ -1,0 +1,129 @@
+"""Ingest throughput: items/s through parse, dedup, matching and store, against feedparser alone.
+
+Usage::
+
+    .venv/bin/python bench/bench_ingest.py [--feeds 40] [--db URL]
+
+The same feed bytes (``bench/feedgen.py``: 50 invented stories per feed) go
+through:
+
+1. ``feedparser.parse`` alone: the floor nothing built on feedparser can beat;
+2. ``scraper.parse.parse_feed`` as the pipeline runs it (in the parse sandbox's
+   worker processes);
+3. the whole ingest of a new story: parse (2), then per entry ``Collector.ingest``
+   (canonical URL, identity keys, lookup, analysis of the feed text: quotes,
+   programs, cities, relevance; and the store), article fetching off;
+4. the same entries again: every story already stored (lookup + sighting).
+
+Target: (3) at least 50 % of (1). The database is a fresh SQLite file in a
+temporary folder unless ``--db`` names another (it must be empty).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import feedparser
+from feedgen import rss
+
+from scraper.adapters import fetch_options, source_specs
+from scraper.config import Config, Settings, Source
+from scraper.fetch import Fetcher
+from scraper.parse import ParsedFeed, parse_feed
+from scraper.pipeline import Collector
+from storage.db import open_database
+from storage.repo import Store
+
+BASE = "https://bench.example.org"
+ENTRIES = 50
+
+
+def bench_config(feeds: int) -> Config:
+    settings = Settings(fetch_articles=False, allow_private_networks=True)  # type: ignore[call-arg]
+    sources = [
+        Source(id=f"feed-{i}", kind="feed", url=f"{BASE}/feed/{i}.xml")  # type: ignore[call-arg]
+        for i in range(feeds)
+    ]
+    return Config(settings=settings, sources=sources)  # type: ignore[call-arg]
+
+
+def rate(count: int, seconds: float) -> str:
+    return f"{count / seconds:10,.0f} items/s  ({seconds:6.2f} s for {count:,})"
+
+
+async def run(feeds: int, db_url: str) -> None:
+    bodies = [rss(i, base=BASE, entries=ENTRIES) for i in range(feeds)]
+    total = feeds * ENTRIES
+    print(f"{feeds} feeds x {ENTRIES} entries = {total:,} items, {sum(map(len, bodies)):,} bytes")
+
+    started = time.perf_counter()
+    count = sum(len(feedparser.parse(body)["entries"]) for body in bodies)
+    floor = time.perf_counter() - started
+    assert count == total
+    print(f"1. feedparser alone          {rate(total, floor)}")
+
+    config = bench_config(feeds)
+    store = Store(open_database(db_url))
+    store.sync_sources(source_specs(config), now=datetime.now(UTC))
+    states = {s.id: s for s in store.sources()}
+    async with Fetcher(fetch_options(config)) as fetcher:
+        collector = Collector(config, store, fetcher)
+        sandbox = collector.sandbox
+        await sandbox.run(parse_feed, bodies[0], url=f"{BASE}/feed/0.xml")  # start the workers
+
+        started = time.perf_counter()
+        parsed: list[ParsedFeed] = []
+        for i, body in enumerate(bodies):
+            parsed.append(await sandbox.run(parse_feed, body, url=f"{BASE}/feed/{i}.xml"))
+        parse_seconds = time.perf_counter() - started
+        print(f"2. parse_feed (sandboxed)    {rate(total, parse_seconds)}")
+
+        async def ingest_all() -> tuple[int, int]:
+            new = seen = 0
+            for i, body in enumerate(bodies):
+                feed = await sandbox.run(parse_feed, body, url=f"{BASE}/feed/{i}.xml")
+                for entry in feed.entries:
+                    outcome, _id, _pages = await collector.ingest(
+                        entry, source=states[f"feed-{i}"], may_fetch=False
+                    )
+                    new += outcome == "new"
+                    seen += outcome == "seen"
+            return new, seen
+
+        started = time.perf_counter()
+        new, _seen = await ingest_all()
+        ingest = time.perf_counter() - started
+        assert new == total, f"{new} new of {total}"
+        print(f"3. full ingest, all new      {rate(total, ingest)}")
+
+        started = time.perf_counter()
+        _new, seen = await ingest_all()
+        again = time.perf_counter() - started
+        assert seen == total, f"{seen} seen of {total}"
+        print(f"4. full ingest, all seen     {rate(total, again)}")
+    share = floor / ingest
+    verdict = "meets" if share >= 0.5 else "misses"
+    print(f"\nnew-item ingest runs at {share:.0%} of feedparser-alone ({verdict} the 50 % target)")
+    print(f"database: {store.engine.url.render_as_string()} ({store.dialect})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--feeds", type=int, default=40, help="feeds of 50 entries (default 40)")
+    parser.add_argument("--db", help="an empty database URL (default: a temporary SQLite file)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        asyncio.run(run(args.feeds, args.db or f"sqlite:///{tmp}/bench.db"))
+
+
+if __name__ == "__main__":
+    main()
