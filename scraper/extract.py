@@ -41,7 +41,7 @@ from scraper.extract_names import (
     fold_names,
     merge_authors,
     names_site,
-    person_name,
+    site_label,
     split_authors,
     strip_site_name,
 )
@@ -52,6 +52,7 @@ from scraper.models import Article
 LOGGER = logging.getLogger(__name__)
 
 MAX_HEADLINE_CHARS = 400
+MAX_PAGE_SIZE = 20_000_000  # bytes or characters, as trafilatura's MAX_FILE_SIZE; the rest is cut
 _DANGLING = " |-–—:·•"  # separators left at either end of a title after cutting
 MIN_ECHO_CHARS = 12  # folded; shorter h1s ("Home", "News") must match a title exactly
 _AUTHOR_META = (
@@ -192,22 +193,22 @@ def _headline(signals: PageSignals, sites: list[str], fallback: str | None) -> s
     return metas[0] if metas else (h1s[0] if h1s else fallback)
 
 
-def _authors(signals: PageSignals, traf_author: str | None) -> tuple[str, ...]:
-    for obj in signals.json_ld:
-        people = [n for raw in _json_strings(obj.get("author")) if (n := person_name(raw))]
+def _authors(signals: PageSignals, traf_author: str | None, sites: list[str]) -> tuple[str, ...]:
+    """Persons from the first source that names any: JSON-LD, meta tags, bylines, trafilatura."""
+    site_keys = fold_names(sites)
+    groups: list[list[str]] = [
+        [raw for obj in signals.json_ld for raw in _json_strings(obj.get("author"))],
+        *([value] for key in _AUTHOR_META for value in signals.meta.get(key, ())
+          if not value.startswith(("http://", "https://"))),
+        *([byline] for byline in signals.bylines),
+        (traf_author or "").split(";"),
+    ]
+    for group in groups:
+        names = merge_authors(split_authors(raw) for raw in group)
+        # A byline that is the outlet's own name ("LinkFoo") names no person.
+        people = tuple(n for n in names if fold(n) not in site_keys)
         if people:
-            return merge_authors([people])
-    for key in _AUTHOR_META:
-        for value in signals.meta.get(key, ()):
-            if value.startswith(("http://", "https://")):
-                continue
-            if names := split_authors(value):
-                return names
-    for byline in signals.bylines:
-        if names := split_authors(byline):
-            return names
-    if traf_author:
-        return merge_authors(split_authors(part) for part in traf_author.split(";"))
+            return people
     return ()
 
 
@@ -242,7 +243,7 @@ def _parse(html: str | bytes) -> HtmlElement | None:
     if not html:
         return None
     try:
-        return load_html(html)
+        return load_html(html[:MAX_PAGE_SIZE])
     except Exception:  # lxml rejects some byte soups outright
         LOGGER.debug("unparseable page", exc_info=True)
         return None
@@ -261,7 +262,8 @@ def _extract(
     signals = read_signals(tree)
     doc = _run_trafilatura(tree, url)
     sites = _site_names(signals, outlet, url)
-    page_outlet = outlet or signals.first_meta("og:site_name") or _publisher_name(signals.json_ld)
+    page_name = signals.first_meta("og:site_name") or _publisher_name(signals.json_ld)
+    page_outlet = outlet or (site_label(page_name) if page_name else None)
     headline = _headline(signals, sites, doc.title if doc else None) or feed_title
     description = (
         signals.first_meta("og:description", "description", "twitter:description")
@@ -275,7 +277,7 @@ def _extract(
         published=choose_published(
             signals, url, finder_date=doc.date if doc else None, feed_published=feed_published
         ),
-        authors=_authors(signals, doc.author if doc else None),
+        authors=_authors(signals, doc.author if doc else None, sites),
         outlet=page_outlet,
         text=(doc.text or "") if doc else "",
         description=" ".join(description.split()) if description else None,

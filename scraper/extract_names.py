@@ -20,6 +20,7 @@ from collections.abc import Iterable
 
 _SEPARATORS = r"\s[|\-–—:·•»/~]\s|\s?[|·•»]\s?|:\s"
 _SPLIT_TITLE = re.compile(rf"(?:{_SEPARATORS})")
+_OUTLET_TAGLINE = re.compile(r"\s[|·•»–—-]\s")
 _BARS = re.compile(r"\s[|·•»]\s")
 MAX_NAME_WORDS = 5
 MAX_SITE_SEGMENT = 60  # folded characters; longer segments are headline text
@@ -39,7 +40,12 @@ _CUT = re.compile(
     r"\d{1,2}[./:]\d{1,2}|follow|twitter|email|contact|read\s+more|more\s+from)\b.*",
     re.IGNORECASE,
 )
-_JOINERS = re.compile(r"\s*(?:,|;|&|\+|/|\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*", re.IGNORECASE)
+# "and" in any case; the short conjunctions of other languages only in lower case,
+# so the initial in "Sarah E. Needleman" is not read as Italian "e".
+_JOINERS = re.compile(
+    r"\s*(?:,|;|&|\+|/|(?i:\band\b)|\bund\b|\bet\b|\by\b|\be\b)\s*|(?<=[a-z]{3})\.\s+"
+)
+_DOMAIN = re.compile(r"\w\.[a-z]{2,}\b", re.IGNORECASE)  # "Cleveland.com" is a site, not a name
 _ROLE_WORDS = frozenset((
     "writer", "writers", "reporter", "reporters", "correspondent", "correspondents", "editor",
     "editors", "contributor", "contributors", "columnist", "columnists", "photographer",
@@ -62,6 +68,7 @@ _NOT_PERSON_WORDS = frozenset((
     "user", "guest", "gast", "published", "posted", "publiziert", "veröffentlicht",
     "geschrieben", "eingestellt", "theme", "powered", "designed", "blog", "redaktionsteam",
     "wordpressadmin", "human", "inhalte", "said", "says", "sagt", "schreibt",
+    "international", "the",
 ))
 _PARTICLES = frozenset((
     "de", "da", "del", "della", "der", "den", "van", "von", "la", "le", "di", "du", "dos",
@@ -179,12 +186,25 @@ def person_name(candidate: str) -> str | None:
     name = " ".join(words)
     if len(name) > MAX_NAME_CHARS or ":" in name or any(c.isdigit() for c in name):
         return None
+    if _DOMAIN.search(name):
+        return None
     if not all(w[0].isupper() or not w[0].isalpha() or f in _PARTICLES
                for w, f in zip(words, folded, strict=True)):
         return None
     if not any(c.isalpha() for c in name):
         return None
     return _tidy_case(name)
+
+
+def site_label(name: str) -> str:
+    """An outlet name without its tagline or URL form.
+
+    "LinkFoo | Your news platform" -> "LinkFoo"; "https://www.foo.example" -> "foo.example".
+    """
+    name = " ".join(name.split())
+    if name.lower().startswith(("http://", "https://")):
+        name = name.split("://", 1)[1].removeprefix("www.").rstrip("/")
+    return _OUTLET_TAGLINE.split(name, maxsplit=1)[0].strip() or name
 
 
 def split_authors(byline: str) -> tuple[str, ...]:

@@ -266,6 +266,8 @@ def test_page_date_beats_feed_date() -> None:
                      ("Nell Farrow", "Ignatius Oyelaran"), id="byline with and"),
         pytest.param("", '<span class="author-name">BY CORDELIA VANTERPOOL</span>',
                      ("Cordelia Vanterpool",), id="all-caps byline"),
+        pytest.param('<meta property="og:site_name" content="Paperwall">',
+                     '<span class="author">Paperwall</span>', (), id="outlet name as byline"),
     ],
 )
 def test_authors(head: str, body_top: str, expected: tuple[str, ...]) -> None:
@@ -292,6 +294,15 @@ def test_authors(head: str, body_top: str, expected: tuple[str, ...]) -> None:
         pytest.param("Springfield Police Department", (), id="department"),
         pytest.param("Geschrieben von Henrike Sommerfeld", ("Henrike Sommerfeld",),
                      id="German posted by"),
+        pytest.param("Marisol E. Quintana", ("Marisol E. Quintana",),
+                     id="initial E is not a conjunction"),
+        pytest.param("Marisol Quintana y Tobias Renn", ("Marisol Quintana", "Tobias Renn"),
+                     id="Spanish y"),
+        pytest.param("Marisol Quintana, Harborview.com", ("Marisol Quintana",),
+                     id="site domain dropped"),
+        pytest.param("Marisol Quintana. Harbor International", ("Marisol Quintana",),
+                     id="organisation after a full stop"),
+        pytest.param("The Editors", (), id="the editors"),
     ],
 )
 def test_split_authors(byline: str, expected: tuple[str, ...]) -> None:
@@ -308,6 +319,10 @@ def test_split_authors(byline: str, expected: tuple[str, ...]) -> None:
         pytest.param('<script type="application/ld+json">{"@type": "NewsArticle", "publisher":'
                      ' {"@type": "Organization", "name": "Harbor Gazette"}}</script>', None,
                      "Harbor Gazette", id="json-ld publisher"),
+        pytest.param('<meta property="og:site_name" content="Harbor Gazette | News since 1890">',
+                     None, "Harbor Gazette", id="tagline cut from site name"),
+        pytest.param('<meta property="og:site_name" content="https://www.harborgazette.example/">',
+                     None, "harborgazette.example", id="URL as site name"),
         pytest.param("", None, None, id="unknown"),
     ],
 )
