@@ -132,6 +132,14 @@ class ItemRow(Base):
     last_seen_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     # --- review (issue 4) ---
+    # Edits never overwrite the columns above: ``edits`` maps a field name to its
+    # edited value and readers apply it (``storage.repo.item_json``).
+    edits: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    internal_note: Mapped[str | None] = mapped_column(Text)  # never published
+    public_note: Mapped[str | None] = mapped_column(Text)  # goes out with the item
+    reviewed_by: Mapped[str | None] = mapped_column(String(100))
+    reviewed_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(Integer, default=1)  # +1 on every review change
     # --- publishing (issue 5) ---
     first_published_at: Mapped[datetime | None] = mapped_column(index=True)  # first build out
     # --- stories and copies (issue 8) ---
@@ -194,6 +202,10 @@ class ItemTagRow(Base):
     kind: Mapped[str] = mapped_column(String(10))  # program | city
     value: Mapped[str] = mapped_column(String(300))
 
+
+# Tables of the review desk live in their own module; importing it here puts them
+# in ``Base.metadata`` for Alembic and for every reader of this module.
+from storage import review_tables as _review_tables  # noqa: E402, F401
 
 # Tables of stories and copies (issue 8), in Base.metadata the same way.
 from storage import story_tables as _story_tables  # noqa: E402, F401

@@ -17,6 +17,10 @@ COMMAND_MODULES = (
     "scraper.cli.stories",
     "scraper.cli.inspect",
     "scraper.cli.publish",
+    "scraper.cli.add",
+    "scraper.cli.review",
+    "scraper.cli.users",
+    "scraper.cli.serve",
 )
 
 for _module in COMMAND_MODULES:

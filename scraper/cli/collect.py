@@ -16,6 +16,7 @@ from rich.table import Table
 
 from scraper.adapters import fetch_options, source_specs
 from scraper.cli._common import Context, common_options, json_line, main, pass_context
+from scraper.cli.serve import host_port_options, make_server, serve_alongside
 from scraper.config import Config
 from scraper.fetch import Fetcher
 from storage.repo import SourceState, Store
@@ -150,9 +151,19 @@ async def _collect(
     metavar="SECONDS",
     help="With --publish-dir: how often to look for review changes to publish.",
 )
+@click.option("--serve", is_flag=True, help="Also serve the web app (see `clippings serve`).")
+@host_port_options
 @pass_context
 def run(
-    ctx: Context, tick: float, once: bool, publish_dir: Path | None, publish_every: float
+    ctx: Context,
+    tick: float,
+    once: bool,
+    publish_dir: Path | None,
+    publish_every: float,
+    serve: bool,
+    host: str,
+    port: int,
+    https: bool,
 ) -> None:
     """Keep collecting: every source when it is due, until Ctrl-C.
 
@@ -179,6 +190,13 @@ def run(
             async with keep_exported(exporter, every=publish_every) as after_pass:
                 if once:
                     await run_due(collector)
+                elif serve:  # one loop: the web app and the scheduler stop together
+                    stop = asyncio.Event()
+                    server = make_server(
+                        config, store, host=host, port=port, https=https, embedded=True
+                    )
+                    work = run_forever(collector, tick=tick, after_pass=after_pass, stop=stop)
+                    await serve_alongside(server, work, stop)
                 else:
                     await run_forever(collector, tick=tick, after_pass=after_pass)
 

@@ -1,0 +1,184 @@
+"""The web app: the review desk under ``/desk/`` and the public pages at the root.
+
+``create_app(config, store)`` builds a Starlette app. The desk (login, queue,
+item pages, sources, audit) is mounted at ``/desk``; the publishing routes
+(``scraper.publish.web.public_routes``: ``/news/...``, ``/feeds/...``) at the
+root, without login. Every desk response carries a strict Content Security
+Policy (scripts and styles only from the app itself), ``no-store`` caching and
+anti-framing headers.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from markupsafe import Markup, escape
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from scraper.config import Config
+from scraper.web import login, pages, queue
+from scraper.web.auth import AuthSettings
+from scraper.web.common import TEMPLATES, Desk
+from scraper.web.secret_key import load_secret_key
+from storage.repo import Store
+from storage.review import LoginPolicy, ReviewStore
+
+log = logging.getLogger(__name__)
+
+STATIC = Path(__file__).parent / "static"
+DESK_HEADERS = [
+    (
+        b"content-security-policy",
+        b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        b"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    ),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+]
+
+
+class DeskHeaders:
+    """Adds the desk's security headers (and ``no-store`` on its pages) to ``/desk`` answers."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if not path.startswith("/desk"):
+            await self.app(scope, receive, send)
+            return
+        static = path.startswith("/desk/static/")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.extend(DESK_HEADERS)
+                if not static:
+                    headers.append((b"cache-control", b"no-store"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def month_year(value: str | None) -> str:
+    """``"2024-03-05T14:30:00+00:00"`` -> ``"March 2024"`` (the news page's date)."""
+    if not value:
+        return "no date"
+    try:
+        return datetime.fromisoformat(value).strftime("%B %Y")
+    except ValueError:
+        return value[:10]
+
+
+def day(value: str | datetime | None) -> str:
+    if not value:
+        return ""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.strftime("%-d %b %Y")
+
+
+def moment(value: str | datetime | None) -> str:
+    if not value:
+        return "never"
+    at = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return at.strftime("%-d %b %Y, %H:%M UTC")
+
+
+def in_context(text: str, start: int, end: int, *, width: int = 160) -> Markup:
+    """The matched phrase highlighted with ``<mark>`` and ``width`` characters around it."""
+    if not (0 <= start <= end <= len(text)):
+        return Markup("")
+    lo, hi = max(0, start - width), min(len(text), end + width)
+    head = ("…" if lo > 0 else "") + text[lo:start]
+    tail = text[end:hi] + ("…" if hi < len(text) else "")
+    return Markup("{}<mark>{}</mark>{}").format(head, text[start:end], tail)
+
+
+def _templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(TEMPLATES))
+    env = templates.env
+    env.filters["month_year"] = month_year
+    env.filters["day"] = day
+    env.filters["moment"] = moment
+    env.globals["in_context"] = in_context
+    env.globals["escape"] = escape
+    return templates
+
+
+def _public_routes(config: Config, store: Store) -> list[BaseRoute]:
+    """The publishing routes, when the publishing module is installed."""
+    try:
+        from scraper.publish.web import public_routes
+    except ImportError:
+        log.info("publishing routes not available: serving the desk only")
+        return []
+    return list(public_routes(config, store))
+
+
+async def _home(request: Request) -> Response:
+    return RedirectResponse("/desk/", status_code=307)
+
+
+def desk_routes() -> Sequence[BaseRoute]:
+    return [
+        Route("/", queue.queue_page, name="queue"),
+        Route("/login", login.login_page, methods=["GET"], name="login"),
+        Route("/login", login.login_submit, methods=["POST"]),
+        Route("/logout", login.logout, methods=["POST"], name="logout"),
+        Route("/items/{item_id:int}", queue.item_page, name="item"),
+        Route("/items/{item_id:int}/action", queue.act, methods=["POST"], name="act"),
+        Route("/items/{item_id:int}/edit", queue.edit_page, methods=["GET"], name="edit"),
+        Route("/items/{item_id:int}/edit", queue.edit_submit, methods=["POST"]),
+        Route("/items/{item_id:int}/notes", queue.notes, methods=["POST"], name="notes"),
+        Route("/bulk", queue.bulk, methods=["POST"], name="bulk"),
+        Route("/undo", queue.undo, methods=["POST"], name="undo"),
+        Route("/submit", pages.submit_page, methods=["GET"], name="submit"),
+        Route("/submit", pages.submit_post, methods=["POST"]),
+        Route("/sources", pages.sources_page, name="sources"),
+        Route("/sources/{source_id}/check", pages.check_source, methods=["POST"], name="check"),
+        Route("/audit", pages.audit_page, name="audit"),
+        Route("/audit.csv", pages.audit_export, name="audit_csv"),
+        Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
+    ]
+
+
+def create_app(
+    config: Config,
+    store: Store,
+    *,
+    https: bool = False,
+    secret_key: bytes | None = None,
+    login_policy: LoginPolicy | None = None,
+) -> Starlette:
+    """The whole web app over ``store``; ``https`` marks cookies ``Secure``."""
+    settings = AuthSettings(
+        secret_key=secret_key or load_secret_key(),
+        https=https,
+        policy=login_policy or LoginPolicy(),
+    )
+    routes: list[BaseRoute] = [Mount("/desk", routes=list(desk_routes()))]
+    public = _public_routes(config, store)
+    routes.extend(public)
+    routes.append(Route("/", _home))  # reached only when publishing does not serve "/"
+    app = Starlette(routes=routes)
+    app.state.desk = Desk(
+        config=config,
+        store=store,
+        review=ReviewStore(store),
+        auth=settings,
+        templates=_templates(),
+    )
+    app.add_middleware(DeskHeaders)
+    return app
