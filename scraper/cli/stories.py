@@ -91,7 +91,6 @@ def split(ctx: Context, user: str, as_json: bool, item: int) -> None:
     before = _run(lambda: repo.story(store, item))
     after = _run(lambda: repo.split(store, item, now=_now()))
     _audit(
-        ctx,
         store,
         user=user,
         action="split",
@@ -113,7 +112,6 @@ def merge(ctx: Context, user: str, as_json: bool, into: int, other: int) -> None
     store = ctx.store()
     after = _run(lambda: repo.merge(store, into, other, now=_now()))
     _audit(
-        ctx,
         store,
         user=user,
         action="merge",
@@ -134,7 +132,6 @@ def primary(ctx: Context, user: str, as_json: bool, item: int) -> None:
     store = ctx.store()
     after = _run(lambda: repo.set_primary(store, item, now=_now()))
     _audit(
-        ctx,
         store,
         user=user,
         action="primary",
