@@ -36,6 +36,8 @@ SMALL_PLACE = 15_000  # population below which a place needs explicit support
 SECONDARY_SHARE = 0.5  # another city must weigh this share of the best one
 LIST_SIZE = 3  # distinct places in one sentence that make it a list
 HOME_BONUS = 1.0
+KNOWN_CITY = 100_000  # population above which a bare name is read without its state
+_BY_POPULATION = "most populous place of that name"
 ABROAD_RATIO = 10  # a name this much bigger abroad (Moscow, Paris) needs its US state
 # Capitalised words that are also place names; they need a state or a dateline.
 _COMMON_WORDS = frozenset(
@@ -83,16 +85,45 @@ def _place_for_label(gaz: Gazetteer, label: str) -> Place:
     return Place(name or label, state, 0)
 
 
-def _doc_states(gaz: Gazetteer, text: str, mentions: Sequence[Mention]) -> dict[str, int]:
-    """How often each state is named in the story (written out or next to a city)."""
+def _doc_states(
+    gaz: Gazetteer, fields: dict[str, str], mentions: Sequence[Mention], *, places: bool = True
+) -> dict[str, int]:
+    """How often each state is named in the story (written out or next to a city).
+
+    A state name inside a longer place name ("Kansas City", "Virginia Beach",
+    "West Virginia") does not count. An unambiguous co-mentioned place counts for
+    its state ("High Point" -> NC) unless it is named in passing, as a program's
+    origin often is far away; "neighboring High Point" is a clue all the same.
+    """
     counts: dict[str, int] = defaultdict(int)
+    inside: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for m in mentions:
         if m.state:
             counts[m.state] += 1
-    for abbr, name in gaz.state_names.items():
-        if name in ("New York", "Washington"):
-            continue  # also city names; they count only next to a city
-        counts[abbr] += len(re.findall(r"\b" + re.escape(name) + r"\b", text))
+        inside[m.field].append((m.start, m.end))
+        unique = len(m.places) == 1 and not (m.state or m.alias_of or m.foreign)
+        if (
+            places
+            and unique
+            and m.kind in ("plain", "civic")
+            and (not m.passing or m.neighbor)
+            and not _needs_state(m, m.places[0], gaz, fields.get(m.field, ""))
+        ):
+            counts[m.places[0].state] += 1
+    names = sorted(gaz.state_names.items(), key=lambda item: -len(item[1]))
+    for fld, body in fields.items():
+        taken = list(inside[fld])
+        for abbr, name in names:
+            if name in ("New York", "Washington"):
+                continue  # also city names; they count only next to a city
+            for found in re.finditer(r"\b" + re.escape(name) + r"\b", body):
+                a, b = found.span()
+                if any(s <= a and b <= e and (s, e) != (a, b) for s, e in taken):
+                    continue
+                if re.match(r" (?:City|Beach)\b", body[b : b + 6]):
+                    continue  # a place the gazetteer lacks ("Nevada City")
+                taken.append((a, b))
+                counts[abbr] += 1
     return {k: v for k, v in counts.items() if v}
 
 
@@ -116,11 +147,13 @@ def _resolve(
         return next((p for p in m.places if p.state == "DC"), None), "Washington means DC"
     if m.written in settled:
         return settled[m.written], "same name resolved elsewhere in the story"
-    if home is not None:
+    in_named = [p for p in m.places if p.state in states]
+    if home is not None and (home.state in states or not in_named):
+        # The outlet's home settles a bare name unless the story names another
+        # candidate's state and not the home's (a Kentucky paper's Lexington, NC story).
         for p in m.places:
             if p.label == home.label:
                 return p, "the outlet's home city"
-    in_named = [p for p in m.places if p.state in states]
     if in_named:
         best = max(in_named, key=lambda p: (states[p.state], p.population))
         return best, f"{gaz.state_names.get(best.state, best.state)} is named in the story"
@@ -130,7 +163,7 @@ def _resolve(
             return same_state[0], "in the outlet's home state"
     if not m.places:
         return None, "unknown place"
-    return m.places[0], "most populous place of that name"
+    return m.places[0], _BY_POPULATION
 
 
 def _needs_state(m: Mention, place: Place, gaz: Gazetteer, text: str) -> bool:
@@ -176,7 +209,11 @@ def _mark_people(mentions: list[Mention]) -> list[Mention]:
     """A name used for a person once ("Andre Carson") is a person throughout."""
     people = {m.written for m in mentions if m.kind == "person"}
     # A name also used as a city outright ("Gary police", "Gary, Ind.") stays a city.
-    people -= {m.written for m in mentions if m.kind == "civic" or m.state or m.dateline}
+    people -= {
+        m.written
+        for m in mentions
+        if m.kind == "civic" or m.state or m.dateline or (m.city_noun and m.kind != "person")
+    }
     return [
         replace(m, kind="person")
         if m.written in people and m.kind in ("plain", "weak") and not (m.state or m.dateline)
@@ -232,8 +269,9 @@ def find_cities(
             )
     mentions = _mark_lists(_mark_people(mentions))
     home = _place_for_label(gaz, outlet_home) if outlet_home else None
-    states = _doc_states(gaz, text + "\n" + headline, mentions)
-    foreign = home is None and _looks_foreign(text, mentions, states)
+    states = _doc_states(gaz, {"text": text, "headline": headline}, mentions)
+    written = _doc_states(gaz, {"text": text, "headline": headline}, mentions, places=False)
+    foreign = home is None and _looks_foreign(text, mentions, written)
 
     # Explicit mentions settle a name for the whole story ("KANSAS CITY, Kan." then
     # "Kansas City" again), so they are resolved first.
@@ -262,6 +300,8 @@ def find_cities(
             home is not None and home == place
         ):
             continue
+        if why == _BY_POPULATION and states and place.population < KNOWN_CITY:
+            continue  # a small place of another state than the story's: a neighbourhood
         city = cities.setdefault(place.label, _City(place))
         city.score += weight
         city.explicit = city.explicit or explicit or (home is not None and home == place)
@@ -360,9 +400,33 @@ def infer_home(
                 chosen = next((p for p in m.places if p.state == m.state), None)
                 if chosen is not None:
                     return chosen.label
-            elif m.places[0].population >= SMALL_PLACE:
-                return m.places[0].label
+            else:
+                in_state = [p for p in m.places if p.state == _domain_state(gaz, label)]
+                chosen = in_state[0] if in_state else m.places[0]
+                if chosen.population >= SMALL_PLACE:
+                    return chosen.label
     return _home_from_domain(gaz, label, table) if label else None
+
+
+# Statewide news sites whose domain names no place but says the state.
+_STATE_SITES = {
+    "mlive": "MI", "masslive": "MA", "pennlive": "PA", "lehighvalleylive": "PA", "nj": "NJ",
+    "al": "AL", "syracuse": "NY", "silive": "NY", "newyorkupstate": "NY", "oregonlive": "OR",
+    "cleveland": "OH", "nola": "LA", "gulflive": "MS", "ctinsider": "CT", "njherald": "NJ",
+}  # fmt: skip
+
+
+def _domain_state(gaz: Gazetteer, label: str) -> str | None:
+    """The state a web domain names: a statewide site (mlive.com) or a state name
+    in it (kentucky.com, arkansasonline.com), unless the name is part of a place
+    name (kansascity.com)."""
+    if label in _STATE_SITES:
+        return _STATE_SITES[label]
+    for abbr, name in gaz.state_names.items():
+        flat = name.lower().replace(" ", "")
+        if flat in label and _home_from_domain(gaz, label, {}) is None:
+            return abbr
+    return None
 
 
 def _home_from_domain(gaz: Gazetteer, label: str, table: dict[str, str]) -> str | None:

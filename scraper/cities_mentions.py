@@ -52,6 +52,15 @@ _TITLES = _words(
     "Singer Coach Judge Justice Pastor Father Sister Brother Professor Prof President "
     "Deputy Sheriff Trooper Cpl Pvt Sir Dame Lord Lady Uncle Aunt"
 )
+# Capitalised words that are never given names: numbers, determiners, quantifiers.
+_NOT_GIVEN = _words(
+    "One Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve Thirteen Fourteen "
+    "Fifteen Sixteen Seventeen Eighteen Nineteen Twenty Thirty Forty Fifty Hundred Hundreds "
+    "Dozen Dozens Thousands Every Each Many Some Several Most All Both Few Other Another "
+    "These Those This That Their His Her Our Its My Your No Any Former Longtime Local Nearby "
+    "Fellow Frustrated Angry Veteran Younger Older Young Older New"
+)
+_OPENS = re.compile(r"(?:[.!?][\"'”’)]*\s+|\n\s*)[\"'“‘(]?$")
 _SPEECH = re.compile(
     r"\s+(?:said|says|told|tells|added|adds|noted|notes|explained|explains|wrote|"
     r"writes|asked|asks|stated|states|recalled|testified|replied|continued|argued|agreed)\b"
@@ -80,6 +89,7 @@ _CITY_NOUN_AFTER = re.compile(
     r"\s+(?:area|region|community|communities|neighborhoods?|police|mayor|city|metro|suburbs|"
     r"residents?|officials|council|schools|department|streets|native|chapter|office|branch)\b"
 )
+_NEIGHBOR_BEFORE = re.compile(r"\b(?:neighbou?ring|nearby|adjacent|next-door)\s+$", re.IGNORECASE)
 _LIST_GLUE = re.compile(r"^(?:\s*(?:,|;|and|or|&)\s*)+$")
 _DATELINE_AFTER = re.compile(r"\s*(?:—|–|--|-|>>|\(|:|,)")
 
@@ -102,6 +112,8 @@ class Mention:
     passing: bool = False
     caption: bool = False
     sentence_initial: bool = False
+    neighbor: bool = False  # "neighboring High Point": a clue to the region
+    city_noun: bool = False  # a lower-case civic noun follows ("Pittsburgh police")
     paragraph: int = 0
     sentence: Span = (0, 0)
 
@@ -260,7 +272,11 @@ def _describe(
             if prev in _TITLES:
                 kind = "person"
             elif (
-                _is_cap(prev) and not prev.isupper() and prev not in _PLACE_PREFIX and not alias_of
+                _is_cap(prev)
+                and not prev.isupper()
+                and prev not in _PLACE_PREFIX
+                and not alias_of
+                and _can_be_given_name(text, before)
             ):
                 kind = "person" if kind in ("plain", "weak") and len(places) else kind
         if (
@@ -283,7 +299,23 @@ def _describe(
         dateline=dateline,
         after=after,
         kind=kind,
+        city_noun=bool(_CITY_NOUN_AFTER.match(text, end)),
     )
+
+
+def _can_be_given_name(text: str, word: _Token) -> bool:
+    """Whether a capitalised word before a place name can be a first name.
+
+    Numbers and determiners cannot ("Eight Pittsburgh officers"); nor can a word
+    that opens a sentence and is written in lower case elsewhere in the story,
+    since its capital says nothing.
+    """
+    if word.word in _NOT_GIVEN:
+        return False
+    opens = not text[: word.start].rstrip(" \"'“‘(") or bool(
+        _OPENS.search(text, max(0, word.start - 4), word.start)
+    )
+    return not (opens and re.search(rf"\b{re.escape(word.word.lower())}\b", text))
 
 
 def _with_context(
@@ -306,6 +338,7 @@ def _with_context(
     return replace(
         m,
         passing=passing,
+        neighbor=bool(_NEIGHBOR_BEFORE.search(before[-30:])),
         caption=bool(_CAPTION.search(para_text)),
         sentence_initial=initial,
         paragraph=paragraph,

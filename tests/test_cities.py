@@ -193,6 +193,38 @@ CASES = [
         id="two central cities",
     ),
     pytest.param(
+        "Kansas City officers and pastors knocked on doors in the Northeast on Friday. "
+        "Kansas City has tried the approach twice before, the chief said.",
+        "Kansas City police try again",
+        None,
+        ["Kansas City, MO"],
+        id="Kansas inside Kansas City is no state",
+    ),
+    pytest.param(
+        "LEXINGTON — Police in Lexington mailed warnings to thirty men this spring, "
+        "copying an approach from nearby Asheboro. Lexington officers followed up.",
+        "",
+        "Lexington, KY",
+        ["Lexington, NC"],
+        id="a neighbouring place's state beats an inferred home",
+    ),
+    pytest.param(
+        "Nine Tulsa detectives joined the task force. Tulsa police said the unit starts "
+        "in May. Tulsa officials approved the overtime.",
+        "",
+        None,
+        ["Tulsa, OK"],
+        id="a number word is no first name",
+    ),
+    pytest.param(
+        "The meeting took place at the Ridgewood branch library. Denver officers sat "
+        "with residents of Ridgewood. Denver police will return next month.",
+        "",
+        None,
+        ["Denver, CO"],
+        id="a small place outside the story's state is a neighbourhood",
+    ),
+    pytest.param(
         "The bakery's rye bread won first prize at the state fair.",
         "",
         None,
@@ -246,6 +278,18 @@ def test_configured_alias() -> None:
         pytest.param("Shore Reporter", "https://shorereporter.example/a", None, id="none"),
         pytest.param(
             "Capital Journal (Bismarck, ND)", None, "Bismarck, ND", id="outlet with state"
+        ),
+        pytest.param(
+            "MLive (Jackson Daily)", "https://www.mlive.com/a", "Jackson, MI", id="state site"
+        ),
+        pytest.param(
+            "Lexington Courier", "https://www.kentucky.com/a", "Lexington, KY", id="state domain"
+        ),
+        pytest.param(
+            "The Kansas City Star",
+            "https://www.kansascity.com/a",
+            "Kansas City, MO",
+            id="a state name inside a place name in the domain",
         ),
     ],
 )
