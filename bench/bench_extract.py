@@ -10,7 +10,8 @@ For every page it runs ``scraper.extract.extract_article`` and, as the baseline,
 on the same bytes, and prints one table: headline exact match, date right day,
 author exact match, body P/R/F1 (metrics in ``bench/extract_scoring.py``) and
 milliseconds per page with the clippings/trafilatura ratio. The trafilatura-eval
-rows are also given for English-language hosts (.com .org .uk .us) alone.
+rows are also given for English-language hosts (.com .org .uk .us) alone and for
+pages marked up as news articles (schema.org NewsArticle or og:type article).
 ``--misses`` prints gold vs. clippings for the pages a field got wrong.
 """
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import re
 import sys
 import time
 from collections.abc import Iterator
@@ -44,6 +46,8 @@ DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 TRAF_DIR = DATA / "trafilatura-eval"
 ZYTE_DIR = DATA / "zyte-aeb"
 ENGLISH_SUFFIXES = (".com", ".org", ".uk", ".us")
+# Pages that declare themselves news articles (schema.org NewsArticle or og:type article).
+NEWS_MARKUP = re.compile(rb'NewsArticle"|og:type"\s+content="article"', re.IGNORECASE)
 PLACEHOLDER_URL = "https://unknown.invalid/"  # for eval keys that are not URLs ("hard::...")
 
 
@@ -177,11 +181,12 @@ def warm_up() -> None:
 
 
 def bench_traf(limit: int | None, misses: str | None) -> None:
-    tallies = {k: (Tally(), Tally()) for k in ("all pages", "English hosts")}
+    tallies = {k: (Tally(), Tally()) for k in ("all pages", "English hosts", "news articles")}
     for key, record, html in traf_pages(limit):
         url = key if key.startswith("http") else PLACEHOLDER_URL
         mine, base = run_clippings(html, url), run_trafilatura(html, url)
         slices = ["all pages"] + (["English hosts"] if is_english_host(url) else [])
+        slices += ["news articles"] if NEWS_MARKUP.search(html) else []
         for name in slices:
             right = score_traf(tallies[name][0], record, mine)
             score_traf(tallies[name][1], record, base)

@@ -175,7 +175,9 @@ def _headline(signals: PageSignals, sites: list[str], fallback: str | None) -> s
     raw_title = signals.title or ""
     for h1 in h1s:
         if any(_echoes(h1, other) for other in [*metas, raw_title]):
-            return h1
+            # Same letters but more words: the <h1> runs its parts together ("KickerHeadline").
+            spaced = [m for m in metas if fold(m) == fold(h1) and len(m.split()) > len(h1.split())]
+            return spaced[0] if spaced else h1
     for h1 in h1s:
         # A kicker run into the headline ("Open ProgressWhy ..."): the metadata has it bare.
         h1_key = fold(h1)

@@ -181,6 +181,12 @@ def test_canonical_url(head: str, expected: str | None) -> None:
         pytest.param('<meta property="og:title" content="Budget passes">'
                      "<title>Budget passes</title>", "<h1>Valley Sentinel</h1>", "Valley Sentinel",
                      "Budget passes", id="h1 that is the site name skipped"),
+        pytest.param('<meta property="og:title" content="Update: Budget passes tonight">',
+                     "<h1><span>Update</span><span>Budget passes tonight</span></h1>", None,
+                     "Update: Budget passes tonight", id="h1 that runs its parts together"),
+        pytest.param('<meta property="og:title" content="Budget passes tonight">',
+                     '<h1><span class="kicker">Update</span>Budget passes tonight</h1>', None,
+                     "Budget passes tonight", id="kicker glued to the h1"),
         pytest.param("<title>Budget: what passes, what fails</title>", "", "Valley Sentinel",
                      "Budget: what passes, what fails", id="colon inside a headline kept"),
         pytest.param("<title>Budget passes - and what it means</title>", "", None,
