@@ -57,9 +57,13 @@ class Context:
 
         url = self.database_url()
         try:
-            return Store(open_database(url))
+            engine = open_database(url)
         except Exception as exc:
             raise click.ClickException(f"cannot open the database {url}: {exc}") from exc
+        current = click.get_current_context(silent=True)
+        if current is not None:
+            current.call_on_close(engine.dispose)  # no pooled connection outlives the command
+        return Store(engine)
 
 
 def _set_sources(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
