@@ -18,10 +18,12 @@ next pass simply collects that source again.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Literal
@@ -47,6 +49,10 @@ from storage import stories
 from storage.repo import FetchRecord, SourceState, Store, StoryData
 
 log = logging.getLogger(__name__)
+
+# Analysis is pure Python and holds the GIL: more threads add no speed, only memory
+# (several first calls would each build the lazily loaded vocabularies at once).
+ANALYSIS_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="analyze")
 
 
 def utcnow() -> datetime:
@@ -384,14 +390,17 @@ class Collector:
         elif self.config.settings.fetch_articles:
             note = "article page not read: per-pass page limit reached"
         try:
-            analysis = await asyncio.to_thread(
-                analyze,
-                url=url,
-                config=self.config,
-                html=html,
-                entry=entry,
-                outlet=outlet,
-                outlet_home=home,
+            analysis = await asyncio.get_running_loop().run_in_executor(
+                ANALYSIS_THREAD,
+                functools.partial(
+                    analyze,
+                    url=url,
+                    config=self.config,
+                    html=html,
+                    entry=entry,
+                    outlet=outlet,
+                    outlet_home=home,
+                ),
             )
         except Exception as exc:  # a bug in one analysis must not lose the story
             log.exception("analysis of %s failed", url)
