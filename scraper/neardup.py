@@ -58,6 +58,8 @@ TITLE_JACCARD = 0.8
 MIN_TITLE_WORDS = 4
 
 _WORD = re.compile(r"\w+")
+_SITE_SEPARATOR = re.compile(r"\s+[-|\u2013\u2014]\s+")  # " - ", " | ", " — "
+MAX_SITE_WORDS = 4
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 # Headline words that say nothing about which story it is.
 TITLE_STOPWORDS = frozenset(
@@ -117,11 +119,28 @@ def shingles(tokens: list[str], *, size: int = SHINGLE_WORDS) -> set[bytes]:
     return {" ".join(tokens[i : i + size]).encode() for i in range(len(tokens) - size + 1)}
 
 
+def strip_site(headline: str) -> str:
+    """A headline without a trailing site name, as search feeds and page titles add it.
+
+    ``"Council keeps Ceasefire funded - Harbor Ledger"`` -> ``"Council keeps Ceasefire funded"``;
+    the last part goes only when it is short (``MAX_SITE_WORDS``) and the rest is a headline.
+    """
+    parts = _SITE_SEPARATOR.split(headline)
+    if len(parts) < 2:
+        return headline
+    head, tail = " - ".join(parts[:-1]), parts[-1]
+    if len(words(tail)) <= MAX_SITE_WORDS and len(words(head)) >= MIN_TITLE_WORDS:
+        return head
+    return headline
+
+
 def title_words(headline: str | None) -> frozenset[str]:
-    """The content words of a headline (stop words and one-letter words dropped)."""
+    """The content words of a headline (site name, stop words, single letters dropped)."""
     if not headline:
         return frozenset()
-    return frozenset(w for w in words(headline) if len(w) > 1 and w not in TITLE_STOPWORDS)
+    kept = words(strip_site(headline))
+    # Numbers stay, even one digit: "$1 million" and "$3 million" are two stories.
+    return frozenset(w for w in kept if (len(w) > 1 or w.isdigit()) and w not in TITLE_STOPWORDS)
 
 
 def _minhash(items: set[bytes]) -> np.ndarray:
@@ -229,11 +248,16 @@ def title_similarity(a: str | None, b: str | None) -> float:
 def match(new: Fingerprint, headline: str | None, stored: Stored) -> Match | None:
     """``Match`` when the new article is a copy of ``stored``, else None.
 
-    Texts decide when both articles have one; the headline decides only when
-    either has too little text to compare (two full texts that differ are two
-    stories, however alike their headlines).
+    Texts decide when both articles have one (two full texts that differ are
+    two stories, however alike their headlines). The headline decides only
+    when the new article has too little text to compare: a feed entry whose
+    page could not be read joins the story it names. A new full text never
+    joins through a stored headline-only item, or two stories under one
+    generic headline ("Man killed in East Side shooting") would chain into one.
     """
-    if new.signature is not None and stored.signature is not None:
+    if new.signature is not None:
+        if stored.signature is None:
+            return None
         jaccard = estimate(new.signature, stored.signature)
         share = containment(jaccard, new.shingles, stored.shingles)
         if jaccard >= TEXT_JACCARD or (share >= TEXT_CONTAINMENT and jaccard >= MIN_JACCARD):

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, tuple_, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from scraper import neardup
@@ -56,15 +56,16 @@ def find_copy(
     """The stored item ``fp`` is a copy of (best match first), or None."""
     if not fp.bands:
         return None
+    # One equality test per band, OR-ed: SQLite and PostgreSQL answer each with a probe of
+    # the (band, hash) primary key; a row-value IN list would scan the table on SQLite.
     query = (
         select(StoryBandRow.item_id)
-        .where(tuple_(StoryBandRow.band, StoryBandRow.hash).in_(list(fp.bands)))
-        .distinct()
+        .where(or_(*(and_(StoryBandRow.band == b, StoryBandRow.hash == h) for b, h in fp.bands)))
         .limit(MAX_CANDIDATES)
     )
     if exclude is not None:
         query = query.where(StoryBandRow.item_id != exclude)
-    ids = list(session.scalars(query))
+    ids = list(dict.fromkeys(session.scalars(query)))
     if not ids:
         return None
     best: tuple[ItemRow, neardup.Match] | None = None

@@ -122,3 +122,28 @@ def test_fingerprint_is_stable_and_content_hash_ignores_formatting() -> None:
 )
 def test_entry_hash(a: tuple[str, str | None], b: tuple[str, str | None], same: bool) -> None:
     assert (neardup.entry_hash(*a) == neardup.entry_hash(*b)) == same
+
+
+@pytest.mark.parametrize(
+    ("headline", "expected"),
+    [
+        pytest.param("Council keeps Ceasefire funded - Harbor Ledger", "Council keeps Ceasefire funded", id="dash-site"),
+        pytest.param("Council keeps Ceasefire funded | The Evening Compass", "Council keeps Ceasefire funded", id="bar-site"),
+        pytest.param("Shooting in Oakland - police say more arrests are coming soon", "Shooting in Oakland - police say more arrests are coming soon", id="long-tail-is-headline"),
+        pytest.param("Man killed | Daily Lantern", "Man killed | Daily Lantern", id="short-head-kept"),
+    ],
+)
+def test_strip_site(headline: str, expected: str) -> None:
+    assert neardup.strip_site(headline) == expected
+
+
+def test_numbers_tell_headlines_apart() -> None:
+    one = "Baltimore wins $1 million to expand Advance Peace"
+    three = "Baltimore wins $3 million to expand Advance Peace"
+    assert neardup.title_similarity(one, three) < neardup.TITLE_JACCARD
+
+
+def test_a_full_text_never_joins_through_a_headline_only_item() -> None:
+    entry = neardup.Stored(WIRE_HEADLINE, None, 0)
+    other = neardup.fingerprint(WIRE_HEADLINE, text(SAME_EVENT))
+    assert neardup.match(other, WIRE_HEADLINE, entry) is None
