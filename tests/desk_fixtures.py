@@ -7,8 +7,12 @@ names are real ones, as the news page uses them.
 from __future__ import annotations
 
 import contextlib
+import functools
+import random
 import re
+import shutil
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -23,7 +27,7 @@ from starlette.applications import Starlette
 
 from scraper.config import Config
 from scraper.web import create_app
-from scraper.web.auth import hash_password
+from scraper.web.auth import SESSION_COOKIE, csrf_token, hash_password, new_session_cookie
 from storage.db import open_database
 from storage.repo import Store, StoryData
 from storage.review import LoginPolicy, ReviewStore
@@ -41,6 +45,74 @@ _TEXT = (
 )
 
 
+_WORDS = [
+    "council",
+    "budget",
+    "street",
+    "outreach",
+    "youth",
+    "program",
+    "neighbors",
+    "church",
+    "summer",
+    "violence",
+    "shooting",
+    "police",
+    "chief",
+    "mayor",
+    "grant",
+    "funding",
+    "school",
+    "library",
+    "park",
+    "basketball",
+    "league",
+    "mentor",
+    "jobs",
+    "training",
+    "hospital",
+    "clinic",
+    "trauma",
+    "recovery",
+    "family",
+    "block",
+    "party",
+    "vigil",
+    "march",
+    "report",
+    "data",
+    "quarter",
+    "decline",
+    "increase",
+    "partners",
+    "county",
+    "state",
+    "federal",
+    "prosecutor",
+    "court",
+    "reentry",
+    "housing",
+    "transit",
+    "corridor",
+    "downtown",
+    "east",
+    "west",
+    "north",
+    "south",
+    "river",
+    "bridge",
+    "market",
+    "festival",
+    "volunteers",
+]
+
+
+def _filler(i: int) -> str:
+    """A paragraph of its own for story ``i`` (so stories are not near-duplicates)."""
+    rng = random.Random(i)
+    return " ".join(rng.choice(_WORDS) for _ in range(120)).capitalize() + "."
+
+
 def story(
     i: int,
     *,
@@ -50,15 +122,24 @@ def story(
     cities: Sequence[str] = ("Pittsburgh, PA",),
     status: str = "candidate",
     published: datetime | None = None,
-    text: str = _TEXT,
+    text: str | None = None,
 ) -> StoryData:
     """Invented story number ``i``."""
+    text = text if text is not None else f"{_TEXT}\n{_filler(i)}"
     url = f"https://news.example.org/story/{i}"
     start = text.find("Group Violence Intervention")
     evidence = (
-        [{"kind": "program", "label": "Group Violence Intervention",
-          "phrase": "Group Violence Intervention", "start": start,
-          "end": start + len("Group Violence Intervention"), "field": "text", "note": ""}]
+        [
+            {
+                "kind": "program",
+                "label": "Group Violence Intervention",
+                "phrase": "Group Violence Intervention",
+                "start": start,
+                "end": start + len("Group Violence Intervention"),
+                "field": "text",
+                "note": "",
+            }
+        ]
         if start >= 0 and programs
         else []
     )
@@ -78,8 +159,10 @@ def story(
         relevant=status != "filtered",
         status_reason="no program or keyword found" if status == "filtered" else None,
         quotes=[
-            {"text": "We are seeing fewer shootings since the call-ins began,",
-             "speaker": "Marisol Okafor"},
+            {
+                "text": "We are seeing fewer shootings since the call-ins began,",
+                "speaker": "Marisol Okafor",
+            },
             {"text": "Nobody here wants to go back,", "speaker": "Harold Vance"},
         ],
         programs=list(programs),
@@ -93,6 +176,25 @@ def save(store: Store, data: StoryData, *, at: datetime = T0, source: str = "led
     return item_id
 
 
+@functools.cache
+def _hashed(name: str) -> str:
+    return hash_password(PASSWORDS[name])  # Argon2 is slow on purpose: hash once per run
+
+
+@functools.cache
+def _template_db() -> Path:
+    """A migrated database with the test accounts, copied for each test (migrating is slow)."""
+    path = Path(tempfile.mkdtemp(prefix="clippings-desk-")) / "template.db"
+    engine = open_database(f"sqlite:///{path}")
+    review = ReviewStore(Store(engine))
+    for name in PASSWORDS:
+        review.add_user(name, _hashed(name), admin=name == "root", now=T0)
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
 @dataclass
 class DeskWorld:
     app: Starlette
@@ -104,10 +206,9 @@ class DeskWorld:
 def make_world(
     tmp_path: Path, *, https: bool = False, policy: LoginPolicy = FAST_POLICY
 ) -> DeskWorld:
+    shutil.copy(_template_db(), tmp_path / "desk.db")
     store = Store(open_database(f"sqlite:///{tmp_path / 'desk.db'}"))
     review = ReviewStore(store)
-    for name, password in PASSWORDS.items():
-        review.add_user(name, hash_password(password), admin=name == "root", now=T0)
     config = Config()
     app = create_app(config, store, https=https, secret_key=SECRET, login_policy=policy)
     return DeskWorld(app=app, store=store, review=review, config=config)
@@ -157,6 +258,15 @@ def login(c: httpx.Client, name: str, password: str | None = None) -> str:
     )
     assert answer.status_code == 303, answer.text
     return csrf_of(c.get("/desk/").text)
+
+
+def sign_in(c: httpx.Client, world: DeskWorld, name: str) -> str:
+    """A session for ``name`` without the (deliberately slow) login form; returns the CSRF token."""
+    user = next(u for u in world.review.users() if u.name == name)
+    cookie, sid = new_session_cookie(SECRET)
+    world.review.create_session(sid, user.id, now=datetime.now(UTC), lifetime=timedelta(hours=1))
+    c.cookies.set(SESSION_COOKIE, cookie, domain="127.0.0.1", path="/desk")
+    return csrf_token(SECRET, sid)
 
 
 def form(**fields: Any) -> dict[str, Any]:
