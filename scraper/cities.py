@@ -30,7 +30,8 @@ from scraper.match_text import paragraph_spans, sentence_spans
 from scraper.models import Evidence
 from scraper.vocab import CitySpec
 
-LEDE_PARAGRAPHS = 2  # the first paragraphs of the text carry extra weight
+LEDE_PARAGRAPHS = 2  # the first paragraphs of prose carry extra weight
+PROSE_WORDS = 15  # a shorter opening paragraph is a headline, byline or date line
 MIN_SCORE = 1.0  # the best city needs at least one plain mention's worth
 SMALL_PLACE = 15_000  # population below which a place needs explicit support
 SECONDARY_SHARE = 0.5  # another city must weigh this share of the best one
@@ -180,7 +181,7 @@ def _needs_state(m: Mention, place: Place, gaz: Gazetteer, text: str) -> bool:
     return " " not in m.written and bool(re.search(rf"\b{re.escape(m.written.lower())}\b", text))
 
 
-def _weight(m: Mention, *, in_body: set[str], label: str) -> tuple[float, str]:
+def _weight(m: Mention, *, in_body: set[str], label: str, lede: int) -> tuple[float, str]:
     if m.kind in ("not-city", "person") or m.foreign:
         return 0.0, m.kind
     if m.passing:
@@ -198,7 +199,7 @@ def _weight(m: Mention, *, in_body: set[str], label: str) -> tuple[float, str]:
         if label in in_body and m.kind != "weak":
             return weight + 1.0, "named in the headline"
         return 0.5, "named in the headline only"
-    if m.paragraph < LEDE_PARAGRAPHS:
+    if m.paragraph < lede and not m.history:
         weight += 0.5
     if m.caption:
         weight *= 0.5
@@ -222,17 +223,44 @@ def _mark_people(mentions: list[Mention]) -> list[Mention]:
     ]
 
 
-def _mark_lists(mentions: list[Mention]) -> list[Mention]:
-    """Places listed three or more to a sentence are named in passing."""
+def _named_for(orgs: Sequence[Mention], text: str) -> bool:
+    """Whether a story is about the city a local group is named for: the name in
+    the headline and the text, and the story speaking of "the city"."""
+    fields = {m.field for m in orgs}
+    return fields == {"headline", "text"} and bool(re.search(r"\bthe city\b", text))
+
+
+def _lede_end(text: str) -> int:
+    """The index of the first paragraph after the lede.
+
+    Short paragraphs before the first one of prose (a repeated headline, a
+    byline, a date line) belong to the lede too.
+    """
+    for k, (start, end) in enumerate(paragraph_spans(text)):
+        if len(text[start:end].split()) >= PROSE_WORDS:
+            return k + LEDE_PARAGRAPHS
+    return LEDE_PARAGRAPHS
+
+
+def _mark_lists(mentions: list[Mention], *, lede: int) -> list[Mention]:
+    """Places listed three or more to a sentence are named in passing.
+
+    A list that opens a sentence of the lede is the story's subject ("Durham,
+    Shreveport and Flint have little in common"), not a passing roll call.
+    """
     per_sentence: dict[tuple[str, tuple[int, int]], set[str]] = defaultdict(set)
+    subject: set[tuple[int, int]] = set()
     for m in mentions:
-        if m.kind not in ("not-city", "person"):
+        if m.kind in ("plain", "civic"):
+            if not per_sentence[(m.field, m.sentence)] and m.sentence_initial:
+                subject.add(m.sentence)
             per_sentence[(m.field, m.sentence)].add(m.alias_of or m.written)
     return [
         replace(m, passing=True)
         if m.field == "text"
         and len(per_sentence[(m.field, m.sentence)]) >= LIST_SIZE
         and not m.dateline
+        and not (m.sentence in subject and m.paragraph < lede and not m.passing)
         else m
         for m in mentions
     ]
@@ -267,7 +295,8 @@ def find_cities(
                 sentences=sentence_spans(body),
                 paragraphs=paragraph_spans(body),
             )
-    mentions = _mark_lists(_mark_people(mentions))
+    lede = _lede_end(text)
+    mentions = _mark_lists(_mark_people(mentions), lede=lede)
     home = _place_for_label(gaz, outlet_home) if outlet_home else None
     states = _doc_states(gaz, {"text": text, "headline": headline}, mentions)
     written = _doc_states(gaz, {"text": text, "headline": headline}, mentions, places=False)
@@ -288,9 +317,14 @@ def find_cities(
             resolved.append((m, place, why))
     in_body = {p.label for m, p, _ in resolved if m.field == "text" and m.kind != "not-city"}
 
+    # A city named in a local organisation's name ("the Tulsa Peace Alliance").
+    org_named: dict[str, list[Mention]] = defaultdict(list)
+    for m, place, _ in resolved:
+        if m.org and m.kind != "person" and not m.passing:
+            org_named[place.label].append(m)
     cities: dict[str, _City] = {}
     for m, place, why in resolved:
-        weight, note = _weight(m, in_body=in_body, label=place.label)
+        weight, note = _weight(m, in_body=in_body, label=place.label, lede=lede)
         if weight <= 0:
             continue
         explicit = bool(m.state or m.dateline or m.alias_of)
@@ -311,7 +345,7 @@ def find_cities(
                 city.central
                 or m.dateline
                 or m.field == "headline"
-                or (m.paragraph < LEDE_PARAGRAPHS)
+                or (m.paragraph < lede and not m.history)
             )
         city.evidence.append((weight, m, f"{note}; {why}" if why not in note else note))
     if home is not None and home.label in cities and cities[home.label].strong:
@@ -323,11 +357,19 @@ def find_cities(
         if c.strong and (c.explicit or c.place.population >= SMALL_PLACE or c.strong >= 2)
     ]
     if not eligible:
+        eligible = [
+            c
+            for c in cities.values()
+            if _named_for(org_named[c.place.label], text) and c.place.population >= SMALL_PLACE
+        ]
+    if not eligible:
         return [], []
     eligible.sort(key=lambda c: (-c.score, -c.place.population))
     best = eligible[0]
     if best.score < MIN_SCORE:
         return [], []
+    if best.strong == 1 and not (best.central or best.explicit or org_named[best.place.label]):
+        return [], []  # one bare mention past the lede: where someone was, not the story
     chosen = [best] + [
         c
         for c in eligible[1:]

@@ -60,6 +60,13 @@ _NOT_GIVEN = _words(
     "These Those This That Their His Her Our Its My Your No Any Former Longtime Local Nearby "
     "Fellow Frustrated Angry Veteran Younger Older Young Older New"
 )
+# "the New York City subway": a lower-case word after "the X" that is no verb or
+# function word makes X a modifier, so X is the city itself.
+_ATTRIBUTIVE = re.compile(
+    r" (?!(?:is|was|are|were|has|had|have|will|would|can|could|may|might|should|of|in|on|"
+    r"at|to|for|from|by|with|and|or|but|as|that|which|who|where|when|than|itself|"
+    r"says|said)\b)[a-z]{3,}\b"
+)
 _OPENS = re.compile(r"(?:[.!?][\"'”’)]*\s+|\n\s*)[\"'“‘(]?$")
 _SPEECH = re.compile(
     r"\s+(?:said|says|told|tells|added|adds|noted|notes|explained|explains|wrote|"
@@ -73,7 +80,8 @@ _PASSING_BEFORE = re.compile(
     r"cities (?:like|such as|including)|places (?:like|such as)|such as|based (?:in|at)|"
     r"headquartered in|(?:College|University|Institute|School)\b[^.;]{0,60}?\bin|"
     r"travel(?:l)?ed from|came from|moved from|grew up in|native of|"
-    r"conference in|convention in|replicat\w+ in|like)\s+(?:the\s+)?$"
+    r"conference in|convention in|replicat\w+ in|hospitals? in|medical center in|"
+    r"hospitali[sz]ed in|like)\s+(?:the\s+)?$"
 )
 _PASSING_SENTENCE = re.compile(
     r"\b(?:other (?:cities|sites|pilot|communities|jurisdictions|places)|among (?:the )?"
@@ -89,6 +97,7 @@ _CITY_NOUN_AFTER = re.compile(
     r"\s+(?:area|region|community|communities|neighborhoods?|police|mayor|city|metro|suburbs|"
     r"residents?|officials|council|schools|department|streets|native|chapter|office|branch)\b"
 )
+_HISTORY = re.compile(r"\s*(?:Back )?(?:In|By) (?:the )?(?:1[89]|20)\d\ds?\b")
 _NEIGHBOR_BEFORE = re.compile(r"\b(?:neighbou?ring|nearby|adjacent|next-door)\s+$", re.IGNORECASE)
 _LIST_GLUE = re.compile(r"^(?:\s*(?:,|;|and|or|&)\s*)+$")
 _DATELINE_AFTER = re.compile(r"\s*(?:—|–|--|-|>>|\(|:|,)")
@@ -111,6 +120,8 @@ class Mention:
     kind: str = "plain"  # plain, civic, weak, not-city, person
     passing: bool = False
     caption: bool = False
+    history: bool = False  # the sentence opens on a year ("In 1996 ... in Boston")
+    org: bool = False  # the first word(s) of an organisation's name ("Baltimore Ceasefire")
     sentence_initial: bool = False
     neighbor: bool = False  # "neighboring High Point": a clue to the region
     city_noun: bool = False  # a lower-case civic noun follows ("Pittsburgh police")
@@ -199,6 +210,9 @@ def find_mentions(
             para = max((k for k, (ps, _) in enumerate(paragraphs) if ps <= start), default=0)
             p_start, p_end = paragraphs[para] if paragraphs else (0, len(text))
             mentions.append(_with_context(mention, text, s, para, text[p_start:p_end], mentions))
+            qual = state_regex().match(text, end) if mention.state or mention.foreign else None
+            while qual is not None and j + 1 < len(tokens) and tokens[j + 1].start < qual.end():
+                j += 1  # the state next to a place ("Gary, Indiana") is no place of its own
         i = j + 1
     return _first_names(text, mentions)
 
@@ -256,6 +270,8 @@ def _describe(
             and re.match(r"\s*[,.;]", text[end : end + 2])
         ):
             kind = "person"
+        if written in gazetteer().states and re.match(r" [Ss]tate\b", text[end : end + 7]):
+            kind = "not-city"  # "New York state", "Washington State"
         if before is not None and text[before.end : start] == "-" and _is_cap(before.word):
             kind = "not-city"  # "Times-Picayune"
         if (
@@ -284,7 +300,9 @@ def _describe(
             and before.word.lower() == "the"
             and text[before.end : start] == " "
             and kind != "civic"
+            and not alias_of
             and not _CITY_NOUN_AFTER.match(text, end)
+            and not _ATTRIBUTIVE.match(text, end)
         ):
             kind = "not-city"  # "the Piedmont", "the Elm City"; but "the Pittsburgh area"
     return Mention(
@@ -300,6 +318,11 @@ def _describe(
         after=after,
         kind=kind,
         city_noun=bool(_CITY_NOUN_AFTER.match(text, end)),
+        org=bool(after)
+        and state is None
+        and after not in NOT_A_CITY_AFTER
+        and after not in CIVIC_AFTER
+        and kind in ("weak", "not-city"),
     )
 
 
@@ -339,6 +362,7 @@ def _with_context(
         m,
         passing=passing,
         neighbor=bool(_NEIGHBOR_BEFORE.search(before[-30:])),
+        history=bool(_HISTORY.match(text, s_start, s_end)),
         caption=bool(_CAPTION.search(para_text)),
         sentence_initial=initial,
         paragraph=paragraph,

@@ -225,6 +225,77 @@ CASES = [
         id="a small place outside the story's state is a neighbourhood",
     ),
     pytest.param(
+        "Fare evasion on the Chicago train system rose in March, the transit agency said.",
+        "",
+        None,
+        ["Chicago, IL"],
+        id="the city name as a modifier is the city",
+    ),
+    pytest.param(
+        "Tacoma, Washington; Toledo, Ohio; and Macon, Georgia, share a problem: too many "
+        "young men shot by people they know. This spring all three hired outreach staff.\n\n"
+        "In Tacoma, the work began with a list of 40 names. Tacoma police sorted them.\n\n"
+        "Toledo's team is smaller. Toledo officers meet the men at home.\n\n"
+        "Macon started last, but Macon pastors already host the meetings.",
+        "Three cities try a new way to stop shootings",
+        None,
+        ["Macon, GA", "Tacoma, WA", "Toledo, OH"],
+        id="a list that opens the lede names the story's cities",
+    ),
+    pytest.param(
+        "Opinion by Dana Reyes\n\n"
+        "In 1994 a handful of detectives in Minneapolis tried talking to gang members "
+        "instead of arresting them. It worked for a while.\n\n"
+        "The lesson for every city is that strategies need years, not months, and mayors "
+        "rarely have the patience.",
+        "Violence strategies need patience",
+        None,
+        [],
+        id="a city in a sentence of history is no story city",
+    ),
+    pytest.param(
+        "Deputies were called to a trailer park in Bloomfield Township on Sunday night.\n\n"
+        "A man with a leg wound was taken to a hospital in Royal Oak, deputies said. "
+        "Nobody has been arrested.",
+        "",
+        None,
+        [],
+        id="where a victim was taken to hospital is passing",
+    ),
+    pytest.param(
+        "The state's new bail law takes effect in July, and county jails are bracing for "
+        "it.\n\nJudges will have more discretion, lawmakers said.\n\n"
+        "Critics include a Fresno group of public defenders.",
+        "",
+        None,
+        [],
+        id="one bare late mention makes no story city",
+    ),
+    pytest.param(
+        "Organisers of Memphis Peace Walk asked the city to put down its guns for a "
+        "weekend. Volunteers will march on Saturday.",
+        "Memphis Peace Walk returns",
+        None,
+        ["Memphis, TN"],
+        id="a local group named for the city",
+    ),
+    pytest.param(
+        "The grant is the largest in New York state this year, the Albany police chief "
+        "said. Albany officers will spend it on overtime.",
+        "",
+        None,
+        ["Albany, NY"],
+        id="New York state is no city",
+    ),
+    pytest.param(
+        "Coach Dana Whitlow grew up in Gary, Indiana, and came to Tucson in 1990. "
+        "Tucson has been home since, Whitlow said.",
+        "",
+        None,
+        ["Tucson, AZ"],
+        id="the state next to a city is no place of its own",
+    ),
+    pytest.param(
         "The bakery's rye bread won first prize at the state fair.",
         "",
         None,
@@ -283,7 +354,7 @@ def test_configured_alias() -> None:
             "MLive (Jackson Daily)", "https://www.mlive.com/a", "Jackson, MI", id="state site"
         ),
         pytest.param(
-            "Lexington Courier", "https://www.kentucky.com/a", "Lexington, KY", id="state domain"
+            "Jackson Weekly", "https://www.tennesseeherald.com/a", "Jackson, TN", id="state domain"
         ),
         pytest.param(
             "The Kansas City Star",
