@@ -21,6 +21,8 @@ from typing import Any
 from sqlalchemy import case, func, or_, select, update
 
 from storage.repo import Store, item_json
+from storage.stories import with_copies
+from storage.story_index import follow_primaries
 from storage.tables import ItemRow
 
 PUBLIC_STATUSES = ("approved", "published")
@@ -28,7 +30,8 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _public(query: Any) -> Any:
-    return query.where(ItemRow.status.in_(PUBLIC_STATUSES))
+    # A story goes out once: its primary copy, the one a reviewer chose to link.
+    return query.where(ItemRow.status.in_(PUBLIC_STATUSES), ItemRow.is_primary.is_(True))
 
 
 def _parse(value: str | None) -> datetime | None:
@@ -76,7 +79,7 @@ def public_items(
                 items.append(item)
     items.sort(key=lambda i: (story_date(i), i["id"]), reverse=True)
     end = None if limit is None else offset + limit
-    return items[offset:end]
+    return with_copies(store, items[offset:end])  # "also ran in" for the news page
 
 
 def public_fingerprint(store: Store) -> str:
@@ -145,6 +148,7 @@ def mark_published(store: Store, ids: Sequence[int], *, now: datetime) -> int:
                 .execution_options(synchronize_session=False)
             )
             changed += max(0, result.rowcount or 0)  # type: ignore[attr-defined]
+        follow_primaries(session, list(ids))  # copies of a published story are published too
     return changed
 
 
@@ -159,6 +163,7 @@ def _set_status(
             .values(**values)
             .execution_options(synchronize_session=False)
         )
+        follow_primaries(session, list(ids))  # the story's copies follow its primary
         return max(0, result.rowcount or 0)  # type: ignore[attr-defined]
 
 

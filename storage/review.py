@@ -24,6 +24,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from storage.repo import Store, item_json, original_values
 from storage.review_tables import AuditRow, LoginFailureRow, SessionRow, UserRow
+from storage.stories import with_copies
+from storage.story_index import follow_primaries
 from storage.tables import ItemRow, ItemTagRow, SightingRow
 
 Action = Literal["approve", "reject", "unpublish", "promote"]
@@ -331,11 +333,12 @@ class ReviewStore:
             rows = list(session.scalars(query.offset((page - 1) * per_page).limit(per_page)))
             sightings = self.store._sightings_of(session, [r.id for r in rows])
             items = [item_json(r, sightings.get(r.id, [])) for r in rows]
+        with_copies(self.store, items)  # "also ran in" on each card
         return QueuePage(items=items, total=total, page=page, per_page=per_page)
 
     @staticmethod
     def _conditions(flt: QueueFilter) -> list[ColumnElement[bool]]:
-        out: list[ColumnElement[bool]] = []
+        out: list[ColumnElement[bool]] = [ItemRow.is_primary.is_(True)]  # a story once
         if flt.status:
             out.append(ItemRow.status == flt.status)
         for kind, value in (("program", flt.program), ("city", flt.city)):
@@ -409,7 +412,9 @@ class ReviewStore:
     def counts_by_status(self) -> dict[str, int]:
         with self._session() as session:
             rows = session.execute(
-                select(ItemRow.status, func.count(ItemRow.id)).group_by(ItemRow.status)
+                select(ItemRow.status, func.count(ItemRow.id))
+                .where(ItemRow.is_primary.is_(True))  # stories, not their copies
+                .group_by(ItemRow.status)
             )
             return {status: int(n) for status, n in rows}
 
@@ -460,6 +465,8 @@ class ReviewStore:
             self._check_version(session, row, version)
         if "edits" in values:
             self._sync_tags(session, row, values["edits"])
+        if "status" in values:
+            follow_primaries(session, [row.id])  # the decision applies to the story's copies
         session.refresh(row)
         after = _snapshot(row)
         audit_b, audit_a = _diff(before, after)

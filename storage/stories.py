@@ -393,3 +393,13 @@ def reindex(store: Store, *, now: datetime, batch: int = 200) -> int:
                     row.story_id, row.is_primary = found[0].story_id, False
                     session.flush()
                     follow_primary(session, row.story_id)
+
+
+def with_copies(store: Store, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Add ``copies`` (the story's other items) and ``also_ran_in`` to each item dict."""
+    groups = copies_of(store, [i["story_id"] for i in items if i.get("story_id") is not None])
+    for item in items:
+        members = groups.get(item.get("story_id") or -1, [])
+        item["copies"] = [c for c in members if c["id"] != item["id"]]
+        item["also_ran_in"] = also_ran_in([c for c in members if c["id"] != item["id"]])
+    return items

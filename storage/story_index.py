@@ -12,11 +12,12 @@ in-memory index: the cost does not grow with the number of stored items.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, delete, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from scraper import neardup
 from storage.story_tables import StoryBandRow, StoryRow
@@ -159,3 +160,27 @@ def follow_primary(session: Session, story_id: int | None) -> int:
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def follow_primaries(session: Session, item_ids: Sequence[int]) -> None:
+    """``follow_primary`` for the stories of ``item_ids``, in one statement per 500 ids.
+
+    For callers that change the status of many items at once (bulk review,
+    a publishing build): each story's copies take its primary's status.
+    """
+    primary, changed = aliased(ItemRow), aliased(ItemRow)
+    for start in range(0, len(item_ids), 500):
+        chunk = list(item_ids[start : start + 500])
+        stories = select(changed.story_id).where(changed.id.in_(chunk)).scalar_subquery()
+        status_of_primary = (
+            select(primary.status)
+            .where(primary.story_id == ItemRow.story_id, primary.is_primary.is_(True))
+            .limit(1)
+            .scalar_subquery()
+        )
+        session.execute(
+            update(ItemRow)
+            .where(ItemRow.is_primary.is_(False), ItemRow.story_id.in_(stories))
+            .values(status=func.coalesce(status_of_primary, ItemRow.status))
+            .execution_options(synchronize_session=False)
+        )

@@ -148,6 +148,8 @@ class PublicItem:
     public_note: str
     cities: tuple[str, ...]
     programs: tuple[str, ...]
+    # Other outlets that ran the same story: (outlet, link or None), for the news page.
+    copies: tuple[tuple[str, str | None], ...] = ()
 
     @property
     def month_year(self) -> str:
@@ -199,4 +201,20 @@ def public_item(item: Mapping[str, Any], *, host: str) -> PublicItem:
         public_note=" ".join(clean_paragraphs(item.get("public_note"))),
         cities=_names(item.get("cities")),
         programs=_names(item.get("programs")),
+        copies=_copies(item.get("copies")),
     )
+
+
+def _copies(values: object) -> tuple[tuple[str, str | None], ...]:
+    """The story's other copies as clean ``(outlet, http link)`` pairs, one per outlet."""
+    if not isinstance(values, list | tuple):
+        return ()
+    out: dict[str, str | None] = {}
+    for copy in values:
+        if not isinstance(copy, Mapping):
+            continue
+        url = http_url(copy.get("url"))
+        outlet = clean_line(copy.get("outlet")) or (urlsplit(url).hostname or "" if url else "")
+        if outlet and outlet not in out:
+            out[outlet] = url
+    return tuple(out.items())

@@ -26,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from scraper.config import Config
 from scraper.web import login, pages, queue
+from scraper.web import stories as story_pages
 from scraper.web.auth import AuthSettings
 from scraper.web.common import TEMPLATES, Desk
 from scraper.web.secret_key import load_secret_key
@@ -142,6 +143,9 @@ def desk_routes() -> Sequence[BaseRoute]:
         Route("/items/{item_id:int}/edit", queue.edit_page, methods=["GET"], name="edit"),
         Route("/items/{item_id:int}/edit", queue.edit_submit, methods=["POST"]),
         Route("/items/{item_id:int}/notes", queue.notes, methods=["POST"], name="notes"),
+        Route(
+            "/items/{item_id:int}/story", story_pages.story_action, methods=["POST"], name="story"
+        ),
         Route("/bulk", queue.bulk, methods=["POST"], name="bulk"),
         Route("/undo", queue.undo, methods=["POST"], name="undo"),
         Route("/submit", pages.submit_page, methods=["GET"], name="submit"),

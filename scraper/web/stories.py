@@ -1,0 +1,76 @@
+"""Stories on the desk: link another copy, split a wrongly grouped copy off, merge two stories.
+
+One form POST, ``/desk/items/{id}/story`` with ``op``:
+
+- ``primary``: item ``id`` becomes the copy the story shows and links to
+  (the home-town paper rather than the wire); the review state moves to it;
+- ``split``: item ``id`` leaves its story and becomes a new candidate;
+- ``merge``: the story of item ``other`` (a number typed by the reviewer)
+  joins the story of item ``id``.
+
+Each is recorded in the audit log and answered like the other desk actions
+(a redirect back, or JSON for the desk's script).
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from scraper.web.common import (
+    call,
+    desk,
+    error_page,
+    field_value,
+    guarded,
+    now,
+    redirect,
+    wants_json,
+)
+from scraper.web.forms import safe_next
+from storage import stories
+from storage.story_index import StoryError
+
+OPS = {
+    "primary": "Now linking this copy",
+    "split": "Split off into a story of its own",
+    "merge": "Merged the two stories",
+}
+
+
+@guarded()
+async def story_action(request: Request) -> Response:
+    """POST /desk/items/{id}/story: op = primary | split | merge (with ``other``)."""
+    state = desk(request)
+    item_id = int(request.path_params["item_id"])
+    op = field_value(request, "op")
+    if op not in OPS:
+        return error_page(request, 400, "Unknown action", f"Unknown story action {op!r}.")
+    when = now()
+    try:
+        if op == "primary":
+            result = await call(stories.set_primary, state.store, item_id, now=when)
+            detail = f"linked copy of story {result['id']}"
+        elif op == "split":
+            result = await call(stories.split, state.store, item_id, now=when)
+            detail = f"split into story {result['id']}"
+        else:
+            raw = field_value(request, "other").strip().lstrip("#")
+            if not raw.isdigit():
+                return error_page(request, 400, "Which story?", "Type the number of an item.")
+            result = await call(stories.merge, state.store, item_id, int(raw), now=when)
+            detail = f"merged the story of item {raw} into story {result['id']}"
+    except StoryError as exc:
+        return error_page(request, 409, "Not possible", str(exc))
+    await call(
+        state.review.record,
+        user=request.state.user.name,
+        action=op,
+        now=when,
+        item_id=item_id,
+        detail=detail,
+    )
+    message = OPS[op]
+    if wants_json(request):
+        return JSONResponse({"ok": True, "message": message, "story": result})
+    return redirect(request, safe_next(field_value(request, "next")), message=message)
