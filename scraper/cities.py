@@ -5,15 +5,21 @@ Mentions come from :mod:`scraper.cities_mentions`; this module decides:
 
 1. which place each mention means: a state written next to it ("Gary, Ind."),
    the same name resolved elsewhere in the story (a dateline), a configured
-   alias ("York City"), the outlet's home city, states the story names, the
-   outlet's home state (Jackson, MI for a Michigan paper), then population;
+   alias ("York City"), the outlet's home city unless the story names another
+   candidate's state and not the home's, states the story names (written out,
+   or through unambiguous places it names: "High Point" -> NC), the outlet's
+   home state (Jackson, MI for a Michigan paper), then population; a small
+   place of no state the story names is a neighbourhood ("Homewood");
 2. how much each mention weighs: a dateline most, then a state next to it, the
-   headline and the lede; a name that is part of another name ("Boston Gun
-   Project") little; counties, streets and people ("Gary Sinise") nothing;
-   passing mentions (a program's origin, other pilot sites, where a college
-   is) almost nothing;
-3. which cities to keep: the best one when it weighs enough, and others only
-   when they are nearly as central.
+   headline and the lede (:func:`scraper.match_text.lede_end`); a name that is
+   part of another name ("Boston Gun Project") little; counties, streets and
+   people ("Gary Sinise") nothing; passing mentions (a program's origin, other
+   pilot sites, where a college is, a hospital a victim was taken to) almost
+   nothing;
+3. which cities to keep: the best one when it weighs enough and is more than
+   one bare mention past the lede, and others only when they are nearly as
+   central; a city only a local group is named for ("Baltimore Ceasefire")
+   when the story speaks of "the city".
 """
 
 from __future__ import annotations
@@ -26,12 +32,10 @@ from urllib.parse import urlsplit
 
 from scraper.cities_gazetteer import Gazetteer, Place, gazetteer, name_key
 from scraper.cities_mentions import Mention, find_mentions
-from scraper.match_text import paragraph_spans, sentence_spans
+from scraper.match_text import lede_end, paragraph_spans, sentence_spans
 from scraper.models import Evidence
 from scraper.vocab import CitySpec
 
-LEDE_PARAGRAPHS = 2  # the first paragraphs of prose carry extra weight
-PROSE_WORDS = 15  # a shorter opening paragraph is a headline, byline or date line
 MIN_SCORE = 1.0  # the best city needs at least one plain mention's worth
 SMALL_PLACE = 15_000  # population below which a place needs explicit support
 SECONDARY_SHARE = 0.5  # another city must weigh this share of the best one
@@ -230,18 +234,6 @@ def _named_for(orgs: Sequence[Mention], text: str) -> bool:
     return fields == {"headline", "text"} and bool(re.search(r"\bthe city\b", text))
 
 
-def _lede_end(text: str) -> int:
-    """The index of the first paragraph after the lede.
-
-    Short paragraphs before the first one of prose (a repeated headline, a
-    byline, a date line) belong to the lede too.
-    """
-    for k, (start, end) in enumerate(paragraph_spans(text)):
-        if len(text[start:end].split()) >= PROSE_WORDS:
-            return k + LEDE_PARAGRAPHS
-    return LEDE_PARAGRAPHS
-
-
 def _mark_lists(mentions: list[Mention], *, lede: int) -> list[Mention]:
     """Places listed three or more to a sentence are named in passing.
 
@@ -295,7 +287,7 @@ def find_cities(
                 sentences=sentence_spans(body),
                 paragraphs=paragraph_spans(body),
             )
-    lede = _lede_end(text)
+    lede = lede_end(text)
     mentions = _mark_lists(_mark_people(mentions), lede=lede)
     home = _place_for_label(gaz, outlet_home) if outlet_home else None
     states = _doc_states(gaz, {"text": text, "headline": headline}, mentions)

@@ -7,8 +7,9 @@ Rules (the vocabulary lives in ``scraper/data/vocabulary.yaml``):
 - cue-only tags give way to the programs in ``yields_to`` (a focused-deterrence
   story about domestic violence is IPVI, not GVI) and ``requires`` ties a program
   to others (Support and Outreach only within a program's strategy);
-- a single strong mention, far into a long story and with nothing else
-  supporting it, is a name-drop in passing and makes no tag;
+- a single strong mention, far into a long story (or past the lede of a
+  short one that names no other program) and with nothing else supporting
+  it, is a name-drop in passing and makes no tag;
 - relevance follows the tags, then the configured keywords; every decision,
   including "irrelevant", carries a readable reason.
 """
@@ -19,11 +20,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from scraper.match_rules import Hit, ProgramHits, scan
-from scraper.match_text import Phrase, paragraph_spans, span_index
+from scraper.match_text import Phrase, lede_end, paragraph_spans, span_index
 from scraper.models import Evidence
 from scraper.vocab import ProgramSpec, default_programs
 
-PASSING_MIN_CHARS = 2500  # a story shorter than this is all lede: no mention is in passing
+PASSING_MIN_CHARS = 2500  # a story this long is judged by thirds, a shorter one by paragraphs
 PASSING_LEDE_SHARE = 1 / 3  # a lone mention in the first third of a long story still counts
 MAX_EVIDENCE_PER_PROGRAM = 5
 
@@ -37,11 +38,21 @@ class _Outcome:
     excluded_named: list[str]  # exclusion phrases of stand-alone programs found in the story
 
 
-def _in_passing(found: ProgramHits, text: str) -> bool:
-    if len(found.strong) != 1 or found.cues or len(text) < PASSING_MIN_CHARS:
+def _in_passing(found: ProgramHits, text: str, *, alone: bool) -> bool:
+    """A lone strong mention with no cue, late in the story, is a name-drop.
+
+    Late means past the first third of a long story, or, in a shorter one,
+    past the lede when no other program is named anywhere (a budget story that
+    lists the police department's programs).
+    """
+    if len(found.strong) != 1 or found.cues:
         return False
     hit = found.strong[0]
-    return hit.field == "text" and hit.start > len(text) * PASSING_LEDE_SHARE
+    if hit.field != "text":
+        return False
+    if len(text) >= PASSING_MIN_CHARS:
+        return hit.start > len(text) * PASSING_LEDE_SHARE
+    return alone and span_index(paragraph_spans(text), hit.start) >= lede_end(text)
 
 
 def _decide(text: str, headline: str, programs: Sequence[ProgramSpec]) -> _Outcome:
@@ -49,14 +60,19 @@ def _decide(text: str, headline: str, programs: Sequence[ProgramSpec]) -> _Outco
     strong: set[str] = set()
     cue_only: set[str] = set()
     passing: list[Hit] = []
+    mentioned = {f.spec.name for f in scans if f.strong or f.cues}
     for found in scans:
         name = found.spec.name
         if found.strong:
-            if _in_passing(found, text):
+            if _in_passing(found, text, alone=mentioned == {name}):
                 passing.append(found.strong[0])
             else:
                 strong.add(name)
-        elif found.spec.cue_threshold and len(found.cues) >= found.spec.cue_threshold:
+        elif (
+            found.spec.cue_threshold
+            and len(found.cues) >= found.spec.cue_threshold
+            and found.cue_context
+        ):
             cue_only.add(name)
     tagged = strong | cue_only
     # Only cue-based tags give way: a program named outright stays.
@@ -173,7 +189,7 @@ def judge_relevance(
     outcome = outcome or _decide(text, headline, specs)
     if outcome.passing:
         hit = outcome.passing[0]
-        reason = f"mentions {hit.program} only in passing ('{hit.phrase}' late in a long story)"
+        reason = f"mentions {hit.program} only in passing ('{hit.phrase}' late in the story)"
         return False, reason, [_relevance(_evidence(hit), reason)]
     if outcome.excluded:
         hit, _ = outcome.excluded[0]

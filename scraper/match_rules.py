@@ -36,6 +36,7 @@ class ProgramHits:
     cues: list[Hit] = field(default_factory=list)
     excluded: list[tuple[Hit, str]] = field(default_factory=list)  # hit, exclusion phrase
     exclusions_seen: list[str] = field(default_factory=list)  # exclusion phrases in the story
+    cue_context: bool = True  # a `cue_context` word stands in the story (or none is asked)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,7 @@ class _Compiled:
     context: tuple[Phrase, ...]
     cues: tuple[Phrase, ...]
     exclusions: tuple[Phrase, ...]
+    cue_context: tuple[Phrase, ...]
 
 
 @lru_cache(maxsize=256)
@@ -65,6 +67,7 @@ def _compile(spec_json: str) -> _Compiled:
         context=ci(spec.context),
         cues=ci(spec.cues),
         exclusions=ci(spec.exclusions),
+        cue_context=ci(spec.cue_context),
     )
 
 
@@ -179,6 +182,10 @@ def scan(text: str, *, headline: str, spec: ProgramSpec) -> ProgramHits:
             if keep(hit, fld):
                 result.cues.append(hit)
         result.cues.sort(key=lambda h: (h.field != "headline", h.start))
+    if result.cues and rules.cue_context:
+        result.cue_context = any(
+            p.find(f.text, f.sentences) for p in rules.cue_context for f in fields
+        )
     result.strong.sort(key=lambda h: (h.field != "headline", h.start))
     return result
 

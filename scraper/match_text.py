@@ -8,10 +8,11 @@ A vocabulary phrase is compiled into a :class:`Phrase` that finds character span
     [(7, 35)]
 
 Case-insensitive phrases match on word boundaries; a space or hyphen in the
-phrase matches any run of spaces, hyphens and quote marks; a final plural "s"/"es"
-is allowed; ``word*`` matches any word starting with ``word``; ``A ... B`` needs B
-after A in the same sentence. Case-sensitive phrases (names, acronyms) match as
-written, apart from the separators.
+phrase matches any run of spaces, hyphens and quote marks; a final plural
+"s"/"es" (or "ies" for "y") is allowed; ``word*`` matches any word starting
+with ``word``; ``a|b|c`` matches any one of those words (``police|bureau``);
+``A ... B`` needs B after A in the same sentence. Case-sensitive phrases
+(names, acronyms) match as written, apart from the separators.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ Span = tuple[int, int]
 
 _SEP = r"(?:[\s\-\u2010\u2011\u2013]|[\"'\u2018\u2019\u201c\u201d])+"
 _GAP = "..."
+LEDE_PARAGRAPHS = 2  # the first paragraphs of prose are the lede
+PROSE_WORDS = 15  # a shorter opening paragraph is a headline, byline or date line
 # Abbreviations whose period does not end a sentence ("Sgt. Ray", "Pa. police").
 _ABBREV = re.compile(
     r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|Sgt|Capt|Cap|Lt|Col|Gen|Gov|Sen|Rep|Rev|St|Mt|Ft|Jr|Sr|"
@@ -65,12 +68,26 @@ def paragraph_spans(text: str) -> list[Span]:
     return spans
 
 
+def lede_end(text: str) -> int:
+    """The index of the first paragraph after the lede (the first two of prose).
+
+    Short paragraphs before the first one of prose (a repeated headline, a
+    byline, a date line) belong to the lede too.
+    """
+    for k, (start, end) in enumerate(paragraph_spans(text)):
+        if len(text[start:end].split()) >= PROSE_WORDS:
+            return k + LEDE_PARAGRAPHS
+    return LEDE_PARAGRAPHS
+
+
 def span_index(spans: Sequence[Span], pos: int) -> int:
     """Index of the span holding ``pos`` (the one before it when between spans)."""
     return max(0, bisect_right([s for s, _ in spans], pos) - 1)
 
 
 def _word_pattern(word: str) -> str:
+    if "|" in word:
+        return "(?:" + "|".join(_word_pattern(w) for w in word.split("|") if w) + ")"
     if word.endswith("*") and len(word) > 1:
         return re.escape(word[:-1]) + r"[\w\u2019']*"
     return re.escape(word)
@@ -80,10 +97,16 @@ def _part_regex(part: str, *, case_sensitive: bool) -> re.Pattern[str]:
     words = [w for w in re.split(r"[\s\-]+", part.strip()) if w]
     if not words:
         raise ValueError(f"empty phrase part in {part!r}")
-    body = _SEP.join(_word_pattern(w) for w in words)
     last = words[-1]
-    if not case_sensitive and not last.endswith("*") and last[-1:].isalpha():
-        body += "(?:s|es)?"
+    plural = not case_sensitive and "|" not in last and not last.endswith("*")
+    if plural and re.search(r"[^aeiou]y$", last):
+        # "strategy" also matches "strategies"
+        body = _SEP.join(_word_pattern(w) for w in words[:-1])
+        body += (_SEP if len(words) > 1 else "") + re.escape(last[:-1]) + "(?:y|ies)"
+    else:
+        body = _SEP.join(_word_pattern(w) for w in words)
+        if plural and last[-1:].isalpha():
+            body += "(?:s|es)?"
     flags = 0 if case_sensitive else re.IGNORECASE
     return re.compile(r"(?<![\w])" + body + r"(?![\w])", flags)
 

@@ -31,6 +31,7 @@ class ProgramSpec(BaseModel):
     context: list[str] = Field(default_factory=list)  # words that vouch for an acronym
     cues: list[str] = Field(default_factory=list)  # weak phrases
     cue_threshold: int = Field(2, ge=0)  # cue hits that tag on their own; 0 = never
+    cue_context: list[str] = Field(default_factory=list)  # one needed for a cue-only tag
     yields_to: list[str] = Field(default_factory=list)  # cues ignored when these are found
     requires: list[str] = Field(default_factory=list)  # tagged only along with one of these
 

@@ -171,6 +171,46 @@ CASES = [
         [PSN],
         id="same name in the lede of a long story",
     ),
+    pytest.param(
+        "Hillsdale council passes budget\n\nThe Hillsdale council approved a budget on "
+        "Monday that adds a fire truck and repaves four miles of road.\n\n"
+        "The vote was 5-2 after a long debate over trash fees and the library.\n\n"
+        "The sheriff's budget is flat; it keeps paying into Project Safe Neighborhoods.\n\n"
+        "The budget takes effect in January.",
+        "Hillsdale council passes budget",
+        [],
+        id="name-drop past the lede of a short story",
+    ),
+    pytest.param(
+        "Police held a call-in for twelve men on Monday, and the next call-in is in May.\n\n"
+        "The chief said shootings fell by a third last year in the two neighborhoods.\n\n"
+        "Residents spoke at the meeting.\n\n"
+        "A Project Safe Neighborhoods grant pays for the outreach staff.",
+        "",
+        [GVI, PSN],
+        id="a late name in a story about another program counts",
+    ),
+    pytest.param(
+        "Buyers say the High Point model of year-round showrooms is fading. The High "
+        "Point showroom model was built for a world without online orders.",
+        "Furniture makers rethink the High Point model",
+        [],
+        id="a High Point model without drugs is no DMI",
+    ),
+    pytest.param(
+        "Police warned the men at a call-in that the next shooting would bring charges on "
+        "the whole group, the focused deterrence message. A union local offered apprenticeships to any of them who asked.",
+        "",
+        [GVI, SO],
+        id="apprenticeships offered to the men",
+    ),
+    pytest.param(
+        "Under the National Initiative for Building Community Trust and Justice, the "
+        "sheriff read a statement acknowledging the harm his deputies had done for decades.",
+        "",
+        [NI, REC],
+        id="acknowledged harm by deputies",
+    ),
 ]
 
 
@@ -232,6 +272,14 @@ RELEVANCE = [
         "mentions Project Safe Neighborhoods only in passing",
         id="only in passing",
     ),
+    pytest.param(
+        "The county fair opens Friday with a new rodeo arena and a petting zoo.\n\n"
+        "Organisers expect forty thousand visitors over the ten days of the fair.\n\n"
+        "Deputies will patrol the midway, as Project Safe Neighborhoods volunteers did.",
+        False,
+        "mentions Project Safe Neighborhoods only in passing",
+        id="only in passing in a short story",
+    ),
 ]
 
 
@@ -290,6 +338,15 @@ def test_vocabulary_models_reject_bad_keys(model: type[pydantic.BaseModel], data
             "model* ... High Point", "a model. High Point", [], id="gap stops at sentence"
         ),
         pytest.param("GVI", "gvi", [], id="case-sensitive is exact"),
+        pytest.param(
+            "police|bureau ... harm",
+            "the bureau admits harm",
+            ["bureau admits harm"],
+            id="alternative words",
+        ),
+        pytest.param(
+            "reduction strategy", "reduction strategies", ["reduction strategies"], id="plural ies"
+        ),
     ],
 )
 def test_phrase(phrase: str, text: str, expected: list[str]) -> None:
