@@ -43,7 +43,7 @@ from sqlalchemy import func, select  # noqa: E402
 from scraper import neardup  # noqa: E402
 from storage.db import open_database  # noqa: E402
 from storage.repo import Store, StoryData  # noqa: E402
-from storage.story_index import join_story  # noqa: E402
+from storage.story_index import _band_query, join_story  # noqa: E402
 from storage.story_tables import StoryBandRow  # noqa: E402
 from storage.tables import ItemRow  # noqa: E402
 
@@ -297,10 +297,9 @@ def cost(records: list[dict[str, str]], sizes: list[int], probes: int) -> None:
 
 def _plan(path: Path) -> str:
     con = sqlite3.connect(path)
-    rows = con.execute(
-        "EXPLAIN QUERY PLAN SELECT item_id FROM story_bands "
-        "WHERE (band = 1 AND hash = 2) OR (band = 3 AND hash = 4) LIMIT 200"
-    ).fetchall()
+    sql = str(_band_query(2)).replace(":b0", "1").replace(":h0", "2").replace(":b1", "3")
+    sql = sql.replace(":h1", "4").replace(":exclude", "-1")
+    rows = con.execute("EXPLAIN QUERY PLAN " + sql).fetchall()
     con.close()
     return "; ".join(str(r[-1]) for r in rows)
 

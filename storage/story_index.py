@@ -12,11 +12,12 @@ in-memory index: the cost does not grow with the number of stored items.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import TextClause, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session, aliased
 
 from scraper import neardup
@@ -46,6 +47,23 @@ def when(row: ItemRow) -> datetime:
     return row.published_at or row.first_seen_at
 
 
+@functools.lru_cache(maxsize=8)
+def _band_query(count: int) -> TextClause:
+    """The candidates sharing any of ``count`` bands, at most ``MAX_CANDIDATES``.
+
+    One equality test per band, OR-ed: SQLite (a MULTI-INDEX OR plan) and
+    PostgreSQL (a BitmapOr) answer each with a probe of the ``(band, hash)``
+    primary key; a row-value ``IN`` list would scan the table on SQLite. The
+    statement is plain SQL cached per band count: building it as an
+    expression cost more than running it.
+    """
+    terms = " OR ".join(f"(band = :b{n} AND hash = :h{n})" for n in range(count))
+    return text(
+        f"SELECT item_id FROM story_bands WHERE ({terms}) AND item_id != :exclude "
+        f"LIMIT {MAX_CANDIDATES}"
+    )
+
+
 def find_copy(
     session: Session,
     fp: neardup.Fingerprint,
@@ -57,16 +75,11 @@ def find_copy(
     """The stored item ``fp`` is a copy of (best match first), or None."""
     if not fp.bands:
         return None
-    # One equality test per band, OR-ed: SQLite and PostgreSQL answer each with a probe of
-    # the (band, hash) primary key; a row-value IN list would scan the table on SQLite.
-    query = (
-        select(StoryBandRow.item_id)
-        .where(or_(*(and_(StoryBandRow.band == b, StoryBandRow.hash == h) for b, h in fp.bands)))
-        .limit(MAX_CANDIDATES)
-    )
-    if exclude is not None:
-        query = query.where(StoryBandRow.item_id != exclude)
-    ids = list(dict.fromkeys(session.scalars(query)))
+    params: dict[str, int] = {"exclude": -1 if exclude is None else exclude}
+    for n, (band, value) in enumerate(fp.bands):
+        params[f"b{n}"], params[f"h{n}"] = band, value
+    query = _band_query(len(fp.bands))
+    ids = list(dict.fromkeys(session.scalars(query, params)))
     if not ids:
         return None
     best: tuple[ItemRow, neardup.Match] | None = None
@@ -88,8 +101,9 @@ def store_fingerprint(session: Session, row: ItemRow, fp: neardup.Fingerprint) -
     row.shingle_count = fp.shingles
     row.content_hash = fp.content_hash
     session.execute(delete(StoryBandRow).where(StoryBandRow.item_id == row.id))
-    for band, value in sorted(set(fp.bands)):
-        session.add(StoryBandRow(band=band, hash=value, item_id=row.id))
+    bands = [{"band": b, "hash": h, "item_id": row.id} for b, h in sorted(set(fp.bands))]
+    if bands:  # one executemany, not one ORM object per band
+        session.execute(insert(StoryBandRow), bands)
 
 
 def join_story(session: Session, row: ItemRow, fp: neardup.Fingerprint, *, now: datetime) -> Joined:
