@@ -23,6 +23,7 @@ from scraper.quotes_words import (
     ROLE_MODIFIERS,
     ROLE_TITLES,
     SPEECH_VERBS,
+    TITLES,
 )
 
 PRONOUNS = {"he": "m", "she": "f"}
@@ -163,8 +164,12 @@ def subject(tokens: list[Token], known: Callable[[str], bool]) -> tuple[Kind, st
             and not seg[0].cap
             and lead not in PRONOUNS
             and lead not in CONJUNCTIONS
+            and not (n == 0 and attached)
         ):
-            continue  # an appositive ("the city's director"): its names are not the speaker
+            # an appositive ("Lee, the city's director, said"): its names are not the
+            # speaker; but a segment the verb follows without a comma is its subject
+            # ("At a hearing, state Sen. Ann Lee said", "..., a nurse on her way said")
+            continue
         kind, words, at, _ = _mention(seg, known)
         if kind != "none" or (at >= 0):
             return kind, words, at, None
@@ -183,8 +188,10 @@ def object_np(
 ) -> tuple[Kind, str, int, str | None]:
     """The speaker after a verb: ``said Capt. Ann Lee, who ...``."""
     np: list[Token] = []
-    for t in tokens:
-        if t.text in _SEG_BREAK or t.text in ".!?" or t.low in NP_STOP:
+    for k, t in enumerate(tokens):
+        if t.text in _SEG_BREAK or t.text in ".!?":
+            break
+        if t.low in NP_STOP and not _title_link(tokens, k):
             break
         np.append(t)
     if not np:
@@ -196,6 +203,18 @@ def object_np(
     if hint is not None:
         return "anon", "", np[0].start, hint or None
     return "none", "", -1, None
+
+
+def _title_link(tokens: list[Token], k: int) -> bool:
+    """A lower-case word inside a title: "Special Agent in Charge", "Director of Safety"."""
+    return (
+        tokens[k].low in ("in", "of", "for")
+        and k > 0
+        and tokens[k - 1].cap
+        and tokens[k - 1].low in TITLES
+        and k + 1 < len(tokens)
+        and tokens[k + 1].cap
+    )
 
 
 def after_quote(
@@ -235,7 +254,11 @@ def after_quote(
 
 
 def before_quote(tokens: list[Token], known: Callable[[str], bool]) -> Attribution | None:
-    """Attribution in the tokens before an opening mark, same sentence."""
+    """Attribution in the tokens before an opening mark, same sentence.
+
+    Without a speech verb, a clause ending in a colon speaks through its
+    subject: ``Chief Ann Lee put it plainly: "..."``.
+    """
     for i in range(len(tokens) - 1, -1, -1):
         n = _is_verb(tokens, i)
         if not n:
@@ -250,7 +273,31 @@ def before_quote(tokens: list[Token], known: Callable[[str], bool]) -> Attributi
         return Attribution(
             kind, words, at, min(start, tokens[i].start), tokens[i + n - 1].end, hint
         )
-    return None
+    return _colon_subject(tokens, known)
+
+
+def _colon_subject(tokens: list[Token], known: Callable[[str], bool]) -> Attribution | None:
+    """The named subject of a clause that ends in a colon, when the clause opens on it."""
+    if not tokens or tokens[-1].text != ":":
+        return None
+    k = 0
+    while k < len(tokens) and tokens[k].low in CONJUNCTIONS:
+        k += 1
+    head: list[Token] = []
+    for t in tokens[k:]:
+        if not t.cap:
+            break
+        head.append(t)
+    rest = tokens[k + len(head) :]
+    if not rest or not rest[0].text[0].isalpha() or rest[0].low in NP_STOP | NOUN_MARKERS:
+        return None  # the capitalised run must be followed by its verb
+    if not head and tokens[k].low in PRONOUNS:
+        word = tokens[k].low
+        return Attribution("pronoun", word, tokens[k].start, tokens[k].start, tokens[-1].end)
+    kind, words, at, _ = _mention(head, known)
+    if kind != "name":
+        return None
+    return Attribution(kind, words, at, at, tokens[-1].end)
 
 
 def _bare_subject(tokens: list[Token]) -> bool:

@@ -232,9 +232,15 @@ def _attributing(toks: list[Token], n: int) -> bool:
 
 
 def _roles(words: list[str]) -> set[str]:
-    """Titles among a name's words: ["Police", "Chief", "Ann", "Lee"] -> {"chief"}."""
-    lows = (w.lower().rstrip(".") for w in words)
-    return {ROLE_ABBREVIATIONS.get(w, w) for w in lows} & ROLE_TITLES
+    """Titles among a name's words: ["Police", "Chief", "Ann", "Lee"] -> {"chief"}.
+
+    A vice president is not "the president".
+    """
+    lows = [w.lower().rstrip(".") for w in words]
+    titles = {
+        ROLE_ABBREVIATIONS.get(w, w) for k, w in enumerate(lows) if lows[k - 1 : k] != ["vice"]
+    }
+    return titles & ROLE_TITLES
 
 
 def _nickname(text: str, span: Span) -> bool:

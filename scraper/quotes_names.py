@@ -217,8 +217,10 @@ class People:
             if len(parts) >= 2:
                 ok = pp[-1] == parts[-1] and pp[0] == parts[0]
             else:
-                ok = parts[0] in (pp[-1], pp[0]) or (
-                    "-" in pp[-1] and parts[0] in pp[-1].split("-")
+                # a lone place word ("Oakland police") is no first name
+                first = parts[0] == pp[0] and parts[0] not in _places()
+                ok = (
+                    parts[0] == pp[-1] or first or ("-" in pp[-1] and parts[0] in pp[-1].split("-"))
                 )
             if ok and (best is None or _recency(p, at) > _recency(best, at)):
                 best = p

@@ -36,6 +36,9 @@ TITLES = _words(
     sen senator senior sergeant sgt sheriff singer sister solicitor son speaker special
     spokesman spokesperson spokeswoman state superintendent supt town trooper u.s.
     undersheriff vice village volunteer wife
+    councilmember alderperson ald selectman selectwoman selectperson charge
+    neighbor neighbour homeowner landlord tenant parent grandmother grandfather nurse
+    teacher student owner barber longtime lifelong retired retiree survivor
     """
 )
 

@@ -169,6 +169,36 @@ PATTERNS = [
         [("They are somebody's sons and somebody's fathers,", "Ana Ruiz")],
         id="pronoun-next-paragraph",
     ),
+    pytest.param(
+        '"Every dollar of this grant goes to the two worst blocks," said ATF Special Agent '
+        "in Charge Norma Quintero.",
+        [("Every dollar of this grant goes to the two worst blocks,", "Norma Quintero")],
+        id="title-with-lower-case-connector",
+    ),
+    pytest.param(
+        '"We fixed the streetlights before we fixed anything else," Councilmember Abel '
+        "Ferraro said.",
+        [("We fixed the streetlights before we fixed anything else,", "Abel Ferraro")],
+        id="title-councilmember",
+    ),
+    pytest.param(
+        'Neighbor Hattie Glass watched from her porch. "The corner has been quiet since '
+        'April," Glass said.',
+        [("The corner has been quiet since April,", "Hattie Glass")],
+        id="descriptive-noun-before-name",
+    ),
+    pytest.param(
+        'At a forum on Monday, state Rep. Oren Maddox said the plan "spends money we '
+        'do not have on a hunch."',
+        [("spends money we do not have on a hunch.", "Oren Maddox")],
+        id="lower-case-title-before-subject",
+    ),
+    pytest.param(
+        'Sheriff Delia Trask summed it up at the briefing: "Nobody gets a pass for '
+        'carrying a gun into a school."',
+        [("Nobody gets a pass for carrying a gun into a school.", "Delia Trask")],
+        id="colon-after-named-subject",
+    ),
 ]
 
 
@@ -223,6 +253,21 @@ GENDER = (
             '"My kids play outside again after dinner now," she said.',
             [("My kids play outside again after dinner now,", None)],
             id="pronoun-after-unnamed-speaker",
+        ),
+        pytest.param(
+            "Inspector Gil Navarro said patrols would double.\n"
+            "Outside the Fulton Street station, a teacher waiting for her train said "
+            "she felt safer.\n"
+            '"I still keep my keys between my fingers at night," she said.',
+            [("I still keep my keys between my fingers at night,", None)],
+            id="unnamed-speaker-mid-sentence",
+        ),
+        pytest.param(
+            "Tacoma Rising, a youth group, ran the vigil. Tacoma police Sgt. Lena Oakes "
+            "stood at the back.\n"
+            '"Every one of these kids has buried a friend by now," she said.',
+            [("Every one of these kids has buried a friend by now,", "Lena Oakes")],
+            id="city-word-is-no-first-name",
         ),
         pytest.param(
             "Judge Ruth Calder heard the cases. Calder later spoke to reporters.\n"
