@@ -33,6 +33,7 @@ point the fetcher at a real server on 127.0.0.1 with ``allow_private=True``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
 import logging
 import time
@@ -59,6 +60,7 @@ FEED_ACCEPT = (
 )
 DECODE_ERRORS = (zlib.error, brotli.error, OSError, EOFError)
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+DRAIN_BYTES = 65_536  # an unused body up to this size is read to keep its connection
 ROBOTS_ACCEPT = "text/plain, */*;q=0.5"
 SHORT_PAUSE = 5.0  # seconds; a host pause shorter than this is waited out, a longer one fails
 MAX_PAUSE = 24 * 3600.0  # seconds; a larger Retry-After pauses a host only this long
@@ -374,6 +376,7 @@ class Fetcher:
                     response.status_code in (301, 302, 303, 307, 308, 304)
                     or response.status_code >= 400
                 ):
+                    await _drain(response, response_headers)
                     return response.status_code, response_headers, b""
                 declared = response_headers.get("content-length", "")
                 if (
@@ -428,6 +431,18 @@ class Fetcher:
             ) from exc
         except httpx.HTTPError as exc:
             raise TransportError(f"{type(exc).__name__}: {exc}", url=url) from exc
+
+
+async def _drain(response: httpx.Response, headers: Mapping[str, str]) -> None:
+    """Read a short unused body, so its connection goes back to the pool for the next request.
+
+    A response closed before its end is reached closes its connection, so every
+    304 would cost a new connection. Long or unknown-length bodies are not read.
+    """
+    declared = headers.get("content-length", "")
+    if response.status_code == 304 or (declared.isdigit() and int(declared) <= DRAIN_BYTES):
+        with contextlib.suppress(httpx.HTTPError):
+            await response.aread()
 
 
 async def _raw_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
