@@ -20,6 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import contextlib
+
 from feedgen import rss
 
 _PATH = re.compile(rb"^/feed/(\d+)\.xml$")
@@ -112,10 +114,8 @@ def main() -> None:
     parser.add_argument("--feeds", type=int, default=1000)
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args()
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(args.feeds, args.port))
-    except KeyboardInterrupt:
-        pass
 
 
 if __name__ == "__main__":
