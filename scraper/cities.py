@@ -28,6 +28,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 from urllib.parse import urlsplit
 
 from scraper.cities_gazetteer import Gazetteer, Place, gazetteer, name_key
@@ -115,20 +116,14 @@ def _doc_states(
             and not _needs_state(m, m.places[0], gaz, fields.get(m.field, ""))
         ):
             counts[m.places[0].state] += 1
-    names = sorted(gaz.state_names.items(), key=lambda item: -len(item[1]))
     for fld, body in fields.items():
-        taken = list(inside[fld])
-        for abbr, name in names:
-            if name in ("New York", "Washington"):
-                continue  # also city names; they count only next to a city
-            for found in re.finditer(r"\b" + re.escape(name) + r"\b", body):
-                a, b = found.span()
-                if any(s <= a and b <= e and (s, e) != (a, b) for s, e in taken):
-                    continue
-                if re.match(r" (?:City|Beach)\b", body[b : b + 6]):
-                    continue  # a place the gazetteer lacks ("Nevada City")
-                taken.append((a, b))
-                counts[abbr] += 1
+        for found in _state_name_regex().finditer(body):
+            a, b = found.span()
+            if any(s <= a and b <= e and (s, e) != (a, b) for s, e in inside[fld]):
+                continue
+            if re.match(r" (?:City|Beach)\b", body[b : b + 6]):
+                continue  # a place the gazetteer lacks ("Nevada City")
+            counts[gaz.states[found.group()]] += 1
     return {k: v for k, v in counts.items() if v}
 
 
@@ -470,10 +465,35 @@ def _home_from_domain(gaz: Gazetteer, label: str, table: dict[str, str]) -> str 
         key = re.sub(r"[^a-z]", "", alias.lower())
         if len(key) >= 4 and label.startswith(key):
             best = max(best or (0, 0, ""), (len(key), 10**9, city))
-    for key, places in gaz.places.items():
-        flat = re.sub(r"[^a-z]", "", key.lower())
-        top = places[0]
-        if len(flat) >= 4 and top.population >= 20_000 and label.startswith(flat):
-            cand = (len(flat), top.population, top.label)
+    flat_places = _flat_places()
+    for n in range(4, len(label) + 1):
+        found = flat_places.get(label[:n])
+        if found is not None:
+            cand = (n, *found)
             best = max(best or cand, cand)
     return best[2] if best else None
+
+
+@cache
+def _flat_places() -> dict[str, tuple[int, str]]:
+    """Places of 20,000 people or more by their name in domain form ("stlouis")."""
+    out: dict[str, tuple[int, str]] = {}
+    for key, places in gazetteer().places.items():
+        flat = re.sub(r"[^a-z]", "", key.lower())
+        top = places[0]
+        if len(flat) >= 4 and top.population >= 20_000:
+            out[flat] = max(out.get(flat, (0, "")), (top.population, top.label))
+    return out
+
+
+@cache
+def _state_name_regex() -> re.Pattern[str]:
+    """Any state name written out, longest first ("West Virginia" before "Virginia");
+    New York and Washington are left out: they are city names too and count only
+    next to a city."""
+    names = sorted(
+        (n for n in gazetteer().state_names.values() if n not in ("New York", "Washington")),
+        key=len,
+        reverse=True,
+    )
+    return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b")
