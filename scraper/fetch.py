@@ -64,6 +64,7 @@ DRAIN_BYTES = 65_536  # an unused body up to this size is read to keep its conne
 ROBOTS_ACCEPT = "text/plain, */*;q=0.5"
 SHORT_PAUSE = 5.0  # seconds; a host pause shorter than this is waited out, a longer one fails
 MAX_PAUSE = 24 * 3600.0  # seconds; a larger Retry-After pauses a host only this long
+MAX_HOST_GATES = 5000  # hosts remembered; idle ones are forgotten past this (search feeds)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +143,7 @@ class _HostGate:
     gap: float = 0.0  # seconds between two starts (per_host_delay or Crawl-delay)
     paused_until: float = 0.0  # monotonic; set by Retry-After
     paused_status: int = 0  # the status that paused it
+    users: int = 0  # requests waiting for or holding this gate
 
 
 class GuardedTransport(httpx.AsyncHTTPTransport):
@@ -205,12 +207,21 @@ class Fetcher:
     def _gate(self, host: str) -> _HostGate:
         gate = self._hosts.get(host)
         if gate is None:
+            if len(self._hosts) >= MAX_HOST_GATES:
+                self._forget_idle_hosts()
             gate = _HostGate(
                 asyncio.Semaphore(self.options.per_host_concurrency),
                 gap=self.options.per_host_delay,
             )
             self._hosts[host] = gate
         return gate
+
+    def _forget_idle_hosts(self) -> None:
+        """Drop the gates of hosts with nothing in flight and no gap or pause pending."""
+        now = time.monotonic()
+        for host, gate in list(self._hosts.items()):
+            if gate.users == 0 and gate.next_start <= now and gate.paused_until <= now:
+                del self._hosts[host]
 
     async def _check_pause(self, gate: _HostGate, host: str, url: str) -> None:
         remaining = gate.paused_until - time.monotonic()
@@ -342,6 +353,15 @@ class Fetcher:
             return Response(current, status, body, response_headers, elapsed, tuple(visited))
 
     async def _gated_request(
+        self, gate: _HostGate, url: str, headers: dict[str, str], cap: int
+    ) -> tuple[int, dict[str, str], bytes]:
+        gate.users += 1
+        try:
+            return await self._through_gate(gate, url, headers, cap)
+        finally:
+            gate.users -= 1
+
+    async def _through_gate(
         self, gate: _HostGate, url: str, headers: dict[str, str], cap: int
     ) -> tuple[int, dict[str, str], bytes]:
         async with gate.semaphore:

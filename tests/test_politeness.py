@@ -491,3 +491,23 @@ def test_sources_list_table_shows_health_at_a_glance(
     assert result.exit_code == 0, result.output
     assert "failing" in result.output
     assert "1 failure: HTTP 404 not found" in result.output
+
+
+def test_idle_host_gates_are_forgotten_busy_ones_kept(
+    server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long run that reaches many hosts (search feeds) does not remember them all."""
+    import scraper.fetch
+
+    monkeypatch.setattr(scraper.fetch, "MAX_HOST_GATES", 1)
+    server.route("/f.xml", feed_reply())
+    options = FetchOptions(allow_private=True, per_host_delay=0, respect_robots=False)
+
+    async def go() -> list[str]:
+        async with Fetcher(options) as fetcher:
+            for host in ("127.0.0.1", "localhost", "127.0.0.1", "localhost"):
+                await fetcher.fetch(f"http://{host}:{server.port}/f.xml")
+            return sorted(fetcher._hosts)
+
+    assert asyncio.run(go()) == ["localhost"]  # the idle 127.0.0.1 gate was dropped
+    assert len(server.hits("/f.xml")) == 4
