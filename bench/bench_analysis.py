@@ -22,11 +22,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from quote_scoring import match, same_speaker  # noqa: E402
+from quote_scoring import match, same_speaker
 
-from scraper.analyze import analyze  # noqa: E402
-from scraper.config import Config  # noqa: E402
-from scraper.models import Entry  # noqa: E402
+from scraper.analyze import analyze
+from scraper.config import Config
+from scraper.models import Entry
 
 DEFAULT_DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev.jsonl"
 
