@@ -80,6 +80,7 @@ class Sandbox:
         self._generation = 0  # bumped at every recycle
         self._lock = threading.Lock()
         self.recycled = 0  # pools killed because of a stuck or dead worker
+        self.degraded = False  # True once processes could not be started (threads instead)
 
     def _current(self) -> tuple[ProcessPoolExecutor, int]:
         with self._lock:
@@ -117,7 +118,10 @@ class Sandbox:
         """
         call = functools.partial(fn, *args, **kwargs)
         for attempt in (1, 2):
-            pool, generation = self._current()
+            try:
+                pool, generation = self._current()
+            except (OSError, NotImplementedError, ValueError) as exc:
+                return await self._in_thread(call, exc)
             loop = asyncio.get_running_loop()
             try:
                 future = loop.run_in_executor(pool, call)
@@ -143,6 +147,17 @@ class Sandbox:
             except MemoryError as exc:
                 raise ParseError("parsing needed more memory than a worker may use") from exc
         raise ParseError("the parser pool could not be started")
+
+    async def _in_thread(self, call: Callable[[], T], why: Exception) -> T:
+        """Fallback where processes cannot be started: a thread, abandoned (not stopped)
+        when it passes the time limit."""
+        if not self.degraded:
+            log.warning("parser processes unavailable (%s); parsing in threads", why)
+            self.degraded = True
+        try:
+            return await asyncio.wait_for(asyncio.to_thread(call), timeout=self.time_limit)
+        except TimeoutError as exc:
+            raise ParseError(f"parsing took longer than {self.time_limit:.0f} s") from exc
 
     def close(self) -> None:
         with self._lock:

@@ -296,3 +296,20 @@ def test_safe_html_and_plain_text(markup: str, absent: str) -> None:
     else:
         assert absent not in cleaned
     assert "<" not in plain_text(markup)
+
+
+def test_without_processes_parsing_falls_back_to_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where worker processes cannot start (a locked-down container), parsing still works."""
+    import scraper.sandbox
+
+    def refuse(_method: str) -> None:
+        raise OSError("no processes here")
+
+    monkeypatch.setattr(scraper.sandbox.multiprocessing, "get_context", refuse)
+    sandbox = Sandbox(time_limit=5)
+    body = (
+        b'<rss version="2.0"><channel><item><link>https://a.example/1</link></item></channel></rss>'
+    )
+    parsed = asyncio.run(sandbox.run(parse_feed, body, url="https://a.example/f"))
+    assert [e.url for e in parsed.entries] == ["https://a.example/1"]
+    assert sandbox.degraded
