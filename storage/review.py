@@ -318,7 +318,9 @@ class ReviewStore:
         """One page of items matching ``flt`` (effective values) and the total count."""
         conditions = self._conditions(flt)
         with self._session() as session:
-            total = int(session.scalar(select(func.count(ItemRow.id)).where(*conditions)) or 0)
+            total = int(
+                session.scalar(select(func.count()).select_from(ItemRow).where(*conditions)) or 0
+            )
             query = select(ItemRow).where(*conditions)
             if flt.order == "relevance":
                 tags = (
@@ -412,7 +414,7 @@ class ReviewStore:
     def counts_by_status(self) -> dict[str, int]:
         with self._session() as session:
             rows = session.execute(
-                select(ItemRow.status, func.count(ItemRow.id))
+                select(ItemRow.status, func.count())
                 .where(ItemRow.is_primary.is_(True))  # stories, not their copies
                 .group_by(ItemRow.status)
             )

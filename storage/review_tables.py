@@ -18,6 +18,16 @@ from storage.tables import Base, ItemRow
 
 # The queue's default page: one status, newest first, ties by id.
 Index("ix_items_status_first_seen_id", ItemRow.status, ItemRow.first_seen_at, ItemRow.id)
+# The queue shows stories (primary items) only: these lead with the same filters.
+Index(
+    "ix_items_queue",
+    ItemRow.status,
+    ItemRow.is_primary,
+    ItemRow.first_seen_at,
+    ItemRow.id,
+)
+Index("ix_items_primary_first_seen", ItemRow.is_primary, ItemRow.first_seen_at, ItemRow.id)
+Index("ix_items_outlet", ItemRow.outlet)
 
 
 class UserRow(Base):

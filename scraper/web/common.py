@@ -32,6 +32,7 @@ from storage.review import ReviewStore, User
 Endpoint = Callable[[Request], Awaitable[Response]]
 TEMPLATES = Path(__file__).parent / "templates"
 FACETS_TTL = 300.0  # seconds the filter menus' values are cached
+COUNTS_TTL = 10.0  # seconds the status tabs' counts are cached (changes here reset them)
 MAX_FORM_FIELDS = 1000  # bulk forms carry one field per selected card
 
 
@@ -45,6 +46,7 @@ class Desk:
     auth: auth.AuthSettings
     templates: Jinja2Templates
     _facets: tuple[float, dict[str, list[str]]] | None = None
+    _counts: tuple[float, dict[str, int]] | None = None
     background: set[Any] = field(default_factory=set)
 
     def facets(self) -> dict[str, list[str]]:
@@ -57,8 +59,19 @@ class Desk:
             self._facets = (now, values)
         return self._facets[1]
 
+    def counts(self) -> dict[str, int]:
+        """Items per status for the tabs, recomputed at most every COUNTS_TTL seconds."""
+        now = time.monotonic()
+        if self._counts is None or now - self._counts[0] > COUNTS_TTL:
+            self._counts = (now, self.review.counts_by_status())
+        return self._counts[1]
+
+    def forget_counts(self) -> None:
+        self._counts = None
+
     def forget_facets(self) -> None:
         self._facets = None
+        self._counts = None
 
 
 def desk(request: Request) -> Desk:

@@ -75,7 +75,7 @@ async def queue_page(request: Request) -> Response:
     state = desk(request)
     query = parse_queue(request.query_params)
     page = await call(state.review.queue, query.filter, page=query.page, per_page=PER_PAGE)
-    counts = await call(state.review.counts_by_status)
+    counts = await call(state.counts)
     facets = await call(state.facets)
     return render(
         request,
@@ -133,6 +133,7 @@ async def act(request: Request) -> Response:
 
 
 def _done(request: Request, item: dict[str, Any], message: str) -> Response:
+    desk(request).forget_counts()
     if wants_json(request):
         return JSONResponse(
             {
@@ -192,6 +193,7 @@ async def bulk(request: Request) -> Response:
             done += 1
         except ReviewError as exc:
             problems.append(str(exc))
+    state.forget_counts()
     message = f"{DONE[action]}: {done} item(s)."
     if problems:
         message += f" Not changed: {len(problems)} — " + " ".join(problems[:3])

@@ -1,0 +1,149 @@
+"""Server time of the review queue with 100,000 items in SQLite.
+
+Fills a temporary database (straight SQL inserts, in the shape ``Store.save_story``
+writes), then times the queue page through the whole app (routing, session
+lookup, query, template) in-process with an ASGI transport, and prints the
+median and 95th percentile per view::
+
+    .venv/bin/python bench/bench_queue.py [--items 100000] [--runs 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import httpx
+
+from scraper.config import Config
+from scraper.web import create_app
+from scraper.web.auth import SESSION_COOKIE, hash_password, new_session_cookie
+from storage.db import open_database
+from storage.repo import Store
+from storage.review import ReviewStore
+
+PROGRAMS = ["Group Violence Intervention", "Project Safe Neighborhoods", "Drug Market Intervention"]
+CITIES = ["Pittsburgh, PA", "York, PA", "Chicago, IL", "Oakland, CA", "Gary, IN", "Dallas, TX"]
+STATUSES = ["candidate"] * 6 + ["approved", "rejected", "filtered", "filtered"]
+VIEWS = {
+    "candidates, newest first": "/desk/",
+    "candidates, page 200": "/desk/?page=200",
+    "by program": "/desk/?program=Project+Safe+Neighborhoods",
+    "by city": "/desk/?city=Gary%2C+IN",
+    "by outlet": "/desk/?outlet=Outlet+7",
+    "by source": "/desk/?source=source-3",
+    "date range": "/desk/?since=2022-01-01&until=2022-01-31",
+    "all statuses": "/desk/?status=all",
+    "by relevance": "/desk/?order=relevance",
+    "search headline+text": "/desk/?q=needle",
+}
+
+
+def fill(store: Store, n: int) -> None:
+    rng = random.Random(7)
+    start = datetime(2020, 1, 1, tzinfo=UTC)
+    text = "Outreach workers met with neighbors about the summer. " * 40
+    with store.engine.begin() as db:
+        for base in range(0, n, 5000):
+            items, tags, sightings = [], [], []
+            for i in range(base + 1, min(n, base + 5000) + 1):
+                seen = start + timedelta(minutes=i * 20)
+                stamp = seen.replace(tzinfo=None).isoformat(sep=" ")
+                programs = rng.sample(PROGRAMS, rng.randint(0, 2))
+                cities = rng.sample(CITIES, rng.randint(0, 2))
+                headline = f"Story {i} about outreach" + (" needle" if i % 1000 == 0 else "")
+                items.append(
+                    (
+                        i,
+                        f"https://n{i % 50}.example/{i}",
+                        f"n{i % 50}.example/{i}",
+                        f"Outlet {i % 40}",
+                        headline,
+                        stamp,
+                        text,
+                        rng.choice(STATUSES),
+                        json.dumps(programs),
+                        json.dumps(cities),
+                        stamp,
+                    )
+                )
+                tags += [(i, "program", p) for p in programs] + [(i, "city", c) for c in cities]
+                sightings.append((i, f"source-{i % 30}", f"https://n{i % 50}.example/{i}", stamp))
+            db.exec_driver_sql(
+                "INSERT INTO items (id, url, canonical_url, url_key, outlet, headline, "
+                "published_at, authors, excerpt, text, status, quotes, programs, cities, "
+                "evidence, first_seen_at, last_seen_at, updated_at, edits, version) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, '[]', 'An excerpt.', ?, ?, '[]', ?, ?, '[]', ?, "
+                "?, ?, '{}', 1)",
+                [
+                    (a, b, b, c, d, e, f, g, h, i_, j, k, k, k)
+                    for a, b, c, d, e, f, g, h, i_, j, k in items
+                ],
+            )
+            db.exec_driver_sql(
+                "INSERT INTO item_tags (item_id, kind, value) VALUES (?, ?, ?)", tags
+            )
+            db.exec_driver_sql(
+                "INSERT INTO sightings (item_id, source_id, url, first_seen_at, last_seen_at, "
+                "times) VALUES (?, ?, ?, ?, ?, 1)",
+                [(a, b, c, d, d) for a, b, c, d in sightings],
+            )
+        db.exec_driver_sql("ANALYZE")
+    with store.engine.connect() as db:  # as after SQLite's routine auto-checkpoints
+        db.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+async def measure(store: Store, runs: int) -> None:
+    review = ReviewStore(store)
+    now = datetime.now(UTC)
+    user = review.add_user("bench", hash_password("bench-password"), admin=False, now=now)
+    cookie, sid = new_session_cookie(b"b" * 48)
+    review.create_session(sid, user.id, now=now, lifetime=timedelta(hours=1))
+    app = create_app(Config(), store, secret_key=b"b" * 48)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+        client.cookies.set(SESSION_COOKIE, cookie, path="/desk")
+        first = time.perf_counter()
+        answer = await client.get("/desk/")
+        assert answer.status_code == 200, answer.status_code
+        print(
+            f"first request (filter menus computed): {(time.perf_counter() - first) * 1000:.1f} ms"
+        )
+        print(f"{'view':28} {'median ms':>10} {'p95 ms':>8}  items")
+        for name, path in VIEWS.items():
+            times = []
+            for _ in range(runs):
+                t = time.perf_counter()
+                answer = await client.get(path)
+                times.append((time.perf_counter() - t) * 1000)
+            assert answer.status_code == 200
+            shown = answer.text.count('class="card ')
+            p95 = sorted(times)[int(len(times) * 0.95) - 1]
+            print(f"{name:28} {statistics.median(times):10.1f} {p95:8.1f}  {shown}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store(open_database(f"sqlite:///{Path(folder) / 'bench.db'}"))
+        t = time.perf_counter()
+        fill(store, args.items)
+        print(f"filled {args.items} items in {time.perf_counter() - t:.1f} s")
+        asyncio.run(measure(store, args.runs))
+
+
+if __name__ == "__main__":
+    main()
