@@ -5,11 +5,12 @@ Mentions come from :mod:`scraper.cities_mentions`; this module decides:
 
 1. which place each mention means: a state written next to it ("Gary, Ind."),
    the same name resolved elsewhere in the story (a dateline), a configured
-   alias ("York City"), the outlet's home city unless the story names another
-   candidate's state and not the home's, states the story names (written out,
-   or through unambiguous places it names: "High Point" -> NC), the outlet's
-   home state (Jackson, MI for a Michigan paper), then population; a small
-   place of no state the story names is a neighbourhood ("Homewood");
+   alias ("York City"), the candidate near an unambiguous place the story
+   names ("Lexington" near High Point), the outlet's home city unless the story
+   names another candidate's state and not the home's, states the story names,
+   the outlet's home state (Jackson, MI for a Michigan paper), then population; a small
+   name shared by places of similar size, none of them in a state the story
+   names, is a neighbourhood ("Homewood" in a Pittsburgh story);
 2. how much each mention weighs: a dateline most, then a state next to it, the
    headline and the lede (:func:`scraper.match_text.lede_end`); a name that is
    part of another name ("Boston Gun Project") little; counties, streets and
@@ -43,6 +44,9 @@ SECONDARY_SHARE = 0.5  # another city must weigh this share of the best one
 LIST_SIZE = 3  # distinct places in one sentence that make it a list
 HOME_BONUS = 1.0
 KNOWN_CITY = 100_000  # population above which a bare name is read without its state
+RIVAL_SHARE = 3  # a namesake a third the size of the largest makes a small name ambiguous
+NEAR_KM = 80.0  # an ambiguous name this close to a place the story names is its neighbour
+FAR_FACTOR = 4.0  # ... when every other candidate is this many times farther
 _BY_POPULATION = "most populous place of that name"
 ABROAD_RATIO = 10  # a name this much bigger abroad (Moscow, Paris) needs its US state
 # Capitalised words that are also place names; they need a state or a dateline.
@@ -91,15 +95,48 @@ def _place_for_label(gaz: Gazetteer, label: str) -> Place:
     return Place(name or label, state, 0)
 
 
+def _anchors(gaz: Gazetteer, fields: dict[str, str], mentions: Sequence[Mention]) -> list[Place]:
+    """Unambiguous places the story names ("High Point"), which locate its other names.
+
+    A place named in passing does not count, as a program's origin is often far
+    away; "neighboring High Point" is a clue all the same.
+    """
+    out: dict[str, Place] = {}
+    for m in mentions:
+        if (
+            len(m.places) == 1
+            and not (m.state or m.alias_of or m.foreign)
+            and m.kind in ("plain", "civic")
+            and (not m.passing or m.neighbor)
+            and not _needs_state(m, m.places[0], gaz, fields.get(m.field, ""))
+        ):
+            out.setdefault(m.places[0].label, m.places[0])
+    return list(out.values())
+
+
+def _nearest(m: Mention, anchors: Sequence[Place]) -> Place | None:
+    """The one candidate of an ambiguous name near a place the story names.
+
+    Lexington near High Point is Lexington, NC; Kansas City near Overland Park
+    stays undecided, as both Kansas Cities are.
+    """
+    others = [a for a in anchors if a.name != m.written and a.lat]
+    if len(m.places) < 2 or not others:
+        return None
+    ranked = sorted((min(p.km_to(a) for a in others), k) for k, p in enumerate(m.places))
+    (near, k), (second, _) = ranked[0], ranked[1]
+    if near <= NEAR_KM and second >= FAR_FACTOR * max(near, NEAR_KM / 2):
+        return m.places[k]
+    return None
+
+
 def _doc_states(
-    gaz: Gazetteer, fields: dict[str, str], mentions: Sequence[Mention], *, places: bool = True
+    gaz: Gazetteer, fields: dict[str, str], mentions: Sequence[Mention]
 ) -> dict[str, int]:
     """How often each state is named in the story (written out or next to a city).
 
     A state name inside a longer place name ("Kansas City", "Virginia Beach",
-    "West Virginia") does not count. An unambiguous co-mentioned place counts for
-    its state ("High Point" -> NC) unless it is named in passing, as a program's
-    origin often is far away; "neighboring High Point" is a clue all the same.
+    "West Virginia") does not count.
     """
     counts: dict[str, int] = defaultdict(int)
     inside: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -107,15 +144,6 @@ def _doc_states(
         if m.state:
             counts[m.state] += 1
         inside[m.field].append((m.start, m.end))
-        unique = len(m.places) == 1 and not (m.state or m.alias_of or m.foreign)
-        if (
-            places
-            and unique
-            and m.kind in ("plain", "civic")
-            and (not m.passing or m.neighbor)
-            and not _needs_state(m, m.places[0], gaz, fields.get(m.field, ""))
-        ):
-            counts[m.places[0].state] += 1
     for fld, body in fields.items():
         for found in _state_name_regex().finditer(body):
             a, b = found.span()
@@ -134,6 +162,7 @@ def _resolve(
     settled: dict[str, Place],
     home: Place | None,
     states: dict[str, int],
+    anchors: Sequence[Place] = (),
 ) -> tuple[Place | None, str]:
     """The place a mention means and a note saying why."""
     if m.alias_of:
@@ -147,6 +176,9 @@ def _resolve(
         return next((p for p in m.places if p.state == "DC"), None), "Washington means DC"
     if m.written in settled:
         return settled[m.written], "same name resolved elsewhere in the story"
+    near = _nearest(m, anchors)
+    if near is not None:
+        return near, "near another place the story names"
     in_named = [p for p in m.places if p.state in states]
     if home is not None and (home.state in states or not in_named):
         # The outlet's home settles a bare name unless the story names another
@@ -164,6 +196,15 @@ def _resolve(
     if not m.places:
         return None, "unknown place"
     return m.places[0], _BY_POPULATION
+
+
+def _ambiguous(places: Sequence[Place]) -> bool:
+    """A small place name shared by places of comparable size (Homewood, AL and IL)."""
+    return (
+        len(places) >= 2
+        and places[0].population < KNOWN_CITY
+        and places[1].population * RIVAL_SHARE >= places[0].population
+    )
 
 
 def _needs_state(m: Mention, place: Place, gaz: Gazetteer, text: str) -> bool:
@@ -285,21 +326,24 @@ def find_cities(
     lede = lede_end(text)
     mentions = _mark_lists(_mark_people(mentions), lede=lede)
     home = _place_for_label(gaz, outlet_home) if outlet_home else None
-    states = _doc_states(gaz, {"text": text, "headline": headline}, mentions)
-    written = _doc_states(gaz, {"text": text, "headline": headline}, mentions, places=False)
-    foreign = home is None and _looks_foreign(text, mentions, written)
+    fields = {"text": text, "headline": headline}
+    states = _doc_states(gaz, fields, mentions)
+    anchors = _anchors(gaz, fields, mentions)
+    foreign = home is None and _looks_foreign(text, mentions, states)
 
     # Explicit mentions settle a name for the whole story ("KANSAS CITY, Kan." then
     # "Kansas City" again), so they are resolved first.
     settled: dict[str, Place] = {}
     for m in sorted(mentions, key=lambda m: not (m.state or m.dateline or m.alias_of)):
-        place, _ = _resolve(m, gaz=gaz, settled=settled, home=home, states=states)
+        place, _ = _resolve(m, gaz=gaz, settled=settled, home=home, states=states, anchors=anchors)
         if place is not None and (m.state or m.dateline) and m.written not in settled:
             settled[m.written] = place
 
     resolved: list[tuple[Mention, Place, str]] = []
     for m in mentions:
-        place, why = _resolve(m, gaz=gaz, settled=settled, home=home, states=states)
+        place, why = _resolve(
+            m, gaz=gaz, settled=settled, home=home, states=states, anchors=anchors
+        )
         if place is not None:
             resolved.append((m, place, why))
     in_body = {p.label for m, p, _ in resolved if m.field == "text" and m.kind != "not-city"}
@@ -321,8 +365,8 @@ def find_cities(
             home is not None and home == place
         ):
             continue
-        if why == _BY_POPULATION and states and place.population < KNOWN_CITY:
-            continue  # a small place of another state than the story's: a neighbourhood
+        if why == _BY_POPULATION and (states or anchors) and _ambiguous(m.places):
+            continue  # "Homewood" in a Pittsburgh story: a neighbourhood, not Alabama's
         city = cities.setdefault(place.label, _City(place))
         city.score += weight
         city.explicit = city.explicit or explicit or (home is not None and home == place)

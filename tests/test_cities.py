@@ -296,6 +296,22 @@ CASES = [
         id="the state next to a city is no place of its own",
     ),
     pytest.param(
+        "Flint police will knock on doors this summer. Flint officers trained for it with "
+        "a team from Chicago last month.",
+        "",
+        None,
+        ["Flint, MI"],
+        id="a city from another state leaves an unambiguous name alone",
+    ),
+    pytest.param(
+        "Kansas City police and pastors from Overland Park walked the east side on "
+        "Saturday. Kansas City plans three more walks.",
+        "",
+        "Kansas City, MO",
+        ["Kansas City, MO"],
+        id="a neighbour equally near both namesakes leaves the home city",
+    ),
+    pytest.param(
         "The bakery's rye bread won first prize at the state fair.",
         "",
         None,
