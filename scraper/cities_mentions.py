@@ -58,7 +58,7 @@ _NOT_GIVEN = _words(
     "Fifteen Sixteen Seventeen Eighteen Nineteen Twenty Thirty Forty Fifty Hundred Hundreds "
     "Dozen Dozens Thousands Every Each Many Some Several Most All Both Few Other Another "
     "These Those This That Their His Her Our Its My Your No Any Former Longtime Local Nearby "
-    "Fellow Frustrated Angry Veteran Younger Older Young Older New"
+    "Fellow Veteran Young Younger Older"
 )
 # "the New York City subway": a lower-case word after "the X" that is no verb or
 # function word makes X a modifier, so X is the city itself.
