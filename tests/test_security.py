@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-import os
 import time
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from scraper.text import plain_text, safe_html
 from tests.collecting import RSS_TYPE, make_config, open_store, run_pass
 from tests.conftest import article_html
 from tests.feedserver import FeedServer, Reply
+from tests.hang import spin_forever, worker_pid
 
 GUARDED = FetchOptions(allow_private=False, respect_robots=False, timeout=3, per_host_delay=0)
 
@@ -179,21 +179,11 @@ def test_xml_entities_do_nothing_harmful(body: str, tmp_path: Path) -> None:
 # --- a parser that never returns -------------------------------------------------------
 
 
-def spin_forever(_body: bytes) -> None:
-    """Stands in for a parser stuck on pathological input (runs in a worker process)."""
-    while True:
-        pass
-
-
-def worker_pid(_body: bytes) -> int:
-    return os.getpid()
-
-
 def test_a_stuck_parser_is_stopped_and_its_worker_killed() -> None:
     sandbox = Sandbox(workers=1, time_limit=30.0)
 
     async def go() -> tuple[int, float, int]:
-        pid = await sandbox.run(worker_pid, b"")  # the worker starts (and imports this module)
+        pid = await sandbox.run(worker_pid, b"")  # the worker starts
         sandbox.time_limit = 1.0
         started = time.monotonic()
         with pytest.raises(ParseError, match="longer than 1 s"):
