@@ -290,12 +290,12 @@ def test_safe_html_and_plain_text(markup: str, absent: str) -> None:
 
 def test_without_processes_parsing_falls_back_to_threads(monkeypatch: pytest.MonkeyPatch) -> None:
     """Where worker processes cannot start (a locked-down container), parsing still works."""
-    import scraper.sandbox
+    import multiprocessing
 
     def refuse(_method: str) -> None:
         raise OSError("no processes here")
 
-    monkeypatch.setattr(scraper.sandbox.multiprocessing, "get_context", refuse)
+    monkeypatch.setattr(multiprocessing, "get_context", refuse)
     sandbox = Sandbox(time_limit=5)
     body = (
         b'<rss version="2.0"><channel><item><link>https://a.example/1</link></item></channel></rss>'
