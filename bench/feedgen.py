@@ -24,6 +24,30 @@ VERBS = ("expands", "reviews", "funds", "pauses", "celebrates", "questions", "re
 PEOPLE = ("Dana Whitfield", "Marcus Oyelaran", "Priya Castellanos", "Tom Brekke", "Ines Varga")
 
 
+# Headlines differ as real ones do (near-duplicate detection must not see one story
+# a million times): five words drawn from WORDS by the story number, mixed.
+_WORD_TEXT = """harbor ledger winter school bridge transit housing library park clinic river
+    market budget youth mentor court jury verdict appeal grant tenant landlord zoning
+    museum festival parade storm flood heat power water route ferry airport runway
+    stadium arena coach season trail bike lane crosswalk corner church pastor mosque
+    rabbi choir mural artist poet novel theater studio radio podcast editor reporter
+    vote ballot mayor governor senator district precinct sheriff deputy warden prison
+    parole probation reentry shelter pantry kitchen farmer orchard vineyard brewery
+    factory union strike wage contract pension audit lawsuit settlement hearing
+    petition rally vigil memorial anniversary reunion graduation scholarship"""
+WORDS = tuple(_WORD_TEXT.split())
+
+
+def _words(n: int, count: int = 5) -> str:
+    mixed = ((n + 1) * 2654435761) % 2**32
+    picked = []
+    for _ in range(count):
+        picked.append(WORDS[mixed % len(WORDS)])
+        mixed //= len(WORDS)
+        mixed = (mixed * 40503 + n) % 2**32
+    return " ".join(picked)
+
+
 def story_fields(n: int) -> dict[str, str]:
     """The invented fields of story ``n``."""
     program = PROGRAMS[n % len(PROGRAMS)]
@@ -31,9 +55,9 @@ def story_fields(n: int) -> dict[str, str]:
     verb = VERBS[(n // 3) % len(VERBS)]
     speaker = PEOPLE[n % len(PEOPLE)]
     return {
-        "title": f"{city} council {verb} {program} after budget hearing no. {n}",
+        "title": f"{city} {verb} {program}: {_words(n)} ({n})",
         "description": (
-            f"Officials in {city} met on Tuesday to discuss {program} and its results. "
+            f"Officials in {city} met about the {_words(n + 7919, 4)} and {program}. "
             f"\u201cWe have seen fewer shootings where the outreach teams work,\u201d said "
             f"{speaker}, who leads the effort."
         ),
