@@ -204,12 +204,16 @@ class DeskWorld:
 
 
 def make_world(
-    tmp_path: Path, *, https: bool = False, policy: LoginPolicy = FAST_POLICY
+    tmp_path: Path,
+    *,
+    https: bool = False,
+    policy: LoginPolicy = FAST_POLICY,
+    config: Config | None = None,
 ) -> DeskWorld:
     shutil.copy(_template_db(), tmp_path / "desk.db")
     store = Store(open_database(f"sqlite:///{tmp_path / 'desk.db'}"))
     review = ReviewStore(store)
-    config = Config()
+    config = config or Config()
     app = create_app(config, store, https=https, secret_key=SECRET, login_policy=policy)
     return DeskWorld(app=app, store=store, review=review, config=config)
 

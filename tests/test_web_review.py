@@ -355,3 +355,36 @@ def test_audit_log_shows_edits_and_exports_csv(base: str, world: DeskWorld) -> N
     edit = next(r for r in rows if r["action"] == "edit")
     assert json.loads(edit["after"])["headline"] == '=HYPERLINK("http://evil")'
     assert json.loads(edit["before"])["headline"] == "Outreach workers report calmer summer 1"
+
+
+def test_submit_a_link_lands_in_the_queue_once(tmp_path: Path) -> None:
+    from scraper.config import load_config
+    from tests.conftest import article_html, write_sources
+    from tests.feedserver import FeedServer, Reply
+
+    config = load_config(write_sources(tmp_path, "[]\n"))
+    world = make_world(tmp_path, config=config)
+    html = article_html(
+        "Harbor City council funds street outreach",
+        [
+            "The council voted to fund Group Violence Intervention outreach for two years.",
+            "“This is a long game,” said Ines Barros, who chairs the safety committee.",
+        ],
+    )
+    with FeedServer() as server, live_server(world.app) as base, http_client(base) as c:
+        server.route("/a", lambda _req: Reply(200, html, {"Content-Type": "text/html"}))
+        token = sign_in(c, world, "alice")
+        bad = c.post("/desk/submit", data={"csrf": token, "url": "javascript:alert(1)"})
+        assert bad.status_code == 400
+        assert 'id="url-error"' in bad.text
+        first = c.post("/desk/submit", data={"csrf": token, "url": server.url("/a")})
+        assert first.status_code == 303
+        item_page = c.get(first.headers["location"]).text
+        assert "Added item" in item_page
+        again = c.post("/desk/submit", data={"csrf": token, "url": server.url("/a")})
+        assert again.headers["location"] == first.headers["location"]
+        assert "Already collected" in c.get(again.headers["location"]).text
+    items = world.store.items()
+    assert len(items) == 1
+    assert items[0]["headline"] == "Harbor City council funds street outreach"
+    assert items[0]["sources"] == ["manual"]
