@@ -16,9 +16,11 @@ from typing import Literal
 from scraper.quotes_names import Token, person_name
 from scraper.quotes_words import (
     CONJUNCTIONS,
+    DETERMINERS,
     INDEFINITE,
     NOUN_MARKERS,
     NP_STOP,
+    PERSON_NOUNS,
     ROLE_ABBREVIATIONS,
     ROLE_MODIFIERS,
     ROLE_TITLES,
@@ -119,6 +121,22 @@ def _role(tokens: list[Token]) -> str | None:
     return None
 
 
+def _head_np(seg: list[Token]) -> list[Token]:
+    """A segment opening on an article and a person noun ends its subject at the
+    first preposition: in "a spokeswoman for Mayor Ann Lee" the spokeswoman
+    speaks, not the mayor; in "the ad shows footage of Ann Lee" Ann Lee does."""
+    k = 0
+    while k < len(seg) and seg[k].low in CONJUNCTIONS:
+        k += 1
+    if k >= len(seg) or seg[k].low not in INDEFINITE | DETERMINERS:
+        return seg
+    for n in range(k + 1, len(seg)):
+        if seg[n].low in NP_STOP:
+            head = {t.low for t in seg[k + 1 : n]}
+            return seg[:n] if head & (TITLES | PERSON_NOUNS) else seg
+    return seg
+
+
 def _indefinite(tokens: list[Token]) -> str | None:
     """Gender hint ("" when unknown) when ``tokens`` open with an unnamed person."""
     k = 0
@@ -170,7 +188,7 @@ def subject(tokens: list[Token], known: Callable[[str], bool]) -> tuple[Kind, st
             # speaker; but a segment the verb follows without a comma is its subject
             # ("At a hearing, state Sen. Ann Lee said", "..., a nurse on her way said")
             continue
-        kind, words, at, _ = _mention(seg, known)
+        kind, words, at, _ = _mention(_head_np(seg), known)
         if kind != "none" or (at >= 0):
             return kind, words, at, None
         hint = _indefinite(seg)

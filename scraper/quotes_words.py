@@ -155,6 +155,13 @@ NP_STOP = _words(
 )
 
 DETERMINERS = _words("the a an this that these those")
+# people named by their relation to someone: "an aide to Sen. Ann Lee"
+PERSON_NOUNS = _words(
+    """
+    aide aides lawyer lawyers friend friends relative relatives staffer staffers colleague
+    colleagues cousin supporter supporters man woman person neighbor neighbour narrator
+    """
+)
 NOUN_MARKERS = _words("the a an this that these those his her their its our my your one of")
 
 # prepended to TITLES: words that stand before a name but are no part of it

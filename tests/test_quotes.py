@@ -306,6 +306,12 @@ def test_speaker_resolution(text: str, expected: list[tuple[str, str | None]]) -
             id="unnamed-spokesman",
         ),
         pytest.param(
+            "Mayor Ines Calloway toured the block. After the tour, a spokeswoman for "
+            'Mayor Ines Calloway said "the city will pay for every camera on the street."',
+            [("the city will pay for every camera on the street.", None)],
+            id="unnamed-speaker-for-a-named-person",
+        ),
+        pytest.param(
             '"The department remains committed to transparency and accountability," '
             "the department said in a statement.",
             [("The department remains committed to transparency and accountability,", None)],
