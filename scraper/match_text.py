@@ -21,6 +21,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 Span = tuple[int, int]
 
@@ -117,14 +118,18 @@ class Phrase:
 
     source: str
     parts: tuple[re.Pattern[str], ...]
+    needle: str = ""  # lower-case letters every match contains (a quick first test)
 
     @classmethod
     def compile(cls, phrase: str, *, case_sensitive: bool = False) -> Phrase:
         parts = phrase.split(_GAP)
-        return cls(phrase, tuple(_part_regex(p, case_sensitive=case_sensitive) for p in parts))
+        regexes = tuple(_part_regex(p, case_sensitive=case_sensitive) for p in parts)
+        return cls(phrase, regexes, _needle(parts[0]))
 
     def find(self, text: str, sentences: Sequence[Span] | None = None) -> list[Span]:
         """All non-overlapping spans of ``text`` where the phrase stands."""
+        if self.needle and self.needle not in _lower(text):
+            return []
         first = self.parts[0]
         if len(self.parts) == 1:
             return [(m.start(), m.end()) for m in first.finditer(text)]
@@ -148,6 +153,21 @@ class Phrase:
                 found.append((head.start(), end))
                 pos = end
         return found
+
+
+def _needle(part: str) -> str:
+    """The first word of a phrase part as every match spells it, in lower case
+    ("strategy" -> "strateg", "model*" -> "model"); "" when there is none."""
+    words = re.split(r"[\s\-]+", part.strip())
+    word = words[0].rstrip("*").lower() if words else ""
+    if "|" in word or not word.isalpha():
+        return ""
+    return word[:-1] if word.endswith("y") else word
+
+
+@lru_cache(maxsize=16)
+def _lower(text: str) -> str:
+    return text.lower()
 
 
 def sentence_of(sentences: Sequence[Span], pos: int) -> Span:
