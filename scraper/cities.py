@@ -30,9 +30,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
-from urllib.parse import urlsplit
 
 from scraper.cities_gazetteer import Gazetteer, Place, gazetteer, name_key
+from scraper.cities_home import aliases_table as _aliases
+from scraper.cities_home import infer_home
 from scraper.cities_mentions import Mention, find_mentions
 from scraper.match_text import lede_end, paragraph_spans, sentence_spans
 from scraper.models import Evidence
@@ -61,6 +62,7 @@ _COMMON_WORDS = frozenset(
     )
 )
 MAX_EVIDENCE_PER_CITY = 3
+__all__ = ["find_cities", "infer_home"]
 _BRITISH = re.compile(
     r"\b(?:neighbourhoods?|centre|colour|favour|programme|licen[cs]e[ds]? premises|whilst|"
     r"metres|kerb|tyres?|constable|constabulary|Metropolitan Police|council estate|"
@@ -77,14 +79,6 @@ class _City:
     explicit: bool = False  # dateline, state next to it, alias or home city
     central: bool = False  # in the headline, dateline or lede
     evidence: list[tuple[float, Mention, str]] = field(default_factory=list)
-
-
-def _aliases(aliases: Sequence[CitySpec]) -> dict[str, str]:
-    table: dict[str, str] = {}
-    for spec in aliases:
-        for alias in spec.aliases:
-            table[alias] = spec.name
-    return table
 
 
 def _place_for_label(gaz: Gazetteer, label: str) -> Place:
@@ -427,107 +421,6 @@ def _evidence(city: _City, text: str, headline: str) -> list[Evidence]:
             ranked, key=lambda item: (item[1].field != "headline", item[1].start)
         )
     ]
-
-
-def _domain_label(url: str | None) -> tuple[str, str]:
-    """The registered name and top-level suffix of a URL ("seattletimes", ".com")."""
-    host = (urlsplit(url).hostname or "") if url else ""
-    parts = [p for p in host.lower().split(".") if p and p != "www"]
-    if len(parts) < 2:
-        return "", ""
-    tld = "." + parts[-1]
-    if len(parts) >= 3 and parts[-2] in ("co", "com", "org", "net", "gov", "ac"):
-        return parts[-3], tld
-    return parts[-2], tld
-
-
-def infer_home(
-    outlet: str | None, url: str | None, *, aliases: Sequence[CitySpec] = ()
-) -> str | None:
-    """The outlet's home city when its name or web domain names one, else None.
-
-    "York Dispatch" -> "York, PA"; "The Record (Stockton)" -> "Stockton, CA";
-    https://www.seattletimes.com/... -> "Seattle, WA"; a site under a foreign
-    country domain (yorkpress.co.uk) has no US home.
-    """
-    gaz = gazetteer()
-    label, tld = _domain_label(url)
-    if tld in gaz.foreign_tlds:
-        return None
-    table = _aliases(aliases)
-    if outlet:
-        found = find_mentions(
-            outlet,
-            field="text",
-            gaz=gaz,
-            aliases=table,
-            sentences=[(0, len(outlet))],
-            paragraphs=[(0, len(outlet))],
-        )
-        for m in found:
-            if m.alias_of:
-                return m.alias_of
-            if m.foreign or not m.places:
-                continue
-            if m.state:
-                chosen = next((p for p in m.places if p.state == m.state), None)
-                if chosen is not None:
-                    return chosen.label
-            else:
-                in_state = [p for p in m.places if p.state == _domain_state(gaz, label)]
-                chosen = in_state[0] if in_state else m.places[0]
-                if chosen.population >= SMALL_PLACE:
-                    return chosen.label
-    return _home_from_domain(gaz, label, table) if label else None
-
-
-# Statewide news sites whose domain names no place but says the state.
-_STATE_SITES = {
-    "mlive": "MI", "masslive": "MA", "pennlive": "PA", "lehighvalleylive": "PA", "nj": "NJ",
-    "al": "AL", "syracuse": "NY", "silive": "NY", "newyorkupstate": "NY", "oregonlive": "OR",
-    "cleveland": "OH", "nola": "LA", "gulflive": "MS", "ctinsider": "CT", "njherald": "NJ",
-}  # fmt: skip
-
-
-def _domain_state(gaz: Gazetteer, label: str) -> str | None:
-    """The state a web domain names: a statewide site (mlive.com) or a state name
-    in it (kentucky.com, arkansasonline.com), unless the name is part of a place
-    name (kansascity.com)."""
-    if label in _STATE_SITES:
-        return _STATE_SITES[label]
-    for abbr, name in gaz.state_names.items():
-        flat = name.lower().replace(" ", "")
-        if flat in label and _home_from_domain(gaz, label, {}) is None:
-            return abbr
-    return None
-
-
-def _home_from_domain(gaz: Gazetteer, label: str, table: dict[str, str]) -> str | None:
-    label = label.removeprefix("the")
-    best: tuple[int, int, str] | None = None
-    for alias, city in table.items():
-        key = re.sub(r"[^a-z]", "", alias.lower())
-        if len(key) >= 4 and label.startswith(key):
-            best = max(best or (0, 0, ""), (len(key), 10**9, city))
-    flat_places = _flat_places()
-    for n in range(4, len(label) + 1):
-        found = flat_places.get(label[:n])
-        if found is not None:
-            cand = (n, *found)
-            best = max(best or cand, cand)
-    return best[2] if best else None
-
-
-@cache
-def _flat_places() -> dict[str, tuple[int, str]]:
-    """Places of 20,000 people or more by their name in domain form ("stlouis")."""
-    out: dict[str, tuple[int, str]] = {}
-    for key, places in gazetteer().places.items():
-        flat = re.sub(r"[^a-z]", "", key.lower())
-        top = places[0]
-        if len(flat) >= 4 and top.population >= 20_000:
-            out[flat] = max(out.get(flat, (0, "")), (top.population, top.label))
-    return out
 
 
 @cache
