@@ -235,10 +235,22 @@ class Config(_Strict):
         return None
 
     def source(self, source_id: str) -> Source | None:
-        return next((s for s in self.sources if s.id == source_id), None)
+        return _sources_by_id(self.sources).get(source_id)
 
     def interval_for(self, source: Source) -> timedelta:
         return source.interval or self.settings.default_interval
+
+
+_index: tuple[list[Source], dict[str, Source]] | None = None
+
+
+def _sources_by_id(sources: list[Source]) -> dict[str, Source]:
+    """Sources by id, for the last list asked about (a pass asks about every source
+    several times: a scan each time made a pass over 20,000 sources quadratic)."""
+    global _index
+    if _index is None or _index[0] is not sources:
+        _index = (sources, {s.id: s for s in sources})
+    return _index[1]
 
 
 _MODELS_AT: dict[str, type[BaseModel]] = {
