@@ -149,9 +149,12 @@ def _echoes(candidate: str, other: str) -> bool:
 def _headline(signals: PageSignals, sites: list[str], fallback: str | None) -> str | None:
     """The page's headline, in the visible ``<h1>``'s typography when metadata confirms it.
 
-    Order: an ``<h1>`` echoed by the metadata or the ``<title>``; else a headline
-    two metadata sources agree on; else the first ``<h1>`` that is not the site's
-    name; else the first metadata title.
+    Order: an ``<h1>`` echoed by the metadata or the ``<title>``; the metadata
+    title when the ``<h1>`` is it with a kicker run in front; else the first
+    ``<h1>`` of two or more words that is not the site's name (measured on
+    trafilatura-eval: an unconfirmed ``<h1>`` is right more often than metadata
+    titles agreeing with each other); else a title two metadata sources agree
+    on; else the first metadata title.
     """
     site_keys = fold_names(sites)
 
@@ -185,13 +188,13 @@ def _headline(signals: PageSignals, sites: list[str], fallback: str | None) -> s
             meta_key = fold(meta)
             if len(meta_key) >= MIN_ECHO_CHARS and h1_key.endswith(meta_key) and h1_key != meta_key:
                 return meta
-    for index, meta in enumerate(metas):
-        if any(fold(meta) == fold(other) for other in metas[index + 1 :]):
-            return meta
     # An unconfirmed one-word <h1> is a section label ("Sections", "Menu") more often than not.
     worded = [h1 for h1 in h1s if len(h1.split()) > 1 or not metas]
     if worded:
         return worded[0]
+    for index, meta in enumerate(metas):
+        if any(fold(meta) == fold(other) for other in metas[index + 1 :]):
+            return meta
     return metas[0] if metas else (h1s[0] if h1s else fallback)
 
 

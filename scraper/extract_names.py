@@ -20,10 +20,12 @@ from collections.abc import Iterable
 
 _SEPARATORS = r"\s[|\-–—:·•»/~]\s|\s?[|·•»]\s?|:\s"
 _SPLIT_TITLE = re.compile(rf"(?:{_SEPARATORS})")
+INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))  # soft hyphen etc.
 _OUTLET_TAGLINE = re.compile(r"\s[|·•»–—-]\s")
 _BARS = re.compile(r"\s[|·•»]\s")
 MAX_NAME_WORDS = 5
 MAX_SITE_SEGMENT = 60  # folded characters; longer segments are headline text
+MAX_SITE_EXTRA = 20  # folded characters a site segment may add to the name ("online", "news")
 MAX_NAME_CHARS = 60
 
 _BY = re.compile(
@@ -85,8 +87,10 @@ def fold(text: str) -> str:
 def names_site(segment: str, folded_names: set[str]) -> bool:
     """Whether ``segment`` is one of the site's names (already folded), loosely.
 
-    Containment counts only for names of 5+ characters in a short segment, so
-    "Ledger" matches "The Springfield Ledger" but "de" matches no headline.
+    Containment counts only for names of 5+ characters, and a segment holding
+    the name may add only a few letters ("Ledger Online"), so "Ledger" matches
+    "The Springfield Ledger" but neither "de" nor "Ledger" matches a headline
+    that merely mentions them.
     """
     folded = fold(segment)
     if not folded:
@@ -96,7 +100,8 @@ def names_site(segment: str, folded_names: set[str]) -> bool:
     if len(folded) > MAX_SITE_SEGMENT:
         return False
     return any(
-        len(name) >= 5 and len(folded) >= 5 and (folded in name or name in folded)
+        len(name) >= 5 and len(folded) >= 5
+        and (folded in name or (name in folded and len(folded) <= len(name) + MAX_SITE_EXTRA))
         for name in folded_names
     )
 
@@ -115,7 +120,7 @@ def strip_site_name(title: str, site_names: Iterable[str]) -> str:
     is its tagline ("Budget passes | Ledger | News since 1901").
     """
     names = fold_names(site_names)
-    title = " ".join(title.split())
+    title = " ".join(title.translate(INVISIBLE).split())
     if not names:
         return title
     pieces = _SPLIT_TITLE.split(title)

@@ -16,6 +16,8 @@ from typing import Any
 
 from lxml.html import HtmlElement  # type: ignore[import-untyped]
 
+from scraper.extract_names import INVISIBLE
+
 JsonObject = dict[str, Any]
 
 MAX_JSON_LD_CHARS = 2_000_000  # bigger script blocks are data dumps, not page metadata
@@ -83,7 +85,7 @@ class PageSignals:
 
 
 def _text(element: HtmlElement) -> str:
-    return " ".join("".join(element.itertext()).split())
+    return " ".join("".join(element.itertext()).translate(INVISIBLE).split())
 
 
 def _walk_json(value: Any) -> Iterator[JsonObject]:

@@ -411,6 +411,12 @@ def test_on_day_keeps_the_instant() -> None:
         pytest.param("Ledger", ["Ledger"], "Ledger", id="title that is only the site name"),
         pytest.param("Budget debate: the details", ["de"], "Budget debate: the details",
                      id="tiny host label does not match inside words"),
+        pytest.param("Ledger honors: Springfield Ledger wins three state press awards",
+                     ["Springfield Ledger"],
+                     "Ledger honors: Springfield Ledger wins three state press awards",
+                     id="headline that mentions the site kept"),
+        pytest.param("Cash\u00adflow rules \u2013 Ledger", ["Ledger"], "Cashflow rules",
+                     id="soft hyphen removed"),
     ],
 )
 def test_strip_site_name(title: str, sites: list[str], expected: str) -> None:
