@@ -114,6 +114,10 @@ JUNK = [
     ),
     pytest.param(page('<meta property="article:published_time" content="99999-99-99">'),
                  id="impossible date"),
+    pytest.param('<?xml version="1.0" encoding="utf-8"?><html><body><p>x</p></body></html>',
+                 id="str with an encoding declaration"),
+    pytest.param("<html><body><p>wide</p></body></html>".encode("utf-16"), id="utf-16 bytes"),
+    pytest.param(page('<link rel="canonical" href="http://[::1">'), id="malformed canonical"),
 ]
 
 
