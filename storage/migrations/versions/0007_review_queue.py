@@ -1,8 +1,7 @@
 """review queue indexes: stories (primary items) by status, newest first; outlets
 
 Revision ID: 0007_review_queue
-Revises: 0002_review
-Depends on: 0006_stories (the ``is_primary`` column)
+Revises: 0002_review, 0006_stories (merges them: the indexes need ``is_primary``)
 """
 
 from __future__ import annotations
@@ -11,9 +10,9 @@ from alembic import op
 
 
 revision = "0007_review_queue"
-down_revision = "0002_review"
+down_revision = ("0002_review", "0006_stories")
 branch_labels = None
-depends_on = "0006_stories"
+depends_on = None
 
 
 def upgrade() -> None:
