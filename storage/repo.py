@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import Engine, and_, func, or_, select, tuple_, update
+from sqlalchemy import Engine, and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -390,7 +390,9 @@ class Store:
         if keys:
             found = session.scalar(
                 select(ItemKeyRow.item_id)
-                .where(tuple_(ItemKeyRow.kind, ItemKeyRow.value).in_(list(keys)))
+                # OR of pairs, not (kind, value) IN (...): SQLite scans the whole table
+                # for a row-value IN list of two or more pairs (every entry with a GUID).
+                .where(or_(*(and_(ItemKeyRow.kind == k, ItemKeyRow.value == v) for k, v in keys)))
                 .limit(1)
             )
             if found is not None:
