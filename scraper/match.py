@@ -7,9 +7,9 @@ Rules (the vocabulary lives in ``scraper/data/vocabulary.yaml``):
 - cue-only tags give way to the programs in ``yields_to`` (a focused-deterrence
   story about domestic violence is IPVI, not GVI) and ``requires`` ties a program
   to others (Support and Outreach only within a program's strategy);
-- a single strong mention, far into a long story (or past the lede of a
-  short one that names no other program) and with nothing else supporting
-  it, is a name-drop in passing and makes no tag;
+- a single strong mention, far into a long story (or past the lede and the
+  middle of a short one that names no other program) and with nothing else
+  supporting it, is a name-drop in passing and makes no tag;
 - relevance follows the tags, then the configured keywords; every decision,
   including "irrelevant", carries a readable reason.
 """
@@ -26,6 +26,7 @@ from scraper.vocab import ProgramSpec, default_programs
 
 PASSING_MIN_CHARS = 2500  # a story this long is judged by thirds, a shorter one by paragraphs
 PASSING_LEDE_SHARE = 1 / 3  # a lone mention in the first third of a long story still counts
+PASSING_SHORT_SHARE = 1 / 2  # ... and in the first half of a short one
 MAX_EVIDENCE_PER_PROGRAM = 5
 
 
@@ -42,8 +43,8 @@ def _in_passing(found: ProgramHits, text: str, *, alone: bool) -> bool:
     """A lone strong mention with no cue, late in the story, is a name-drop.
 
     Late means past the first third of a long story, or, in a shorter one,
-    past the lede when no other program is named anywhere (a budget story that
-    lists the police department's programs).
+    past the lede and the middle when no other program is named anywhere (a
+    budget story that lists the police department's programs).
     """
     if len(found.strong) != 1 or found.cues:
         return False
@@ -52,7 +53,11 @@ def _in_passing(found: ProgramHits, text: str, *, alone: bool) -> bool:
         return False
     if len(text) >= PASSING_MIN_CHARS:
         return hit.start > len(text) * PASSING_LEDE_SHARE
-    return alone and span_index(paragraph_spans(text), hit.start) >= lede_end(text)
+    return (
+        alone
+        and hit.start > len(text) * PASSING_SHORT_SHARE
+        and span_index(paragraph_spans(text), hit.start) >= lede_end(text)
+    )
 
 
 def _decide(text: str, headline: str, programs: Sequence[ProgramSpec]) -> _Outcome:

@@ -182,6 +182,20 @@ CASES = [
         id="name-drop past the lede of a short story",
     ),
     pytest.param(
+        "Chief speaks to residents\n\nBy Lee Ortega\n\n"
+        "In a school gym on the north side, a police chief stood before sixty residents on "
+        "Monday and read a letter about the department's past.\n\n"
+        '"This department hurt this neighborhood for a long time," Chief Ana Beltran said.\n\n'
+        "It was the first of the city's reconciliation sessions, which continue monthly.\n\n"
+        "Some residents stood and spoke about arrests decades ago; others left early. "
+        "A retired teacher said she came because her brother never got an answer.\n\n"
+        "Officers at the session were told to listen for an hour before saying anything, "
+        "and most of them did. The next meeting is at the east side library.",
+        "Chief speaks to residents",
+        [REC],
+        id="a lone name before the middle of a short story counts",
+    ),
+    pytest.param(
         "Police held a call-in for twelve men on Monday, and the next call-in is in May.\n\n"
         "The chief said shootings fell by a third last year in the two neighborhoods.\n\n"
         "Residents spoke at the meeting.\n\n"
