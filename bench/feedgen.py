@@ -58,8 +58,8 @@ def story_fields(n: int) -> dict[str, str]:
         "title": f"{city} {verb} {program}: {_words(n)} ({n})",
         "description": (
             f"Officials in {city} met about the {_words(n + 7919, 4)} and {program}. "
-            f"\u201cWe have seen fewer shootings where the outreach teams work,\u201d said "
-            f"{speaker}, who leads the effort."
+            f"\u201cThe {_words(n + 13, 3)} work shows where the {_words(n + 29, 2)} "
+            f"teams help,\u201d said {speaker}, who leads the effort."
         ),
         "author": speaker,
         "minute": f"{n % 60:02d}",
