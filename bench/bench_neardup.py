@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, select  # noqa: E402
 
 from scraper import neardup  # noqa: E402
-from storage.db import open_database  # noqa: E402
+from storage.db import make_engine, open_database  # noqa: E402
 from storage.repo import Store, StoryData  # noqa: E402
 from storage.story_index import _band_query, join_story  # noqa: E402
 from storage.story_tables import StoryBandRow  # noqa: E402
@@ -196,7 +196,8 @@ def build(path: Path, size: int, real: list[dict[str, str]]) -> Store:
     con.execute("ANALYZE")
     con.commit()
     con.close()
-    return Store(open_database(f"sqlite:///{path}"))
+    # Not open_database: the schema is already current, and a bench must not migrate.
+    return Store(make_engine(f"sqlite:///{path}"))
 
 
 def _item_values(columns: list[Any], item_id: int, signature: bytes, stamp: str) -> tuple[Any, ...]:
