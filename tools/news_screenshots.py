@@ -1,0 +1,86 @@
+"""Photograph the News & Updates page with the demo stories (headless Chromium).
+
+    .venv/bin/python tools/news_screenshots.py [OUT_DIR]    # default docs/screenshots
+
+Builds a temporary SQLite database with ``tests/publishing_demo.py``'s 30
+invented stories, serves the public routes on 127.0.0.1 and writes one PNG
+per view: the first page, a program page, a city page, page 2, the embed
+fragment inside a stand-in host page, and a 390 px phone view.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import quote
+
+from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from storage.db import open_database
+from storage.repo import Store
+from tests.publishing_demo import add_demo_stories, serve_demo
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# A host page with its own typeface and colours, to see what the fragment inherits.
+HOST = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<link rel="stylesheet" href="data:text/css,{css}"></head><body>
+<header>Riverton Peace Network &nbsp; About &nbsp; Programs &nbsp; News</header>
+<main><h1>In the news</h1>{fragment}</main><footer>Riverton Peace Network</footer></body></html>"""
+HOST_CSS = (
+    "body{margin:0;font:17px/1.6 Georgia,serif;color:#222;background:#faf7f0}"
+    "header,footer{background:#123;color:#fff;padding:1rem 2rem}"
+    "main{max-width:44rem;margin:0 auto;padding:1rem 2rem} a{color:#8a1538}"
+)
+
+SHOTS = (  # (file, path, viewport width, full page)
+    ("news-page.png", "news/", 1280, False),
+    ("news-program.png", "news/programs/drug-market-intervention/", 1280, True),
+    ("news-city.png", "news/cities/york-pa/", 1280, False),
+    ("news-page-2.png", "news/page/2/", 1280, False),
+    ("news-phone.png", "news/", 390, False),
+    ("news-empty.png", "news/cities/washington-dc/", 1280, True),
+)
+
+
+def main(out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(open_database(f"sqlite:///{tmp}/demo.db"))
+        add_demo_stories(store, now=datetime(2024, 3, 30, 12, 0, tzinfo=UTC))
+        with serve_demo(store) as base, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+            for name, path, width, full in SHOTS:
+                page = browser.new_page(viewport={"width": width, "height": 1000})
+                page.goto(base + path)
+                page.screenshot(path=str(out / name), full_page=full)
+                page.close()
+            page = browser.new_page(viewport={"width": 1024, "height": 1000})
+            fragment = page.request.get(base + "news/?embed=1").text()
+            page.set_content(HOST.format(css=quote(HOST_CSS), fragment=fragment))
+            page.screenshot(path=str(out / "news-embed.png"))
+            page.goto(base + "news/")
+            page.keyboard.press("Tab")
+            page.screenshot(
+                path=str(out / "news-skip-link.png"),
+                clip={"x": 0, "y": 0, "width": 1280, "height": 300},
+            )
+            browser.close()
+    for name, *_ in SHOTS:
+        print(out / name)
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs/screenshots"))
