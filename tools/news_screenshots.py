@@ -65,6 +65,8 @@ def main(out: Path) -> None:
             for name, path, width, full in SHOTS:
                 page = browser.new_page(viewport={"width": width, "height": 1000})
                 page.goto(base + path)
+                if name == "news-page-2.png":  # the end of the list: pagination
+                    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
                 page.screenshot(path=str(out / name), full_page=full)
                 page.close()
             page = browser.new_page(viewport={"width": 1024, "height": 1000})

@@ -55,6 +55,12 @@ class PageView:
     items: Sequence[PublicItem]
     pagination: Pagination
     tag_url: Callable[[TagKind, str], str]
+    label: str = ""  # the filter's tag ("York, PA"); empty on the unfiltered pages
+
+    @property
+    def site_title(self) -> str:
+        """The title without the filter: ``"News & Updates: York, PA"`` -> ``"News & Updates"``."""
+        return self.heading.removesuffix(f": {self.label}") if self.label else self.heading
 
 
 @cache
@@ -70,7 +76,7 @@ def _environment() -> Environment:
 
 
 def _context(view: PageView) -> dict[str, Any]:
-    return {f.name: getattr(view, f.name) for f in fields(view)}
+    return {f.name: getattr(view, f.name) for f in fields(view)} | {"site_title": view.site_title}
 
 
 def render_page(view: PageView) -> bytes:
@@ -79,7 +85,12 @@ def render_page(view: PageView) -> bytes:
 
 
 def render_fragment(view: PageView) -> bytes:
-    """The item list and its page links only, to embed in another page."""
+    """The item list and its page links only, to embed in another page.
+
+    It starts with a ``<link rel="stylesheet">`` (allowed in ``<body>``): the
+    stylesheet's rules are all scoped to ``clippings-*`` classes and the list
+    takes its font and colours from the host page.
+    """
     return _environment().get_template("fragment.html").render(_context(view)).encode("utf-8")
 
 

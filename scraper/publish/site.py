@@ -268,6 +268,7 @@ def _page_files(
                     older_url=link(page + 1, name),
                 ),
                 tag_url=tag_url,
+                label=view.label,
             )
             files[path(page, name)] = Resource(render(view_model), HTML)
     return files
