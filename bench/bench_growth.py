@@ -226,12 +226,9 @@ def database(postgres: str | None) -> Iterator[str]:
 
 
 async def run(sizes: list[int], postgres: str | None) -> None:
-    settings = Settings(fetch_articles=False)  # type: ignore[call-arg]
-    sources = [
-        Source(id=f"feed-{i}", kind="feed", url=f"{BASE}/feed/{i}.xml")  # type: ignore[call-arg]
-        for i in range(2)
-    ]
-    config = Config(settings=settings, sources=sources)  # type: ignore[call-arg]
+    settings = Settings(fetch_articles=False)
+    sources = [Source(id=f"feed-{i}", kind="feed", url=f"{BASE}/feed/{i}.xml") for i in range(2)]
+    config = Config(settings=settings, sources=sources)
     results: dict[int, dict[str, float]] = {}
     with database(postgres) as url:
         store = Store(open_database(url))

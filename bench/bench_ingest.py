@@ -50,12 +50,11 @@ ENTRIES = 50
 
 
 def bench_config(feeds: int) -> Config:
-    settings = Settings(fetch_articles=False, allow_private_networks=True)  # type: ignore[call-arg]
+    settings = Settings(fetch_articles=False, allow_private_networks=True)
     sources = [
-        Source(id=f"feed-{i}", kind="feed", url=f"{BASE}/feed/{i}.xml")  # type: ignore[call-arg]
-        for i in range(feeds)
+        Source(id=f"feed-{i}", kind="feed", url=f"{BASE}/feed/{i}.xml") for i in range(feeds)
     ]
-    return Config(settings=settings, sources=sources)  # type: ignore[call-arg]
+    return Config(settings=settings, sources=sources)
 
 
 def rate(count: int, seconds: float) -> str:

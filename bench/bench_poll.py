@@ -142,7 +142,7 @@ async def baseline(base: str, feeds: int, concurrency: int, *, conditional: bool
 def bench_config(base: str, feeds: int, concurrency: int) -> Any:
     from scraper.config import Config, Settings, Source
 
-    settings = Settings(  # type: ignore[call-arg]
+    settings = Settings(
         fetch_articles=False,
         allow_private_networks=True,
         concurrency=concurrency,
@@ -150,10 +150,10 @@ def bench_config(base: str, feeds: int, concurrency: int) -> Any:
         per_host_delay=0,
     )
     sources = [
-        Source(id=f"feed-{i:05d}", kind="feed", url=f"{base}/feed/{i}.xml", interval="1h")  # type: ignore[call-arg,arg-type]
+        Source(id=f"feed-{i:05d}", kind="feed", url=f"{base}/feed/{i}.xml", interval="1h")
         for i in range(feeds)
     ]
-    return Config(settings=settings, sources=sources)  # type: ignore[call-arg]
+    return Config(settings=settings, sources=sources)
 
 
 async def clippings_pass(
