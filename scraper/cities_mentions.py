@@ -89,7 +89,8 @@ _PASSING_SENTENCE = re.compile(
     re.IGNORECASE,
 )
 _CAPTION = re.compile(
-    r"\b(?:photo|photograph|pictured|seen here|from left|file image)\b|\((?:left|right|AP|AFP)\)"
+    r"\b(?:photo|photograph|pictured|seen here|from left|file image)\b"
+    r"|\((?:left|right|AP|AFP)\)(?!\s*(?:—|–|--|-))"  # "HARTFORD (AP) —" is a dateline
     r"|Getty Images|COURTESY",
     re.IGNORECASE,
 )
@@ -99,6 +100,7 @@ _CITY_NOUN_AFTER = re.compile(
 )
 _HISTORY = re.compile(r"\s*(?:Back )?(?:In|By) (?:the )?(?:1[89]|20)\d\ds?\b")
 _NEIGHBOR_BEFORE = re.compile(r"\b(?:neighbou?ring|nearby|adjacent|next-door)\s+$", re.IGNORECASE)
+_LIST_LEAD = re.compile(r"^\W*(?:[\w'’-]+\s+){0,3}[\w'’-]+\s*(?:—|–|--|:)\s*$")
 _LIST_GLUE = re.compile(r"^(?:\s*(?:,|;|and|or|&)\s*)+$")
 _DATELINE_AFTER = re.compile(r"\s*(?:—|–|--|-|>>|\(|:|,)")
 
@@ -357,7 +359,8 @@ def _with_context(
         if qual is not None:
             glue_from = qual.end()
         passing = bool(_LIST_GLUE.match(text[glue_from : m.start]))
-    initial = not before.strip(" \"'“‘([")
+    # "Four cities — Little Rock, ...": a short lead-in to a list still opens on it.
+    initial = not before.strip(" \"'“‘([") or bool(_LIST_LEAD.match(before))
     return replace(
         m,
         passing=passing,

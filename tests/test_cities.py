@@ -312,6 +312,28 @@ CASES = [
         id="a neighbour equally near both namesakes leaves the home city",
     ),
     pytest.param(
+        "Three cities — Waco, Texas; Macon, Georgia; and Erie, Pennsylvania — will share "
+        "a federal grant for outreach workers, officials said Tuesday.\n\n"
+        "In Waco, the police chief wants the first meeting in June.\n\n"
+        "Macon has hired two analysts to map the groups.\n\n"
+        "Erie plans to start in the fall, and Erie pastors have offered their halls.",
+        "",
+        None,
+        ["Waco, TX", "Macon, GA", "Erie, PA"],
+        id="a list after a short lead-in opens the lede: each city with its own paragraph",
+    ),
+    pytest.param(
+        "DAYTON, Ohio (AP) — A jobs program for young men on parole is spreading from "
+        "here to Toledo, state officials said Thursday.\n\n"
+        "Dayton enrolled its first group in May, and Dayton employers have hired eleven "
+        "of the men.\n\n"
+        "Toledo will follow in July. Toledo will also hire a coordinator.",
+        "",
+        None,
+        ["Dayton, OH", "Toledo, OH"],
+        id="an AP dateline is no photo caption: the dateline's paragraph keeps its weight",
+    ),
+    pytest.param(
         "The bakery's rye bread won first prize at the state fair.",
         "",
         None,
