@@ -26,7 +26,7 @@ Mentions come from :mod:`scraper.cities_mentions`; this module decides:
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -134,14 +134,19 @@ def _doc_states(
     """
     counts: dict[str, int] = defaultdict(int)
     inside: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    qualifiers: set[tuple[str, int]] = set()  # counted with their place already
     for m in mentions:
         if m.state:
             counts[m.state] += 1
+            qualifiers.add((m.field, m.end))
         inside[m.field].append((m.start, m.end))
     for fld, body in fields.items():
         for found in _state_name_regex().finditer(body):
             a, b = found.span()
             if any(s <= a and b <= e and (s, e) != (a, b) for s, e in inside[fld]):
+                continue
+            comma = body.rfind(",", 0, a)
+            if (fld, comma) in qualifiers and not body[comma + 1 : a].strip():
                 continue
             if re.match(r" (?:City|Beach)\b", body[b : b + 6]):
                 continue  # a place the gazetteer lacks ("Nevada City")
@@ -327,16 +332,28 @@ def find_cities(
 
     # Explicit mentions settle a name for the whole story ("KANSAS CITY, Kan." then
     # "Kansas City" again), so they are resolved first.
+    # A state written next to a name in passing ("Unlike Portland, Oregon, we ...")
+    # contrasts it with the story's own namesake: it settles nothing and does not
+    # count for the bare name.
     settled: dict[str, Place] = {}
     for m in sorted(mentions, key=lambda m: not (m.state or m.dateline or m.alias_of)):
-        place, _ = _resolve(m, gaz=gaz, settled=settled, home=home, states=states, anchors=anchors)
-        if place is not None and (m.state or m.dateline) and m.written not in settled:
-            settled[m.written] = place
+        place, _ = _resolve(
+            m, gaz=gaz, settled=settled, home=home, states=states, anchors=anchors
+        )
+        if place is not None and (m.state or m.dateline) and not m.passing:
+            settled.setdefault(m.written, place)
+    contrasts = Counter((m.written, m.state) for m in mentions if m.state and m.passing)
 
     resolved: list[tuple[Mention, Place, str]] = []
     for m in mentions:
+        own = {k: n - contrasts[(m.written, k)] for k, n in states.items()}
         place, why = _resolve(
-            m, gaz=gaz, settled=settled, home=home, states=states, anchors=anchors
+            m,
+            gaz=gaz,
+            settled=settled,
+            home=home,
+            states={k: n for k, n in own.items() if n > 0},
+            anchors=anchors,
         )
         if place is not None:
             resolved.append((m, place, why))

@@ -81,7 +81,9 @@ _PASSING_BEFORE = re.compile(
     r"headquartered in|(?:College|University|Institute|School)\b[^.;]{0,60}?\bin|"
     r"travel(?:l)?ed from|came from|moved from|grew up in|native of|"
     r"conference in|convention in|replicat\w+ in|hospitals? in|medical center in|"
-    r"hospitali[sz]ed in|like)\s+(?:the\s+)?$"
+    r"hospitali[sz]ed in|like|[Uu]nlike|"
+    # a person's home town in an appositive: ", a retired teacher from Austin"
+    r",\s+an?\s+(?:[\w'’-]+\s+){0,5}?(?:from|of))\s+(?:the\s+)?$"
 )
 _PASSING_SENTENCE = re.compile(
     r"\b(?:other (?:cities|sites|pilot|communities|jurisdictions|places)|among (?:the )?"

@@ -334,6 +334,26 @@ CASES = [
         id="an AP dateline is no photo caption: the dateline's paragraph keeps its weight",
     ),
     pytest.param(
+        "Columbus commissioners should pass the plan to light the riverwalk. Georgia towns "
+        "half our size have done it for less.\n\n"
+        "Unlike Columbus, Ohio, we do not have the money for a new police academy, but "
+        "lights are cheap. Columbus can afford them this year.",
+        "Letter: Columbus should light the riverwalk",
+        "Columbus, OH",
+        ["Columbus, GA"],
+        id="a namesake contrasted in passing settles nothing, not even against the home",
+    ),
+    pytest.param(
+        "MADRID (AP) — Crowds filled the old squares on Saturday as the Spanish capital "
+        "held its first night market in decades.\n\n"
+        "Dale Ferris, a retired plumber from Tulsa, Oklahoma, who was visiting with his "
+        "wife, said the crowds reminded him of a county fair back home.",
+        "",
+        None,
+        [],
+        id="a visitor's home town in a story abroad is passing",
+    ),
+    pytest.param(
         "The bakery's rye bread won first prize at the state fair.",
         "",
         None,
