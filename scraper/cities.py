@@ -337,9 +337,7 @@ def find_cities(
     # count for the bare name.
     settled: dict[str, Place] = {}
     for m in sorted(mentions, key=lambda m: not (m.state or m.dateline or m.alias_of)):
-        place, _ = _resolve(
-            m, gaz=gaz, settled=settled, home=home, states=states, anchors=anchors
-        )
+        place, _ = _resolve(m, gaz=gaz, settled=settled, home=home, states=states, anchors=anchors)
         if place is not None and (m.state or m.dateline) and not m.passing:
             settled.setdefault(m.written, place)
     contrasts = Counter((m.written, m.state) for m in mentions if m.state and m.passing)
