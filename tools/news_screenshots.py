@@ -5,7 +5,7 @@
 Builds a temporary SQLite database with ``tests/publishing_demo.py``'s 30
 invented stories, serves the public routes on 127.0.0.1 and writes one PNG
 per view: the first page, a program page, a city page, page 2, the embed
-fragment inside a stand-in host page, and a 390 px phone view.
+fragment inside a stand-in host page, a 390 px phone view and an empty city.
 """
 
 from __future__ import annotations
@@ -45,14 +45,15 @@ HOST_CSS = (
     "main{max-width:44rem;margin:0 auto;padding:1rem 2rem} a{color:#8a1538}"
 )
 
-SHOTS = (  # (file, path, viewport width, full page)
-    ("news-page.png", "news/", 1280, False),
-    ("news-program.png", "news/programs/drug-market-intervention/", 1280, True),
-    ("news-city.png", "news/cities/york-pa/", 1280, False),
-    ("news-page-2.png", "news/page/2/", 1280, False),
-    ("news-phone.png", "news/", 390, False),
-    ("news-empty.png", "news/cities/washington-dc/", 1280, True),
+SHOTS = (  # (file, path, viewport width, height, scrolled to the end)
+    ("news-page.png", "news/", 1000, 760, False),
+    ("news-program.png", "news/programs/drug-market-intervention/", 1000, 560, False),
+    ("news-city.png", "news/cities/york-pa/", 1000, 560, False),
+    ("news-page-2.png", "news/page/2/", 1000, 420, True),
+    ("news-phone.png", "news/", 390, 760, False),
+    ("news-empty.png", "news/cities/washington-dc/", 1000, 320, False),
 )
+EMBED = ("news-embed.png", 1000, 620)
 
 
 def main(out: Path) -> None:
@@ -62,26 +63,21 @@ def main(out: Path) -> None:
         add_demo_stories(store, now=datetime(2024, 3, 30, 12, 0, tzinfo=UTC))
         with serve_demo(store) as base, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-            for name, path, width, full in SHOTS:
-                page = browser.new_page(viewport={"width": width, "height": 1000})
+            for name, path, width, height, to_end in SHOTS:
+                page = browser.new_page(viewport={"width": width, "height": height})
                 page.goto(base + path)
-                if name == "news-page-2.png":  # the end of the list: pagination
+                if to_end:
                     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-                page.screenshot(path=str(out / name), full_page=full)
+                page.screenshot(path=str(out / name))
                 page.close()
-            page = browser.new_page(viewport={"width": 1024, "height": 1000})
+            name, width, height = EMBED
+            page = browser.new_page(viewport={"width": width, "height": height})
             fragment = page.request.get(base + "news/?embed=1").text()
             page.set_content(HOST.format(css=quote(HOST_CSS), fragment=fragment))
-            page.screenshot(path=str(out / "news-embed.png"))
-            page.goto(base + "news/")
-            page.keyboard.press("Tab")
-            page.screenshot(
-                path=str(out / "news-skip-link.png"),
-                clip={"x": 0, "y": 0, "width": 1280, "height": 300},
-            )
+            page.screenshot(path=str(out / name))
             browser.close()
-    for name, *_ in SHOTS:
-        print(out / name)
+    for name in [*(s[0] for s in SHOTS), EMBED[0]]:
+        print(out / name, (out / name).stat().st_size, "bytes")
 
 
 if __name__ == "__main__":
