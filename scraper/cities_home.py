@@ -2,7 +2,8 @@
 
 "York Dispatch" -> York, PA; "The Record (Stockton)" -> Stockton, CA;
 seattletimes.com -> Seattle, WA; "MLive (Jackson Citizen Patriot)" on mlive.com
--> Jackson, MI (a statewide site says the state); a foreign country domain
+-> Jackson, MI (a statewide site says the state); masslive.com/springfield/...
+-> Springfield, MA (a statewide site's section for a city); a foreign country domain
 (yorkpress.co.uk) -> no US home. :func:`scraper.cities.find_cities` uses the
 home for bare names the story itself does not settle.
 """
@@ -80,7 +81,27 @@ def infer_home(
                 chosen = in_state[0] if in_state else m.places[0]
                 if chosen.population >= SMALL_PLACE:
                     return chosen.label
+    state = _domain_state(gaz, label) if label else None
+    from_path = _home_from_path(gaz, url, state) if state else None
+    if from_path is not None:
+        return from_path
     return _home_from_domain(gaz, label, table) if label else None
+
+
+def _home_from_path(gaz: Gazetteer, url: str | None, state: str) -> str | None:
+    """A city a statewide site files the story under (masslive.com/springfield/...).
+
+    Only a whole path segment that names a place of the site's state counts; a
+    headline slug that merely contains a place name does not.
+    """
+    for segment in urlsplit(url or "").path.lower().split("/"):
+        if not re.fullmatch(r"[a-z]+(?:-[a-z]+){0,3}", segment):
+            continue
+        name = " ".join(w.capitalize() for w in segment.split("-"))
+        for place in gaz.lookup(name):
+            if place.state == state and place.population >= SMALL_PLACE:
+                return place.label
+    return None
 
 
 # Statewide news sites whose domain names no place but says the state.

@@ -415,6 +415,24 @@ def test_configured_alias() -> None:
             "Jackson Weekly", "https://www.tennesseeherald.com/a", "Jackson, TN", id="state domain"
         ),
         pytest.param(
+            "StateWire",
+            "https://www.pennlive.com/york/2021/03/council-votes-on-plan.html",
+            "York, PA",
+            id="a statewide site's section for a city",
+        ),
+        pytest.param(
+            "StateWire",
+            "https://www.pennlive.com/news/2021/03/erie-council-votes-on-plan.html",
+            None,
+            id="a place inside a statewide site's slug is no home",
+        ),
+        pytest.param(
+            "StateWire",
+            "https://www.pennlive.com/dayton/2021/03/plan.html",
+            None,
+            id="a section named for a city of another state is no home",
+        ),
+        pytest.param(
             "The Kansas City Star",
             "https://www.kansascity.com/a",
             "Kansas City, MO",
