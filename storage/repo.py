@@ -12,9 +12,24 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
-from sqlalchemy import Engine, and_, func, or_, select, update
+from sqlalchemy import (
+    Boolean,
+    Engine,
+    Float,
+    Integer,
+    Table,
+    Text,
+    and_,
+    bindparam,
+    case,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -29,6 +44,7 @@ from storage.tables import (
     SightingRow,
     SourceRow,
 )
+from storage.types import UTCDateTime
 
 Outcome = Literal["new", "seen"]
 MAX_GUID_ALIASES = 3  # GUIDs one source may give one story (a feed changing them every fetch)
@@ -161,6 +177,78 @@ def _state(row: SourceRow) -> SourceState:
     )
 
 
+_SOURCES = cast("Table", SourceRow.__table__)
+
+
+def _at(name: str) -> Any:
+    """A datetime parameter of an executemany statement (converted like the columns)."""
+    return bindparam(name, type_=UTCDateTime())
+
+
+def _flag(name: str) -> Any:
+    return bindparam(name, type_=Boolean())
+
+
+# One statement shape for every outcome, so a batch of fetch records is one executemany.
+# Counters and the unhealthy date are computed from the stored row, not read first.
+_FETCH_STATE_UPDATE = (
+    update(_SOURCES)
+    .where(_SOURCES.c.id == bindparam("p_id"))
+    .values(
+        last_checked_at=_at("p_checked"),
+        last_status=bindparam("p_status", type_=Integer()),
+        next_check_at=_at("p_next"),
+        updated_at=_at("p_updated"),
+        lease_owner=None,  # recording the fetch ends the lease
+        lease_until=None,
+        error_count=case((_flag("p_failed"), _SOURCES.c.error_count + 1), else_=0),
+        last_error=bindparam("p_error", type_=Text()),
+        last_success_at=func.coalesce(_at("p_success"), _SOURCES.c.last_success_at),
+        items_found=_SOURCES.c.items_found + bindparam("p_new", type_=Integer()),
+        etag=case((_flag("p_ok"), bindparam("p_etag", type_=Text())), else_=_SOURCES.c.etag),
+        last_modified=case(
+            (_flag("p_ok2"), bindparam("p_modified", type_=Text())),
+            else_=_SOURCES.c.last_modified,
+        ),
+        check_interval_seconds=func.coalesce(
+            bindparam("p_interval", type_=Integer()), _SOURCES.c.check_interval_seconds
+        ),
+        entries_per_week=func.coalesce(
+            bindparam("p_rate", type_=Float()), _SOURCES.c.entries_per_week
+        ),
+        unhealthy_since=case(
+            (_flag("p_unhealthy"), func.coalesce(_SOURCES.c.unhealthy_since, _at("p_since"))),
+            else_=None,
+        ),
+    )
+)
+
+
+def _fetch_state_params(record: FetchRecord) -> dict[str, Any]:
+    """The parameters of ``_FETCH_STATE_UPDATE`` for one record."""
+    failed = record.outcome == "error"
+    ok = record.outcome == "ok"
+    return {
+        "p_id": record.source_id,
+        "p_checked": record.started_at,
+        "p_status": record.status,
+        "p_next": record.next_check_at,
+        "p_updated": record.started_at,
+        "p_failed": failed,
+        "p_error": record.error if failed else None,
+        "p_success": None if failed else record.started_at,
+        "p_new": 0 if failed else record.items_new,
+        "p_ok": ok,
+        "p_etag": record.etag,
+        "p_ok2": ok,
+        "p_modified": record.last_modified,
+        "p_interval": record.check_interval_seconds,
+        "p_rate": record.entries_per_week,
+        "p_unhealthy": record.unhealthy,
+        "p_since": record.started_at,
+    }
+
+
 class Store:
     """Reads and writes of clippings, over one engine."""
 
@@ -291,50 +379,44 @@ class Store:
 
     def record_fetch(self, record: FetchRecord) -> None:
         """Log a fetch and set the source's state from it, in one transaction."""
+        self.record_fetches([record])
+
+    def record_fetches(self, records: Sequence[FetchRecord]) -> None:
+        """Log fetches and set their sources' state and end their leases, in one transaction.
+
+        Two executemany statements whatever the number of records: the fetch
+        log rows, and one UPDATE per source whose counters (errors, items
+        found, unhealthy since) are computed by the database from the stored
+        row. Either every record of the batch is written or none is: a source
+        whose record is lost is due again and simply collected again.
+        """
+        if not records:
+            return
+        # Sources updated in one order by every writer: two batches never deadlock.
+        ordered = sorted(records, key=lambda r: r.source_id)
         with self.session() as session, session.begin():
-            session.add(
-                FetchRow(
-                    source_id=record.source_id,
-                    url=record.url,
-                    started_at=record.started_at,
-                    duration_ms=record.duration_ms,
-                    outcome=record.outcome,
-                    status=record.status,
-                    bytes=record.bytes,
-                    items_total=record.items_total,
-                    items_new=record.items_new,
-                    items_seen=record.items_seen,
-                    error=record.error,
-                    warning=record.warning,
-                )
+            connection = session.connection()
+            connection.execute(
+                insert(FetchRow),
+                [
+                    {
+                        "source_id": r.source_id,
+                        "url": r.url,
+                        "started_at": r.started_at,
+                        "duration_ms": r.duration_ms,
+                        "outcome": r.outcome,
+                        "status": r.status,
+                        "bytes": r.bytes,
+                        "items_total": r.items_total,
+                        "items_new": r.items_new,
+                        "items_seen": r.items_seen,
+                        "error": r.error,
+                        "warning": r.warning,
+                    }
+                    for r in ordered
+                ],
             )
-            row = session.get(SourceRow, record.source_id)
-            if row is None:
-                return
-            row.last_checked_at = record.started_at
-            row.last_status = record.status
-            row.next_check_at = record.next_check_at
-            row.updated_at = record.started_at
-            row.lease_owner = row.lease_until = None
-            if record.outcome == "error":
-                row.error_count += 1
-                row.last_error = record.error
-            else:
-                row.error_count = 0
-                row.last_error = None
-                row.last_success_at = record.started_at
-                row.items_found += record.items_new
-                if record.outcome == "ok":
-                    row.etag = record.etag
-                    row.last_modified = record.last_modified
-            if record.check_interval_seconds is not None:
-                row.check_interval_seconds = record.check_interval_seconds
-            if record.entries_per_week is not None:
-                row.entries_per_week = record.entries_per_week
-            if not record.unhealthy:
-                row.unhealthy_since = None
-            elif row.unhealthy_since is None:
-                row.unhealthy_since = record.started_at
+            connection.execute(_FETCH_STATE_UPDATE, [_fetch_state_params(r) for r in ordered])
 
     def fetches(self, source_id: str, *, limit: int = 20) -> list[dict[str, Any]]:
         with self.session() as session:
