@@ -344,15 +344,11 @@ def find_cities(
 
     resolved: list[tuple[Mention, Place, str]] = []
     for m in mentions:
-        own = {k: n - contrasts[(m.written, k)] for k, n in states.items()}
-        place, why = _resolve(
-            m,
-            gaz=gaz,
-            settled=settled,
-            home=home,
-            states={k: n for k, n in own.items() if n > 0},
-            anchors=anchors,
-        )
+        own = states
+        if contrasts:
+            own = {k: n - contrasts[(m.written, k)] for k, n in states.items()}
+            own = {k: n for k, n in own.items() if n > 0}
+        place, why = _resolve(m, gaz=gaz, settled=settled, home=home, states=own, anchors=anchors)
         if place is not None:
             resolved.append((m, place, why))
     in_body = {p.label for m, p, _ in resolved if m.field == "text" and m.kind != "not-city"}
@@ -362,6 +358,10 @@ def find_cities(
     for m, place, _ in resolved:
         if m.org and m.kind != "person" and not m.passing:
             org_named[place.label].append(m)
+    # A story whose outlet or dateline locates it reads a small shared name found in
+    # none of the states it names, nor in the home's, as a part of its own city:
+    # picking a namesake by population would be a guess.
+    located = home is not None or any(m.dateline and m.state for m in mentions)
     cities: dict[str, _City] = {}
     for m, place, why in resolved:
         weight, note = _weight(m, in_body=in_body, label=place.label, lede=lede)
@@ -376,6 +376,13 @@ def find_cities(
             continue
         if why == _BY_POPULATION and (states or anchors) and _ambiguous(m.places):
             continue  # "Homewood" in a Pittsburgh story: a neighbourhood, not Alabama's
+        if (
+            why == _BY_POPULATION
+            and located
+            and len(m.places) >= 2
+            and place.population < KNOWN_CITY
+        ):
+            continue  # "Central City" in a New Orleans paper: no namesake is in its state
         city = cities.setdefault(place.label, _City(place))
         city.score += weight
         city.explicit = city.explicit or explicit or (home is not None and home == place)

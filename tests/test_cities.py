@@ -354,6 +354,23 @@ CASES = [
         id="a visitor's home town in a story abroad is passing",
     ),
     pytest.param(
+        "Sunnyside residents packed a church hall on Tuesday to hear Houston police explain "
+        "the new patrol plan. Sunnyside business owners asked for more lighting, and "
+        "Sunnyside pastors offered to host the next meeting.",
+        "Sunnyside neighbors question patrol plan",
+        "Houston, TX",
+        ["Houston, TX"],
+        id="a shared small name far from a local outlet's state is a neighbourhood",
+    ),
+    pytest.param(
+        "Flint police and pastors met eleven young men on Tuesday for the first call-in. "
+        "Flint plans a second meeting in June.",
+        "Flint holds its first call-in",
+        "Chicago, IL",
+        ["Flint, MI"],
+        id="a small name with one namesake in another state stays a city",
+    ),
+    pytest.param(
         "The bakery's rye bread won first prize at the state fair.",
         "",
         None,
