@@ -16,7 +16,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 log = logging.getLogger(__name__)
@@ -59,10 +59,20 @@ def alembic_config(engine: Engine | None = None) -> AlembicConfig:
     return config
 
 
+MIGRATION_LOCK = 0x636C6970  # PostgreSQL advisory lock key held while migrating ("clip")
+
+
 def upgrade(engine: Engine) -> None:
-    """Apply every migration not yet applied (all branches: ``heads``)."""
+    """Apply every migration not yet applied (all branches: ``heads``).
+
+    On PostgreSQL the upgrade holds a transaction-level advisory lock, so
+    several collectors starting at once on a new database migrate it once:
+    the others wait, then find nothing left to do.
+    """
     config = alembic_config(engine)
     with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, "heads")
 

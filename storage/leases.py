@@ -68,36 +68,32 @@ def claim_due(
     this moment are skipped, not waited for.
     """
     free = or_(SourceRow.lease_until.is_(None), SourceRow.lease_until <= now)
+    due = (
+        select(SourceRow.id)
+        .where(
+            SourceRow.enabled.is_(True),
+            SourceRow.removed.is_(False),
+            or_(SourceRow.next_check_at.is_(None), SourceRow.next_check_at <= now),
+            free,
+        )
+        .order_by(SourceRow.next_check_at.nulls_first(), SourceRow.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    # One statement: UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING.
+    # The lease condition again in the UPDATE: SQLite has no FOR UPDATE (and PostgreSQL
+    # re-checks it on a row changed since the snapshot); only rows leased now are ours.
     with store.session() as session, session.begin():
-        ids = list(
-            session.scalars(
-                select(SourceRow.id)
-                .where(
-                    SourceRow.enabled.is_(True),
-                    SourceRow.removed.is_(False),
-                    or_(SourceRow.next_check_at.is_(None), SourceRow.next_check_at <= now),
-                    free,
-                )
-                .order_by(SourceRow.next_check_at.nulls_first(), SourceRow.id)
-                .limit(limit)
-                .with_for_update(skip_locked=True)
-            )
+        rows = session.scalars(
+            update(SourceRow)
+            .where(SourceRow.id.in_(due.scalar_subquery()), free)
+            .values(lease_owner=owner, lease_until=now + lease)
+            .returning(SourceRow),
+            execution_options={"synchronize_session": False},
         )
-        if not ids:
-            return []
-        # The lease condition again: SQLite has no FOR UPDATE, and another claimer may
-        # have leased a row between the SELECT and here; only rows leased now are ours.
-        won = set(
-            session.scalars(
-                update(SourceRow)
-                .where(SourceRow.id.in_(ids), free)
-                .values(lease_owner=owner, lease_until=now + lease)
-                .returning(SourceRow.id)
-            )
-        )
-        rows = session.scalars(select(SourceRow).where(SourceRow.id.in_(won)))
-        by_id = {row.id: _state(row) for row in rows}
-        return [by_id[i] for i in ids if i in by_id]
+        won = [_state(row) for row in rows]
+    never = datetime.min.replace(tzinfo=UTC)
+    return sorted(won, key=lambda s: (s.next_check_at or never, s.id))
 
 
 def renew(store: Store, *, owner: str, source_ids: Sequence[str], until: datetime) -> int:
@@ -169,9 +165,27 @@ def collector_lock(store: Store) -> Iterator[None]:
         return
     _acquire(path)
     try:
+        _forget_dead_leases(store)
         yield
     finally:
         _release(path)
+
+
+def _forget_dead_leases(store: Store) -> int:
+    """Release leases of other owners: holding the SQLite lock, we are the only collector.
+
+    A collector killed mid-pass (SIGKILL, power loss) cannot release its leases;
+    on PostgreSQL they run out by themselves, on SQLite the next collector to
+    take the lock knows at once that their owner is dead.
+    """
+    with store.session() as session, session.begin():
+        result = session.execute(
+            update(SourceRow)
+            .where(SourceRow.lease_owner.is_not(None), SourceRow.lease_owner != default_owner())
+            .values(lease_owner=None, lease_until=None)
+            .returning(SourceRow.id)
+        )
+        return len(result.all())
 
 
 def _acquire(path: Path) -> None:

@@ -45,7 +45,8 @@ def store(db_url: str) -> Store:
     return Store(open_database(db_url))
 
 
-def test_migrations_are_applied_on_start_and_sqlite_uses_wal(db_url: str) -> None:
+def test_migrations_are_applied_on_start_and_sqlite_uses_wal(sqlite_url: str) -> None:
+    db_url = sqlite_url
     engine = open_database(db_url)
     assert is_current(engine)
     with engine.connect() as connection:

@@ -19,6 +19,7 @@ from scraper.cli._common import Context, common_options, json_line, main, pass_c
 from scraper.cli.serve import host_port_options, make_server, serve_alongside
 from scraper.config import Config
 from scraper.fetch import Fetcher
+from storage.leases import CollectorBusy
 from storage.repo import SourceState, Store
 
 if TYPE_CHECKING:
@@ -87,7 +88,10 @@ def collect(ctx: Context, source_ids: tuple[str, ...], as_json: bool, no_article
         )
     states = [s for s in store.sources() if (s.id in source_ids if source_ids else s.enabled)]
     console = Console(stderr=True)
-    reports = asyncio.run(_collect(config, store, states, console, quiet=as_json))
+    try:
+        reports = asyncio.run(_collect(config, store, states, console, quiet=as_json))
+    except CollectorBusy as exc:
+        raise click.ClickException(str(exc)) from None
     if as_json:
         for report in reports:
             json_line(report.to_json())
@@ -200,5 +204,8 @@ def run(
                 else:
                     await run_forever(collector, tick=tick, after_pass=after_pass)
 
-    asyncio.run(go())
+    try:
+        asyncio.run(go())
+    except CollectorBusy as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo("clippings: stopped.", err=True)
