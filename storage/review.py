@@ -18,12 +18,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import String, cast, delete, exists, func, or_, select, update
+from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from storage.repo import Store, item_json, original_values
 from storage.review_tables import AuditRow, LoginFailureRow, SessionRow, UserRow
+from storage.search import Kept, text_condition
 from storage.stories import with_copies
 from storage.story_index import follow_primaries
 from storage.tables import ItemRow, ItemTagRow, SightingRow
@@ -317,29 +318,32 @@ class ReviewStore:
     def queue(self, flt: QueueFilter, *, page: int = 1, per_page: int = 25) -> QueuePage:
         """One page of items matching ``flt`` (effective values) and the total count."""
         conditions = self._conditions(flt)
+        order: list[ColumnElement[Any]] = [ItemRow.first_seen_at.desc(), ItemRow.id.desc()]
+        if flt.order == "relevance":
+            order.insert(0, Kept.tag_count.desc())
+        page = max(1, page)
         with self._session() as session:
             total = int(
                 session.scalar(select(func.count()).select_from(ItemRow).where(*conditions)) or 0
             )
-            query = select(ItemRow).where(*conditions)
-            if flt.order == "relevance":
-                tags = (
-                    select(func.count(ItemTagRow.id))
-                    .where(ItemTagRow.item_id == ItemRow.id)
-                    .scalar_subquery()
+            # Ids first, rows after: a sort (a date range) then handles ids, not whole articles.
+            ids = list(
+                session.scalars(
+                    select(ItemRow.id)
+                    .where(*conditions)
+                    .order_by(*order)
+                    .offset((page - 1) * per_page)
+                    .limit(per_page)
                 )
-                query = query.order_by(tags.desc(), ItemRow.first_seen_at.desc(), ItemRow.id.desc())
-            else:
-                query = query.order_by(ItemRow.first_seen_at.desc(), ItemRow.id.desc())
-            page = max(1, page)
-            rows = list(session.scalars(query.offset((page - 1) * per_page).limit(per_page)))
+            )
+            found = {r.id: r for r in session.scalars(select(ItemRow).where(ItemRow.id.in_(ids)))}
+            rows = [found[i] for i in ids if i in found]
             sightings = self.store._sightings_of(session, [r.id for r in rows])
             items = [item_json(r, sightings.get(r.id, [])) for r in rows]
         with_copies(self.store, items)  # "also ran in" on each card
         return QueuePage(items=items, total=total, page=page, per_page=per_page)
 
-    @staticmethod
-    def _conditions(flt: QueueFilter) -> list[ColumnElement[bool]]:
+    def _conditions(self, flt: QueueFilter) -> list[ColumnElement[bool]]:
         out: list[ColumnElement[bool]] = [ItemRow.is_primary.is_(True)]  # a story once
         if flt.status:
             out.append(ItemRow.status == flt.status)
@@ -353,38 +357,19 @@ class ReviewStore:
                     )
                 )
         if flt.outlet:
-            outlet = func.coalesce(ItemRow.edits["outlet"].as_string(), ItemRow.outlet)
-            out.append(outlet == flt.outlet)
+            out.append(Kept.outlet == flt.outlet)
         if flt.source:
             out.append(
                 exists().where(
                     SightingRow.item_id == ItemRow.id, SightingRow.source_id == flt.source
                 )
             )
-        if flt.since or flt.until:
-            # "YYYY-MM-DD" of the effective date; stored datetimes and edits both start so.
-            day = func.substr(
-                func.coalesce(
-                    ItemRow.edits["published"].as_string(), cast(ItemRow.published_at, String)
-                ),
-                1,
-                10,
-            )
-            if flt.since:
-                out.append(day >= flt.since.isoformat())
-            if flt.until:
-                out.append(day <= flt.until.isoformat())
+        if flt.since:
+            out.append(Kept.day >= flt.since.isoformat())
+        if flt.until:
+            out.append(Kept.day <= flt.until.isoformat())
         if flt.text:
-            escaped = flt.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            pattern = f"%{escaped}%"
-            headline = func.coalesce(ItemRow.edits["headline"].as_string(), ItemRow.headline)
-            out.append(
-                or_(
-                    headline.ilike(pattern, escape="\\"),
-                    ItemRow.headline.ilike(pattern, escape="\\"),
-                    ItemRow.text.ilike(pattern, escape="\\"),
-                )
-            )
+            out.append(text_condition(self.store.dialect, flt.text))
         return out
 
     def distinct_values(self) -> dict[str, list[str]]:
