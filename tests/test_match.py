@@ -225,6 +225,45 @@ CASES = [
         [NI, REC],
         id="acknowledged harm by deputies",
     ),
+    pytest.param(
+        "Officers will now warn repeat abusers in person under the Intimate Partner Violence "
+        "Intervention. Victims will be paired with a volunteer advocate who can help with "
+        "transportation, rent and emergency housing.",
+        "",
+        [IPVI],
+        id="help with housing for victims through an advocate is no outreach",
+    ),
+    pytest.param(
+        "The Drug Market Intervention closed the corner market in 2011. Several of the "
+        "sellers took help at the meeting with jobs and drug treatment, and a case manager "
+        "still checks on them.",
+        "",
+        [DMI, SO],
+        id="help with jobs and drug treatment for the sellers is outreach",
+    ),
+    pytest.param(
+        "Under its group violence intervention, the city warns crews at call-ins. Last year "
+        "the chief stood in a church and admitted what his department had done to the east "
+        "side for decades. The gesture was meant as a first step toward reconciliation with "
+        "officers. Later a department lieutenant apologized to one family by name.",
+        "",
+        [GVI, REC],
+        id="an apology and reconciliation with officers, without the word police",
+    ),
+    pytest.param(
+        "Council members pressed the police chief on the budget reconciliation bill. The "
+        "chief apologized for the late overtime report.",
+        "",
+        [],
+        id="budget reconciliation is no racial reconciliation",
+    ),
+    pytest.param(
+        "The chief apologized to the family after the wrong-door raid. Two officers "
+        "apologized too, and the department paid for the broken door.",
+        "",
+        [],
+        id="apologies for one raid without reconciliation wording are no reconciliation",
+    ),
 ]
 
 
