@@ -46,6 +46,7 @@ from scraper.policy import (
 from scraper.sandbox import Sandbox, default_sandbox
 from scraper.urls import canonicalize_url
 from storage import stories
+from storage.fetch_writer import FetchWriter
 from storage.repo import FetchRecord, SourceState, Store, StoryData
 
 log = logging.getLogger(__name__)
@@ -156,17 +157,28 @@ class Collector:
         *,
         on_done: Callable[[SourceReport], None] | None = None,
     ) -> list[SourceReport]:
-        """Collect ``sources`` concurrently (bounded by the fetcher's limits)."""
+        """Collect ``sources`` concurrently (bounded by the fetcher's limits).
+
+        Fetch records are written in batches (``storage.fetch_writer``), the
+        last ones when the pass ends, however it ends.
+        """
+        writer = FetchWriter(self.store)
 
         async def one(source: SourceState) -> SourceReport:
-            report = await self.collect_source(source)
+            report = await self.collect_source(source, record=writer.add)
             if on_done is not None:
                 on_done(report)
             return report
 
-        return list(await asyncio.gather(*(one(s) for s in sources)))
+        try:
+            return list(await asyncio.gather(*(one(s) for s in sources)))
+        finally:
+            writer.flush()
 
-    async def collect_source(self, source: SourceState) -> SourceReport:
+    async def collect_source(
+        self, source: SourceState, *, record: Callable[[FetchRecord], None] | None = None
+    ) -> SourceReport:
+        """Collect one source and hand its fetch record to ``record`` (default: write it now)."""
         report = SourceReport(source.id)
         started_at = self.clock()
         started = time.monotonic()
@@ -180,39 +192,39 @@ class Collector:
             log.exception("source %s failed unexpectedly", source.id)
             report.outcome, report.error = "error", f"internal error: {type(exc).__name__}: {exc}"
         report.seconds = time.monotonic() - started
-        self._record(source, report, started_at)
+        (record or self.store.record_fetch)(self._record(source, report, started_at))
         return report
 
-    def _record(self, source: SourceState, report: SourceReport, started_at: datetime) -> None:
+    def _record(
+        self, source: SourceState, report: SourceReport, started_at: datetime
+    ) -> FetchRecord:
         errors = source.error_count + 1 if report.outcome == "error" else 0
         policy = self.policy(source, per_week=report.per_week)
-        self.store.record_fetch(
-            FetchRecord(
-                source_id=source.id,
-                url=source.url,
-                started_at=started_at,
-                duration_ms=int(report.seconds * 1000),
-                outcome=report.outcome,
-                status=report.status,
-                bytes=report.bytes,
-                items_total=report.entries,
-                items_new=report.new,
-                items_seen=report.seen,
-                error=report.error,
-                warning=report.warning,
-                etag=report.etag,
-                last_modified=report.last_modified,
-                next_check_at=next_check_at(
-                    now=self.clock(),
-                    policy=policy,
-                    error_count=errors,
-                    retry_after=report.retry_after,
-                    not_before=report.not_before,
-                ),
-                check_interval_seconds=int(policy.interval.total_seconds()),
-                entries_per_week=report.per_week,
-                unhealthy=errors >= policy.unhealthy_after,
-            )
+        return FetchRecord(
+            source_id=source.id,
+            url=source.url,
+            started_at=started_at,
+            duration_ms=int(report.seconds * 1000),
+            outcome=report.outcome,
+            status=report.status,
+            bytes=report.bytes,
+            items_total=report.entries,
+            items_new=report.new,
+            items_seen=report.seen,
+            error=report.error,
+            warning=report.warning,
+            etag=report.etag,
+            last_modified=report.last_modified,
+            next_check_at=next_check_at(
+                now=self.clock(),
+                policy=policy,
+                error_count=errors,
+                retry_after=report.retry_after,
+                not_before=report.not_before,
+            ),
+            check_interval_seconds=int(policy.interval.total_seconds()),
+            entries_per_week=report.per_week,
+            unhealthy=errors >= policy.unhealthy_after,
         )
 
     async def _collect(self, source: SourceState, report: SourceReport) -> None:

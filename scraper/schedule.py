@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from scraper.pipeline import Collector, SourceReport
+from storage.fetch_writer import FetchWriter
 from storage.leases import LEASE, CollectorBusy, claim_due, collector_lock, default_owner, release
 from storage.leases import renew as renew_leases
 from storage.repo import Store
@@ -47,7 +48,9 @@ async def run_due(
     long queue while another collector could have taken it. Leases of the
     sources in flight are renewed; those not recorded when the tick ends
     (cancelled) are released at once. Once ``stop`` is set, nothing more is
-    claimed and the sources in flight are finished.
+    claimed and the sources in flight are finished. Fetch records (which end
+    the leases) are written in batches by a ``FetchWriter``: every ``BATCH``
+    sources or ``MAX_WAIT`` seconds, and the rest when the tick ends.
     """
     owner = owner or default_owner()
     store = collector.store
@@ -56,6 +59,7 @@ async def run_due(
     in_flight: dict[asyncio.Task[SourceReport], str] = {}
     claimed = 0
     exhausted = False
+    writer = FetchWriter(store)
     with collector_lock(store):
         renewer = asyncio.create_task(_keep_leases(store, owner, in_flight, lease))
         try:
@@ -69,20 +73,30 @@ async def run_due(
                     claimed += len(batch)
                     exhausted = len(batch) < room
                     for source in batch:
-                        in_flight[asyncio.create_task(collector.collect_source(source))] = source.id
+                        task = asyncio.create_task(
+                            collector.collect_source(source, record=writer.add)
+                        )
+                        in_flight[task] = source.id
                 if not in_flight:
                     break
-                done, _ = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
+                done, _ = await asyncio.wait(
+                    in_flight, timeout=writer.due_in(), return_when=asyncio.FIRST_COMPLETED
+                )
                 for task in done:
                     del in_flight[task]
                     reports.append(task.result())
+                writer.flush_due()
         finally:
             renewer.cancel()
             if in_flight:
                 for task in in_flight:
                     task.cancel()
                 await asyncio.gather(*in_flight, return_exceptions=True)
-                release(store, owner=owner, source_ids=list(in_flight.values()))
+            try:
+                writer.flush()  # the finished sources' records end their leases
+            finally:
+                if in_flight:
+                    release(store, owner=owner, source_ids=list(in_flight.values()))
     if reports:
         new = sum(r.new for r in reports)
         failed = [r for r in reports if r.outcome == "error"]
