@@ -248,11 +248,16 @@ def _weight(m: Mention, *, in_body: set[str], label: str, lede: int) -> tuple[fl
 def _mark_people(mentions: list[Mention]) -> list[Mention]:
     """A name used for a person once ("Andre Carson") is a person throughout."""
     people = {m.written for m in mentions if m.kind == "person"}
-    # A name also used as a city outright ("Gary police", "Gary, Ind.") stays a city.
+    # A name also used as a city outright ("Gary police", "Gary, Ind.") stays a city;
+    # a state next to it in passing ("Jackson grew up in Jackson, Miss.") does not
+    # make the person's bare name a city.
     people -= {
         m.written
         for m in mentions
-        if m.kind == "civic" or m.state or m.dateline or (m.city_noun and m.kind != "person")
+        if m.kind == "civic"
+        or (m.state and not m.passing)
+        or m.dateline
+        or (m.city_noun and m.kind != "person")
     }
     return [
         replace(m, kind="person")

@@ -371,6 +371,15 @@ CASES = [
         id="a small name with one namesake in another state stays a city",
     ),
     pytest.param(
+        "Marisol Tyler has coached swimming in Spokane for two decades. Tyler grew up in "
+        "Tyler, Texas, and moved north in 1998. \"The pool is where I think best,\" Tyler "
+        "said. Tyler's relay team won again on Saturday at the Spokane aquatic center.",
+        "Spokane coach still on deck",
+        "Spokane, WA",
+        ["Spokane, WA"],
+        id="a surname shared with a home town named in passing stays a person",
+    ),
+    pytest.param(
         "The bakery's rye bread won first prize at the state fair.",
         "",
         None,
