@@ -39,7 +39,7 @@ CIVIC_AFTER = _words(
     "Schools School Chief Municipal Housing Metro Metropolitan Area Officials "
     "Officers Officer Detectives Hall Residents Community Communities Neighborhood "
     "Neighborhoods Region Regional Downtown Commissioner Mayors Transit Unified Public "
-    "Parks Library"
+    "Parks Library Superintendent"
 )
 _PLACE_PREFIX = _words(
     "North South East West Northeast Northwest Southeast Southwest Downtown Greater Central "

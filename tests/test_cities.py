@@ -380,6 +380,15 @@ CASES = [
         id="a surname shared with a home town named in passing stays a person",
     ),
     pytest.param(
+        "Prosecutors charged nine members of a Gentilly crew on Friday, months after they "
+        "were warned at a call-in. NOPD Superintendent Dana Rivet said detectives had "
+        "mapped the crew's feuds for a year.",
+        "Crew warned at call-in is charged",
+        None,
+        ["New Orleans, LA"],
+        id="a city police department's acronym names its city",
+    ),
+    pytest.param(
         "The bakery's rye bread won first prize at the state fair.",
         "",
         None,
