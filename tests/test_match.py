@@ -264,6 +264,21 @@ CASES = [
         [],
         id="apologies for one raid without reconciliation wording are no reconciliation",
     ),
+    pytest.param(
+        "Detroit's group violence intervention held its fourth call-in on Monday. It is not "
+        "the city's street outreach program, whose violence interrupters mediate feuds on "
+        "the east side.",
+        "",
+        [GVI],
+        id="a violence-interrupter program's street outreach is not the strategy's outreach",
+    ),
+    pytest.param(
+        "Detroit's group violence intervention held its fourth call-in on Monday. Outreach "
+        "workers offered the men job training the same night.",
+        "",
+        [GVI, SO],
+        id="outreach workers offering job training at a call-in are outreach",
+    ),
 ]
 
 
