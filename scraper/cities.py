@@ -78,6 +78,7 @@ class _City:
     strong: int = 0  # mentions that are neither weak nor passing
     explicit: bool = False  # dateline, state next to it, alias or home city
     central: bool = False  # in the headline, dateline or lede
+    datelines: int = 0  # strong mentions that are datelines
     evidence: list[tuple[float, Mention, str]] = field(default_factory=list)
 
 
@@ -393,6 +394,7 @@ def find_cities(
         city.explicit = city.explicit or explicit or (home is not None and home == place)
         if not m.passing and m.kind != "weak":
             city.strong += 1
+            city.datelines += m.dateline
             city.central = (
                 city.central
                 or m.dateline
@@ -427,6 +429,12 @@ def find_cities(
         for c in eligible[1:]
         if c.score >= max(2.0, SECONDARY_SHARE * best.score) and c.strong >= 2 and c.central
     ]
+    subjects = [c for c in chosen if c.strong >= 2 and c.central and c.datelines < c.strong]
+    if len(subjects) >= 2:
+        # A dateline city the story never names again, other than the outlet's own,
+        # is where news about other cities was announced ("COLUMBUS, Ohio (AP) —
+        # Akron and Canton will ..."), not a subject.
+        chosen = [c for c in chosen if c.datelines < c.strong or c.place == home]
     labels = [c.place.label for c in chosen]
     evidence = [ev for c in chosen for ev in _evidence(c, text, headline)]
     return labels, evidence

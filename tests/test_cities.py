@@ -389,6 +389,26 @@ CASES = [
         id="a city police department's acronym names its city",
     ),
     pytest.param(
+        "LANSING, Mich. (AP) — Flint and Saginaw will each get $600,000 to start group "
+        "violence intervention programs, the attorney general announced Tuesday.\n\n"
+        "Flint police expect a first call-in by summer. Saginaw will hire two outreach "
+        "workers with its share.",
+        "Two Michigan cities get money for violence strategy",
+        None,
+        ["Flint, MI", "Saginaw, MI"],
+        id="a dateline city named nowhere else is where news about other cities was announced",
+    ),
+    pytest.param(
+        "LANSING, Mich. (AP) — Flint and Saginaw will each get $600,000 to start group "
+        "violence intervention programs, the attorney general announced Tuesday.\n\n"
+        "Flint police expect a first call-in by summer. Saginaw will hire two outreach "
+        "workers with its share. Lansing will train the officers of both cities.",
+        "Two Michigan cities get money for violence strategy",
+        None,
+        ["Flint, MI", "Saginaw, MI", "Lansing, MI"],
+        id="a dateline city with events of its own stays",
+    ),
+    pytest.param(
         "The bakery's rye bread won first prize at the state fair.",
         "",
         None,
