@@ -385,8 +385,9 @@ class ReviewStore:
                         .order_by(ItemTagRow.value)
                     )
                 )
+            # Edited outlets too: the filter matches the effective outlet.
             outlets = session.scalars(
-                select(ItemRow.outlet).where(ItemRow.outlet.is_not(None)).distinct()
+                select(Kept.outlet).select_from(ItemRow).where(Kept.outlet.is_not(None)).distinct()
             )
             sources = session.scalars(select(SightingRow.source_id).distinct())
             return {

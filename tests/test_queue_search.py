@@ -142,6 +142,7 @@ def test_outlet_and_date_filters_read_edits(desk: tuple[Store, ReviewStore]) -> 
         version=1,
     )
     assert _found(review, outlet="Harbor Weekly") == {1}
+    assert "Harbor Weekly" in review.distinct_values()["outlets"]  # the filter menu offers it
     assert _found(review, outlet="Riverton Ledger") == {2, 3, 4}
     may = {"since": date(2021, 5, 4), "until": date(2021, 5, 4)}
     assert _found(review, **may) == {1}
