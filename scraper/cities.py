@@ -50,6 +50,7 @@ NEAR_KM = 80.0  # an ambiguous name this close to a place the story names is its
 FAR_FACTOR = 4.0  # ... when every other candidate is this many times farther
 _BY_POPULATION = "most populous place of that name"
 ABROAD_RATIO = 10  # a name this much bigger abroad (Moscow, Paris) needs its US state
+FOREIGN_CLUES = 3  # British usage or foreign places that outweigh states named past the lede
 # Capitalised words that are also place names; they need a state or a dateline.
 _COMMON_WORDS = frozenset(
     re.findall(
@@ -66,7 +67,7 @@ __all__ = ["find_cities", "infer_home"]
 _BRITISH = re.compile(
     r"\b(?:neighbourhoods?|centre|colour|favour|programme|licen[cs]e[ds]? premises|whilst|"
     r"metres|kerb|tyres?|constable|constabulary|Metropolitan Police|council estate|"
-    r"borough council|the force['’]s)\b",
+    r"borough council|the force['’]s|knife crime|Police Federation|Home Office)\b",
     re.IGNORECASE,
 )
 
@@ -299,12 +300,30 @@ def _mark_lists(mentions: list[Mention], *, lede: int) -> list[Mention]:
     ]
 
 
-def _looks_foreign(text: str, mentions: Sequence[Mention], states: dict[str, int]) -> bool:
-    """British spelling or foreign places, and no US state anywhere."""
-    if states:
-        return False
-    foreign_named = any(m.foreign for m in mentions)
-    return foreign_named or len(_BRITISH.findall(text)) >= 2
+def _looks_foreign(
+    gaz: Gazetteer,
+    text: str,
+    mentions: Sequence[Mention],
+    *,
+    states: dict[str, int],
+    lede_states: dict[str, int],
+) -> bool:
+    """British spelling or foreign places, and no US state anywhere; or, when
+    states are named only past the lede, at least ``FOREIGN_CLUES`` of them (a
+    story set abroad that compares notes with a US city at its end)."""
+    british = len(_BRITISH.findall(text))
+    if not states:
+        return any(m.foreign for m in mentions) or british >= 2
+    abroad = sum(
+        1
+        for m in mentions
+        if m.foreign
+        or (
+            m.places
+            and gaz.abroad.get(name_key(m.written), 0) >= ABROAD_RATIO * m.places[0].population
+        )
+    )
+    return not lede_states and british + abroad >= FOREIGN_CLUES
 
 
 def find_cities(
@@ -334,7 +353,13 @@ def find_cities(
     fields = {"text": text, "headline": headline}
     states = _doc_states(gaz, fields, mentions)
     anchors = _anchors(gaz, fields, mentions)
-    foreign = home is None and _looks_foreign(text, mentions, states)
+    lede_mentions = [m for m in mentions if m.field == "headline" or m.paragraph < lede]
+    paragraphs = paragraph_spans(text)
+    lede_text = text[: paragraphs[lede][0]] if lede < len(paragraphs) else text
+    lede_states = _doc_states(gaz, {"text": lede_text, "headline": headline}, lede_mentions)
+    foreign = home is None and _looks_foreign(
+        gaz, text, mentions, states=states, lede_states=lede_states
+    )
 
     # Explicit mentions settle a name for the whole story ("KANSAS CITY, Kan." then
     # "Kansas City" again), so they are resolved first.
@@ -370,6 +395,8 @@ def find_cities(
     located = home is not None or any(m.dateline and m.state for m in mentions)
     cities: dict[str, _City] = {}
     for m, place, why in resolved:
+        if foreign and m.field == "text" and m.paragraph >= lede and not m.dateline:
+            m = replace(m, passing=True)  # a story set abroad names a US city late in passing
         weight, note = _weight(m, in_body=in_body, label=place.label, lede=lede)
         if weight <= 0:
             continue

@@ -409,6 +409,25 @@ CASES = [
         id="a dateline city with events of its own stays",
     ),
     pytest.param(
+        "Researchers in Leeds found that knife crime fell by a quarter where police visited "
+        "hot spots at random times. The Home Office paid for the trial in two London "
+        "boroughs.\n\nThe Police Federation said forces lacked the officers to copy it.\n\n"
+        "The results echo a trial in Baltimore, Maryland, a decade ago.",
+        "Random patrols cut knife crime, study finds",
+        None,
+        [],
+        id="a story set abroad names a US city with its state past the lede in passing",
+    ),
+    pytest.param(
+        "BALTIMORE, Md. — Police here borrowed an idea from London: random hot-spot visits "
+        "like those the Home Office paid for to cut knife crime.\n\n"
+        "Baltimore officers began the visits on Monday.",
+        "Baltimore tries random patrols",
+        None,
+        ["Baltimore, MD"],
+        id="a US story borrowing British ideas keeps its city when its lede names the state",
+    ),
+    pytest.param(
         "The bakery's rye bread won first prize at the state fair.",
         "",
         None,
