@@ -30,7 +30,7 @@ from typing import Literal
 
 from scraper.analyze import analyze, article_from_entry
 from scraper.config import Config
-from scraper.dedup import story_keys
+from scraper.dedup import StoryKeys, story_keys
 from scraper.errors import Drop, FetchError, HTTPStatusError, ParseError
 from scraper.fetch import FEED_ACCEPT, PAGE_ACCEPT, Fetcher
 from scraper.models import Analysis, Entry
@@ -47,7 +47,7 @@ from scraper.sandbox import Sandbox, default_sandbox
 from scraper.urls import canonicalize_url
 from storage import stories
 from storage.fetch_writer import FetchWriter
-from storage.repo import FetchRecord, SourceState, Store, StoryData
+from storage.repo import FetchRecord, Sighting, SourceState, Store, StoryData, StoryLookup
 
 log = logging.getLogger(__name__)
 
@@ -258,12 +258,64 @@ class Collector:
             report.per_week = entries_per_week(
                 (e.published for e in parsed.entries), now=self.clock()
             )
-        fetched_pages = 0
-        for entry in parsed.entries:
+        await self.ingest_entries(parsed.entries, source=source, report=report)
+
+    async def ingest_entries(
+        self, entries: Sequence[Entry], *, source: SourceState, report: SourceReport
+    ) -> None:
+        """Ingest a feed's entries in order, counting outcomes in ``report``.
+
+        One query finds every entry already stored (``Store.find_stories``) and
+        their sightings are recorded in one transaction; each new story is then
+        stored in its own transaction (``ingest``), so a kill loses at most the
+        story being written. An entry repeating the keys or title of one stored
+        earlier in this loop is looked up again (``ingest`` in full).
+        """
+        idents: list[tuple[str, StoryKeys] | None] = []
+        for entry in entries:
             try:
-                outcome, item_id, fetched = await self.ingest(
-                    entry, source=source, may_fetch=fetched_pages < self._page_budget()
-                )
+                idents.append(self._identity(entry, source))
+            except Drop as drop:
+                report.dropped[drop.reason] += 1
+                idents.append(None)
+        known = self.store.find_stories(
+            [
+                StoryLookup(ident[1].keys, ident[1].title_key, entry.published)
+                for entry, ident in zip(entries, idents, strict=True)
+                if ident is not None
+            ]
+        )
+        found = iter(known)
+        items = [None if ident is None else next(found) for ident in idents]
+        changed = self.store.record_sightings(
+            [
+                Sighting(item_id, ident[0], ident[1].keys, entry_hash(entry.title, entry.summary))
+                for entry, ident, item_id in zip(entries, idents, items, strict=True)
+                if ident is not None and item_id is not None
+            ],
+            source_id=source.id,
+            now=self.clock(),
+        )
+        fetched_pages = 0
+        stored: set[tuple[str, str]] = set()  # keys and title keys of stories new in this loop
+        for entry, ident, item_id in zip(entries, idents, items, strict=True):
+            if ident is None:
+                continue
+            may_fetch = fetched_pages < self._page_budget()
+            url, keys = ident
+            try:
+                if item_id is not None and item_id in changed:
+                    outcome, item_id, fetched = await self._refresh(
+                        item_id, entry, url=url, source=source, may_fetch=may_fetch
+                    )
+                elif item_id is not None:
+                    outcome, fetched = "seen", 0
+                else:
+                    marks = {*keys.keys, *((("title", keys.title_key),) if keys.title_key else ())}
+                    outcome, item_id, fetched = await self.ingest(
+                        entry, source=source, may_fetch=may_fetch, looked_up=not marks & stored
+                    )
+                    stored |= marks
             except Drop as drop:
                 report.dropped[drop.reason] += 1
                 continue
@@ -273,6 +325,23 @@ class Collector:
                 report.new_ids.append(item_id)
             else:
                 report.seen += 1
+
+    def _identity(self, entry: Entry, source: SourceState) -> tuple[str, StoryKeys]:
+        """The canonical URL and identity keys of an entry; raises Drop."""
+        try:
+            url = canonicalize_url(entry.url)
+        except ValueError as exc:
+            raise Drop("entry link is not an http(s) URL") from exc
+        outlet, _home = self._outlet_of(source, entry)
+        keys = story_keys(
+            source_id=source.id,
+            url=url,
+            guid=entry.guid,
+            canonical_url=None,
+            outlet=outlet,
+            title=entry.title,
+        )
+        return url, keys
 
     def _page_budget(self) -> int:
         settings = self.config.settings
@@ -304,25 +373,22 @@ class Collector:
         return name, home
 
     async def ingest(
-        self, entry: Entry, *, source: SourceState, may_fetch: bool = True
+        self, entry: Entry, *, source: SourceState, may_fetch: bool = True, looked_up: bool = False
     ) -> tuple[str, int, int]:
-        """Store one entry once: ``(outcome, item_id, pages_fetched)``; raises Drop."""
-        try:
-            url = canonicalize_url(entry.url)
-        except ValueError as exc:
-            raise Drop("entry link is not an http(s) URL") from exc
+        """Store one entry once: ``(outcome, item_id, pages_fetched)``; raises Drop.
+
+        ``looked_up``: the caller found no stored story for the entry a moment
+        ago (``ingest_entries``), so it is not looked up again before analysis.
+        """
+        url, keys = self._identity(entry, source)
         outlet, home = self._outlet_of(source, entry)
-        keys = story_keys(
-            source_id=source.id,
-            url=url,
-            guid=entry.guid,
-            canonical_url=None,
-            outlet=outlet,
-            title=entry.title,
-        )
         now = self.clock()
-        existing = self.store.find_story(
-            keys.keys, title_key=keys.title_key, published_at=entry.published
+        existing = (
+            None
+            if looked_up
+            else self.store.find_story(
+                keys.keys, title_key=keys.title_key, published_at=entry.published
+            )
         )
         if existing is not None:
             self.store.record_sighting(
@@ -332,15 +398,20 @@ class Collector:
         story, fetched = await self._read(
             entry, url=url, source=source, outlet=outlet, home=home, may_fetch=may_fetch, now=now
         )
-        outcome, item_id = self.store.save_story(story, source_id=source.id, seen_url=url, now=now)
         # The entry as first seen: a later change of it by this source is an update.
-        stories.entry_changed(
-            self.store,
-            item_id,
+        first_entry = entry_hash(entry.title, entry.summary)
+        outcome, item_id = self.store.save_story(
+            story,
             source_id=source.id,
-            entry_hash=entry_hash(entry.title, entry.summary),
+            seen_url=url,
             now=now,
+            looked_up=looked_up,
+            entry_hash=first_entry,  # recorded with a new story, in its transaction
         )
+        if outcome != "new":
+            stories.entry_changed(
+                self.store, item_id, source_id=source.id, entry_hash=first_entry, now=now
+            )
         return outcome, item_id, fetched
 
     async def _refresh(

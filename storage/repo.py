@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from scraper import neardup
 from storage.story_index import join_story
+from storage.story_tables import EntryStateRow
 from storage.tables import (
     FetchRow,
     ItemKeyRow,
@@ -150,6 +151,28 @@ class StoryData:
     evidence: list[dict[str, Any]] = field(default_factory=list)
     analysed_at: datetime | None = None
     analysis_note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoryLookup:
+    """What identifies an entry: its keys, and its title key and date for the title match."""
+
+    keys: tuple[tuple[str, str], ...]
+    title_key: str | None = None
+    published_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Sighting:
+    """A stored story seen again by a source, under ``url``, with the entry's keys."""
+
+    item_id: int
+    url: str
+    keys: tuple[tuple[str, str], ...] = ()
+    entry_hash: str | None = None  # the source's entry (title, summary); None: not tracked
+
+
+KEY_CHUNK = 200  # (kind, value) pairs per lookup statement
 
 
 def _state(row: SourceRow) -> SourceState:
@@ -496,6 +519,152 @@ class Store:
             )
         return session.scalar(query.order_by(ItemRow.id).limit(1))
 
+    def find_stories(
+        self, lookups: Sequence[StoryLookup], *, window: timedelta = timedelta(days=7)
+    ) -> list[int | None]:
+        """``find_story`` for many entries at once (a whole feed): one query per 200 keys.
+
+        The same answer as ``find_story`` for each lookup: a story with any of
+        its keys, else the oldest with its title key within ``window`` of its
+        date (or without a date).
+        """
+        found: list[int | None] = [None] * len(lookups)
+        if not lookups:
+            return found
+        pairs = list(dict.fromkeys(pair for lookup in lookups for pair in lookup.keys))
+        by_key: dict[tuple[str, str], int] = {}
+        by_title: dict[str, list[tuple[int, datetime | None]]] = {}
+        with self.session() as session:
+            for start in range(0, len(pairs), KEY_CHUNK):
+                chunk = pairs[start : start + KEY_CHUNK]
+                rows = session.execute(
+                    select(ItemKeyRow.kind, ItemKeyRow.value, ItemKeyRow.item_id).where(
+                        # OR of pairs: see _find (a row-value IN list scans on SQLite).
+                        or_(*(and_(ItemKeyRow.kind == k, ItemKeyRow.value == v) for k, v in chunk))
+                    )
+                )
+                by_key.update({(r.kind, r.value): r.item_id for r in rows})
+            unresolved = [lk.title_key for lk in lookups if not any(p in by_key for p in lk.keys)]
+            titles = sorted({t for t in unresolved if t is not None})
+            for start in range(0, len(titles), KEY_CHUNK):
+                rows = session.execute(
+                    select(ItemRow.id, ItemRow.title_key, ItemRow.published_at)
+                    .where(ItemRow.title_key.in_(titles[start : start + KEY_CHUNK]))
+                    .order_by(ItemRow.id)
+                )
+                for r in rows:
+                    by_title.setdefault(r.title_key, []).append((r.id, r.published_at))
+        for n, lookup in enumerate(lookups):
+            hit = next((by_key[p] for p in lookup.keys if p in by_key), None)
+            if hit is None and lookup.title_key is not None:
+                at = lookup.published_at
+                hit = next(
+                    (
+                        item_id
+                        for item_id, published in by_title.get(lookup.title_key, [])
+                        if at is None or published is None or abs(published - at) <= window
+                    ),
+                    None,
+                )
+            found[n] = hit
+        return found
+
+    def record_sightings(
+        self, sightings: Sequence[Sighting], *, source_id: str, now: datetime
+    ) -> set[int]:
+        """Record that ``source_id`` saw these stored stories again, in one transaction.
+
+        Per story, as ``record_sighting``: the sighting (new, or one more
+        time), keys not stored yet become aliases, ``last_seen_at``. With an
+        ``entry_hash``, the source's first entry for a story is recorded; the
+        ids returned are the stories whose entry differs from the one recorded
+        (left as it was: ``storage.stories.entry_changed`` records it when the
+        caller reads the article again).
+        """
+        if not sightings:
+            return set()
+        changed: set[int] = set()
+        ids = sorted({s.item_id for s in sightings})
+        module = postgresql if self.dialect == "postgresql" else sqlite
+        with self.session() as session, session.begin():
+            connection = session.connection()
+            pairs = list(dict.fromkeys(pair for s in sightings for pair in s.keys))
+            stored: set[tuple[str, str]] = set()
+            for start in range(0, len(pairs), KEY_CHUNK):
+                chunk = pairs[start : start + KEY_CHUNK]
+                stored.update(
+                    (r.kind, r.value)
+                    for r in connection.execute(
+                        select(ItemKeyRow.kind, ItemKeyRow.value).where(
+                            or_(
+                                *(
+                                    and_(ItemKeyRow.kind == k, ItemKeyRow.value == v)
+                                    for k, v in chunk
+                                )
+                            )
+                        )
+                    )
+                )
+            for sighting in sorted(sightings, key=lambda s: s.item_id):
+                for kind, value in sorted(set(sighting.keys) - stored):
+                    if (
+                        kind == "guid"
+                        and self._guid_aliases(session, sighting.item_id, value) >= MAX_GUID_ALIASES
+                    ):
+                        continue  # as in _seen: a feed changing GUIDs must not grow item_keys
+                    item = {"item_id": sighting.item_id, "kind": kind, "value": value}
+                    self._insert_ignore(session, ItemKeyRow, item)
+                    stored.add((kind, value))
+            upsert = module.insert(SightingRow).values(
+                item_id=bindparam("p_item"),
+                source_id=source_id,
+                url=bindparam("p_url"),
+                first_seen_at=now,
+                last_seen_at=now,
+                times=1,
+            )
+            upsert = upsert.on_conflict_do_update(
+                index_elements=["item_id", "source_id", "url"],
+                set_={"last_seen_at": now, "times": SightingRow.times + 1},
+            )
+            connection.execute(upsert, [{"p_item": s.item_id, "p_url": s.url} for s in sightings])
+            for start in range(0, len(ids), 500):
+                connection.execute(
+                    update(ItemRow)
+                    .where(ItemRow.id.in_(ids[start : start + 500]))
+                    .values(last_seen_at=now)
+                )
+            tracked = [s for s in sightings if s.entry_hash is not None]
+            if tracked:
+                known = {
+                    r.item_id: r.entry_hash
+                    for start in range(0, len(ids), 500)
+                    for r in connection.execute(
+                        select(EntryStateRow.item_id, EntryStateRow.entry_hash).where(
+                            EntryStateRow.source_id == source_id,
+                            EntryStateRow.item_id.in_(ids[start : start + 500]),
+                        )
+                    )
+                }
+                first: list[dict[str, Any]] = []
+                for sighting in tracked:
+                    before = known.get(sighting.item_id)
+                    if before is None:  # the first entry a source gives is never a change
+                        known[sighting.item_id] = str(sighting.entry_hash)
+                        first.append(
+                            {
+                                "item_id": sighting.item_id,
+                                "source_id": source_id,
+                                "entry_hash": sighting.entry_hash,
+                                "updated_at": now,
+                            }
+                        )
+                    elif before != sighting.entry_hash:
+                        changed.add(sighting.item_id)
+                if first:
+                    connection.execute(module.insert(EntryStateRow).on_conflict_do_nothing(), first)
+        return changed
+
     def record_sighting(
         self,
         item_id: int,
@@ -570,7 +739,14 @@ class Store:
             )
 
     def save_story(
-        self, story: StoryData, *, source_id: str, seen_url: str, now: datetime
+        self,
+        story: StoryData,
+        *,
+        source_id: str,
+        seen_url: str,
+        now: datetime,
+        looked_up: bool = False,
+        entry_hash: str | None = None,
     ) -> tuple[Outcome, int]:
         """Store a story once: ``("new", id)``, or ``("seen", id)`` when any key matches.
 
@@ -580,29 +756,42 @@ class Store:
         fails, the whole transaction is rolled back (on PostgreSQL a failed
         statement aborts the transaction, so nothing else may run in it), and
         the next attempt finds the other writer's row and records a sighting.
+
+        ``looked_up``: the caller has just looked the story up (``find_story``,
+        ``find_stories``) and found nothing, so the first attempt inserts at
+        once; the unique keys still refuse a story stored in between, and the
+        retry looks it up. ``entry_hash``: the source's entry for the story
+        (``scraper.neardup.entry_hash``), recorded with a new story in the
+        same transaction (``storage.stories.entry_changed`` reads it).
         """
         fingerprint = neardup.fingerprint(story.headline, story.text)  # outside the transaction
-        for _attempt in range(SAVE_ATTEMPTS):
+        for attempt in range(SAVE_ATTEMPTS):
             try:
                 with self.session() as session, session.begin():
-                    existing = self._find(
-                        session, story.keys, story.title_key, story.published_at, timedelta(days=7)
-                    )
-                    if existing is not None:
-                        self._seen(session, existing, source_id, seen_url, story.keys, now)
-                        return "seen", existing
+                    if attempt or not looked_up:
+                        existing = self._find(
+                            session,
+                            story.keys,
+                            story.title_key,
+                            story.published_at,
+                            timedelta(days=7),
+                        )
+                        if existing is not None:
+                            self._seen(session, existing, source_id, seen_url, story.keys, now)
+                            return "seen", existing
                     item = self._new_item(story, now)
                     session.add(item)
                     session.flush()
-                    # Keys in one order for every writer, so two inserts of overlapping
-                    # keys wait for each other instead of deadlocking.
-                    for kind, value in sorted(dict.fromkeys(story.keys)):
-                        session.add(ItemKeyRow(item_id=item.id, kind=kind, value=value))
-                    for kind, values in (("program", story.programs), ("city", story.cities)):
-                        for value in dict.fromkeys(values):
-                            session.add(ItemTagRow(item_id=item.id, kind=kind, value=value))
-                    session.flush()
-                    self._sighting(session, item.id, source_id, seen_url, now)
+                    self._insert_parts(session, item.id, story, source_id, seen_url, now)
+                    if entry_hash is not None:
+                        session.connection().execute(
+                            insert(EntryStateRow).values(
+                                item_id=item.id,
+                                source_id=source_id,
+                                entry_hash=entry_hash,
+                                updated_at=now,
+                            )
+                        )
                     join_story(session, item, fingerprint, now=now)  # a copy joins its story
                     return "new", item.id
             except DBAPIError as exc:
@@ -610,6 +799,38 @@ class Store:
                     raise
                 continue  # a concurrent writer stored it first: look again
         raise RuntimeError(f"could not store story {story.url} after {SAVE_ATTEMPTS} attempts")
+
+    @staticmethod
+    def _insert_parts(
+        session: Session, item_id: int, story: StoryData, source_id: str, url: str, now: datetime
+    ) -> None:
+        """A new item's keys, tags and first sighting: one executemany per table (Core)."""
+        connection = session.connection()
+        # Keys in one order for every writer, so two inserts of overlapping
+        # keys wait for each other instead of deadlocking.
+        keys = [
+            {"item_id": item_id, "kind": kind, "value": value}
+            for kind, value in sorted(dict.fromkeys(story.keys))
+        ]
+        if keys:
+            connection.execute(insert(ItemKeyRow), keys)
+        tags = [
+            {"item_id": item_id, "kind": kind, "value": value}
+            for kind, values in (("program", story.programs), ("city", story.cities))
+            for value in dict.fromkeys(values)
+        ]
+        if tags:
+            connection.execute(insert(ItemTagRow), tags)
+        connection.execute(  # a new item has no sighting yet: a plain insert
+            insert(SightingRow).values(
+                item_id=item_id,
+                source_id=source_id,
+                url=url,
+                first_seen_at=now,
+                last_seen_at=now,
+                times=1,
+            )
+        )
 
     @staticmethod
     def _new_item(story: StoryData, now: datetime) -> ItemRow:
