@@ -373,8 +373,20 @@ def find_cities(
             settled.setdefault(m.written, place)
     contrasts = Counter((m.written, m.state) for m in mentions if m.state and m.passing)
 
+    # A name placed abroad ("Cambridge, England") means the foreign place throughout,
+    # unless the story places it in the US too or the outlet's home bears it.
+    abroad = {
+        m.written
+        for m in mentions
+        if m.foreign
+        and not m.passing
+        and m.written not in settled
+        and not (home is not None and home.name == m.written)
+    }
     resolved: list[tuple[Mention, Place, str]] = []
     for m in mentions:
+        if m.written in abroad and not (m.state or m.dateline or m.alias_of):
+            continue
         own = states
         if contrasts:
             own = {k: n - contrasts[(m.written, k)] for k, n in states.items()}

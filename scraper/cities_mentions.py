@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 
 from scraper.cities_gazetteer import Gazetteer, Place, gazetteer, name_key, state_regex
 from scraper.match_text import Span, sentence_of
@@ -249,6 +250,8 @@ def _describe(
         elif not postal_in_prose:
             state = gazetteer().states[form]
             after_qual = qual.end()
+    elif _in_abroad().match(text, end):
+        foreign = True  # "Cambridge in England", "the University of Leeds in the U.K."
     dateline = (
         at_line_start
         and bool(_DATELINE_AFTER.match(text, after_qual))
@@ -328,6 +331,16 @@ def _describe(
         and after not in CIVIC_AFTER
         and kind in ("weak", "not-city"),
     )
+
+
+@cache
+def _in_abroad() -> re.Pattern[str]:
+    """" in England" right after a place name: a country or foreign region that is
+    no US state name (not "in Georgia")."""
+    gaz = gazetteer()
+    names = sorted(gaz.foreign - set(gaz.states), key=len, reverse=True)
+    alt = "|".join(re.escape(n) for n in names)
+    return re.compile(r",?\s+in\s+(?:the\s+)?(?:" + alt + r")(?![A-Za-z])")
 
 
 def _can_be_given_name(text: str, word: _Token) -> bool:

@@ -428,6 +428,23 @@ CASES = [
         id="a US story borrowing British ideas keeps its city when its lede names the state",
     ),
     pytest.param(
+        "A study at the University of Cambridge in England found that hot-spot patrols cut "
+        "street robbery. Cambridge researchers plan a second trial next year.",
+        "Cambridge study backs short patrols",
+        None,
+        [],
+        id="a place name followed by in England is the foreign namesake",
+    ),
+    pytest.param(
+        "Scientists in Cambridge in England found that call-ins cut shootings. Cambridge "
+        "researchers will now work with police in Boston, Massachusetts, on a second trial. "
+        "Cambridge officials said it starts in May. Boston police said they welcome it.",
+        "",
+        None,
+        ["Boston, MA"],
+        id="a name placed abroad stays abroad when a state is named for another city",
+    ),
+    pytest.param(
         "The bakery's rye bread won first prize at the state fair.",
         "",
         None,
