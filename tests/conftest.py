@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -125,3 +126,27 @@ def write_sources(tmp_path: Path, sources_block: str, *, extra_settings: str = "
     path = tmp_path / "sources.yaml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@pytest.fixture(autouse=True)
+def _dispose_engines(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Close every database engine a test opened when it ends.
+
+    Tests open stores freely; without this, pooled PostgreSQL connections are
+    closed by the garbage collector at some later moment, which psycopg rightly
+    reports as a ResourceWarning (an error under our warning filters).
+    """
+    import storage.db
+
+    created: list[Any] = []
+    original = storage.db.make_engine
+
+    def tracking(url: str) -> Any:
+        engine = original(url)
+        created.append(engine)
+        return engine
+
+    monkeypatch.setattr(storage.db, "make_engine", tracking)
+    yield
+    for engine in created:
+        engine.dispose()
