@@ -39,7 +39,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from datasketch import MinHash  # type: ignore[import-untyped]
 
 NUM_PERM = 128  # MinHash permutations: the estimate's standard error is about 0.04
 SEED = 1
@@ -144,6 +143,9 @@ def title_words(headline: str | None) -> frozenset[str]:
 
 
 def _minhash(items: set[bytes]) -> np.ndarray:
+    # imported here: datasketch pulls in scipy (~1 s), which commands that store nothing never need
+    from datasketch import MinHash  # type: ignore[import-untyped]
+
     sketch = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
     sketch.update_batch(list(items))
     return np.asarray(sketch.hashvalues, dtype="<u4")
