@@ -26,7 +26,7 @@ Mentions come from :mod:`scraper.cities_mentions`; this module decides:
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -139,7 +139,9 @@ def _doc_states(
     qualifiers: set[tuple[str, int]] = set()  # counted with their place already
     for m in mentions:
         if m.state:
-            counts[m.state] += 1
+            # a state next to a place named in passing ("grew up in Denton, Texas")
+            # locates that place only, not the story
+            counts[m.state] += 0 if m.passing else 1
             qualifiers.add((m.field, m.end))
         inside[m.field].append((m.start, m.end))
     for fld, body in fields.items():
@@ -364,14 +366,13 @@ def find_cities(
     # Explicit mentions settle a name for the whole story ("KANSAS CITY, Kan." then
     # "Kansas City" again), so they are resolved first.
     # A state written next to a name in passing ("Unlike Portland, Oregon, we ...")
-    # contrasts it with the story's own namesake: it settles nothing and does not
-    # count for the bare name.
+    # contrasts it with the story's own namesake: it settles nothing, and its state
+    # is not counted among the story's (:func:`_doc_states`).
     settled: dict[str, Place] = {}
     for m in sorted(mentions, key=lambda m: not (m.state or m.dateline or m.alias_of)):
         place, _ = _resolve(m, gaz=gaz, settled=settled, home=home, states=states, anchors=anchors)
         if place is not None and (m.state or m.dateline) and not m.passing:
             settled.setdefault(m.written, place)
-    contrasts = Counter((m.written, m.state) for m in mentions if m.state and m.passing)
 
     # A name placed abroad ("Cambridge, England") means the foreign place throughout,
     # unless the story places it in the US too or the outlet's home bears it.
@@ -387,11 +388,9 @@ def find_cities(
     for m in mentions:
         if m.written in abroad and not (m.state or m.dateline or m.alias_of):
             continue
-        own = states
-        if contrasts:
-            own = {k: n - contrasts[(m.written, k)] for k, n in states.items()}
-            own = {k: n for k, n in own.items() if n > 0}
-        place, why = _resolve(m, gaz=gaz, settled=settled, home=home, states=own, anchors=anchors)
+        place, why = _resolve(
+            m, gaz=gaz, settled=settled, home=home, states=states, anchors=anchors
+        )
         if place is not None:
             resolved.append((m, place, why))
     in_body = {p.label for m, p, _ in resolved if m.field == "text" and m.kind != "not-city"}

@@ -73,6 +73,16 @@ _SPEECH = re.compile(
     r"\s+(?:said|says|told|tells|added|adds|noted|notes|explained|explains|wrote|"
     r"writes|asked|asks|stated|states|recalled|testified|replied|continued|argued|agreed)\b"
 )
+# What only a person does right after a name ("Jackson, who grew up ...", "Tyler laughed").
+# ", who" only where no preposition stands before the name ("the people of Flint, who").
+_PERSON_AFTER = re.compile(
+    r"\s+(?:laughed|laughs|smiled|smiles|shrugged|shrugs|nodded|nods|sighed|"
+    r"joked|jokes|grinned|grins|winked|chuckled)\b"
+)
+_WHO_AFTER = re.compile(r",\s+who\b")
+_PREPOSITION_BEFORE = re.compile(
+    r"\b(?:of|in|at|from|to|for|near|around|across|outside|inside|into|throughout)\s+$"
+)
 _SAID_BEFORE = re.compile(r"\b(?:said|says|told|asked|according to)\s*$")
 _PASSING_BEFORE = re.compile(
     r"\b(?:originat\w* in|started in|began in|begun in|born in|pioneered in|developed in|"
@@ -272,9 +282,17 @@ def _describe(
             kind = "civic"
         elif after:
             kind = "weak"
-        if _SPEECH.match(text, end) or (
-            _SAID_BEFORE.search(text[max(0, start - 20) : start])
-            and re.match(r"\s*[,.;]", text[end : end + 2])
+        who = _WHO_AFTER.match(text, end) and not _PREPOSITION_BEFORE.search(
+            text[max(0, start - 12) : start]
+        )
+        if (
+            _SPEECH.match(text, end)
+            or _PERSON_AFTER.match(text, end)
+            or who
+            or (
+                _SAID_BEFORE.search(text[max(0, start - 20) : start])
+                and re.match(r"\s*[,.;]", text[end : end + 2])
+            )
         ):
             kind = "person"
         if written in gazetteer().states and re.match(r" [Ss]tate\b", text[end : end + 7]):
@@ -335,8 +353,8 @@ def _describe(
 
 @cache
 def _in_abroad() -> re.Pattern[str]:
-    """" in England" right after a place name: a country or foreign region that is
-    no US state name (not "in Georgia")."""
+    """The words "in England" right after a place name: a country or foreign region
+    that is no US state name (not "in Georgia")."""
     gaz = gazetteer()
     names = sorted(gaz.foreign - set(gaz.states), key=len, reverse=True)
     alt = "|".join(re.escape(n) for n in names)

@@ -372,7 +372,7 @@ CASES = [
     ),
     pytest.param(
         "Marisol Tyler has coached swimming in Spokane for two decades. Tyler grew up in "
-        "Tyler, Texas, and moved north in 1998. \"The pool is where I think best,\" Tyler "
+        'Tyler, Texas, and moved north in 1998. "The pool is where I think best," Tyler '
         "said. Tyler's relay team won again on Saturday at the Spokane aquatic center.",
         "Spokane coach still on deck",
         "Spokane, WA",
@@ -443,6 +443,23 @@ CASES = [
         None,
         ["Boston, MA"],
         id="a name placed abroad stays abroad when a state is named for another city",
+    ),
+    pytest.param(
+        "Portland's harbor choir sang on Sunday under a new director. Denton, who grew up "
+        "in Denton, Texas, took over in March. Denton laughed when asked about the hymns. "
+        "Portland singers said rehearsals run late.",
+        "Portland choir finds its voice",
+        "Portland, ME",
+        ["Portland, ME"],
+        id="a name followed by who or laughed is a person",
+    ),
+    pytest.param(
+        "The people of Flint, who waited years for clean pipes, met police on Monday at a "
+        "call-in. Flint police said twelve men came.",
+        "",
+        None,
+        ["Flint, MI"],
+        id="who after a place named with a preposition refers to its people",
     ),
     pytest.param(
         "The bakery's rye bread won first prize at the state fair.",
