@@ -188,3 +188,21 @@ def test_query_syntax(query: str, terms: list[str], fts5: str | None, pg: str | 
         assert fts5_query(terms) == fts5
     if pg is not None:
         assert tsquery(terms) == pg
+
+
+@pytest.mark.parametrize(
+    ("flt", "expected"),
+    [
+        ({"program": "Group Violence Intervention"}, {1, 2, 4}),
+        ({"city": "Pittsburgh, PA"}, {1, 2, 3, 4}),
+        ({"source": "ledger"}, {1, 2, 3, 4}),
+        ({"source": "manual"}, set()),
+        ({"program": "Group Violence Intervention", "text": "ceasefire"}, {1, 4}),
+    ],
+    ids=["program", "city", "source", "no-such-source", "program-and-search"],
+)
+def test_count_agrees_with_page(
+    desk: tuple[Store, ReviewStore], flt: dict[str, str], expected: set[int]
+) -> None:
+    _store, review = desk
+    assert _found(review, **flt) == expected  # _found checks the count against the page

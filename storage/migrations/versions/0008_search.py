@@ -204,6 +204,8 @@ INDEXES = (
     ("ix_items_primary_eff_day", ["is_primary", "eff_day", "first_seen_at", "id"]),
     ("ix_items_tag_order", ["status", "is_primary", "tag_count", "first_seen_at", "id"]),
     ("ix_items_primary_tag_order", ["is_primary", "tag_count", "first_seen_at", "id"]),
+    # Counting a tag's or a source's items checks each by id here, not in its wide row.
+    ("ix_items_id_state", ["id", "status", "is_primary"]),
 )
 
 
