@@ -10,19 +10,9 @@ from typing import Any
 
 import pytest
 
+from tests.chromium import ARGS, CHROMIUM
 from tests.desk_fixtures import PASSWORDS, DeskWorld, live_server, make_world, save, story
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SHOTS = Path("/tmp")
 
 pytestmark = [

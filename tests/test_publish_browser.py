@@ -14,19 +14,9 @@ import pytest
 
 from storage.db import open_database
 from storage.repo import Store
+from tests.chromium import ARGS, CHROMIUM
 from tests.publishing_demo import DMI, STORIES, add_demo_stories, serve_demo
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PAGE_SIZE = 20  # the default ``page_size``
 
 pytestmark = [

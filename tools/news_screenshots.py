@@ -22,18 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from storage.db import open_database
 from storage.repo import Store
+from tests.chromium import ARGS, CHROMIUM
 from tests.publishing_demo import add_demo_stories, serve_demo
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # A host page with its own typeface and colours, to see what the fragment inherits.
 HOST = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <link rel="stylesheet" href="data:text/css,{css}"></head><body>
