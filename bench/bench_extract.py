@@ -83,9 +83,7 @@ def run_clippings(html: bytes, url: str) -> Output:
     article = extract_article(html, url=url)
     seconds = time.perf_counter() - start
     day = article.published.date().isoformat() if article.published else None
-    return Output(
-        article.headline, day, "; ".join(article.authors) or None, article.text, seconds
-    )
+    return Output(article.headline, day, "; ".join(article.authors) or None, article.text, seconds)
 
 
 def run_trafilatura(html: bytes, url: str) -> Output:
@@ -217,12 +215,16 @@ def bench_traf(limit: int | None, misses: str | None) -> None:
             right = score_traf(tallies[name][0], record, mine)
             score_traf(tallies[name][1], record, base)
         if misses and right.get(misses) is False:
-            print(f"MISS {misses} {key}\n  gold: {record.get(_GOLD_KEY[misses])!r}\n"
-                  f"  ours: {getattr(mine, _OUT_ATTR[misses])!r}\n"
-                  f"  traf: {getattr(base, _OUT_ATTR[misses])!r}")
+            print(
+                f"MISS {misses} {key}\n  gold: {record.get(_GOLD_KEY[misses])!r}\n"
+                f"  ours: {getattr(mine, _OUT_ATTR[misses])!r}\n"
+                f"  traf: {getattr(base, _OUT_ATTR[misses])!r}"
+            )
     print("\ntrafilatura-eval")
-    print(f"{'slice':<22} {'system':<12} {'headline exact':>20} {'date day':>20} "
-          f"{'author exact':>20} {'P':>6} {'R':>6} {'F1':>6} {'ms/page':>8}")
+    print(
+        f"{'slice':<22} {'system':<12} {'headline exact':>20} {'date day':>20} "
+        f"{'author exact':>20} {'P':>6} {'R':>6} {'F1':>6} {'ms/page':>8}"
+    )
     for name, (mine_t, base_t) in tallies.items():
         print_traf_rows(name, mine_t, base_t)
 
@@ -244,9 +246,14 @@ def bench_zyte(limit: int | None) -> None:
         pages += 1
     print("\nzyte-aeb (body, token 4-gram shingles)")
     print(f"{'system':<12} {'P':>6} {'R':>6} {'F1':>6} {'exact':>6} {'ms/page':>8}")
-    for system, sc, secs in (("clippings", mine_scores, mine_s), ("trafilatura", base_scores, base_s)):
-        print(f"{system:<12} {sc.precision:6.3f} {sc.recall:6.3f} {sc.f1:6.3f} "
-              f"{sc.accuracy:6.3f} {1000 * secs / max(pages, 1):8.1f}")
+    for system, sc, secs in (
+        ("clippings", mine_scores, mine_s),
+        ("trafilatura", base_scores, base_s),
+    ):
+        print(
+            f"{system:<12} {sc.precision:6.3f} {sc.recall:6.3f} {sc.f1:6.3f} "
+            f"{sc.accuracy:6.3f} {1000 * secs / max(pages, 1):8.1f}"
+        )
     print(f"{'time ratio':<12} {mine_s / base_s if base_s else 0.0:.2f}x ({pages} pages)")
 
 

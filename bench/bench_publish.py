@@ -102,7 +102,9 @@ def main(sizes: list[int]) -> None:
             print(f"  site: {len(site.files)} files, {total / 1e6:.1f} MB")
             print(f"  fingerprint check per request: {fingerprint_ms:.1f} ms")
             print(f"  clippings publish (build + write + swap): {export_s:.2f} s")
-            print(f"  GET /news/ (site built): {page_ms:.1f} ms; 304 for a feed: {not_modified_ms:.1f} ms")
+            print(
+                f"  GET /news/ (site built): {page_ms:.1f} ms; 304 for a feed: {not_modified_ms:.1f} ms"
+            )
 
 
 if __name__ == "__main__":

@@ -127,8 +127,11 @@ def _canonical(signals: PageSignals, url: str) -> str | None:
 
 
 def _site_names(signals: PageSignals, outlet: str | None, url: str) -> list[str]:
-    names = [outlet, signals.first_meta("og:site_name", "application-name", "twitter:site"),
-             _publisher_name(signals.json_ld)]
+    names = [
+        outlet,
+        signals.first_meta("og:site_name", "application-name", "twitter:site"),
+        _publisher_name(signals.json_ld),
+    ]
     host = (urlsplit(url).hostname or "").removeprefix("www.")
     if host:
         # "news.springfield-ledger.com" -> the host and "springfield-ledger"
@@ -168,13 +171,17 @@ def _headline(signals: PageSignals, sites: list[str], fallback: str | None) -> s
         return text if 1 < len(text) <= MAX_HEADLINE_CHARS else None
 
     h1s = [h for raw in signals.h1[:2] if (h := usable(raw)) and not names_site(h, site_keys)]
-    metas = [m for raw in (
-        _first_json(signals.json_ld, "headline"),
-        signals.first_meta("og:title"),
-        signals.first_meta("twitter:title"),
-        signals.title,
-        _first_json(signals.json_ld, "name"),
-    ) if (m := usable(raw, tagged=True))]
+    metas = [
+        m
+        for raw in (
+            _first_json(signals.json_ld, "headline"),
+            signals.first_meta("og:title"),
+            signals.first_meta("twitter:title"),
+            signals.title,
+            _first_json(signals.json_ld, "name"),
+        )
+        if (m := usable(raw, tagged=True))
+    ]
     raw_title = signals.title or ""
     for h1 in h1s:
         if any(_echoes(h1, other) for other in [*metas, raw_title]):
@@ -203,8 +210,12 @@ def _authors(signals: PageSignals, traf_author: str | None, sites: list[str]) ->
     site_keys = fold_names(sites)
     groups: list[list[str]] = [
         [raw for obj in signals.json_ld for raw in _json_strings(obj.get("author"))],
-        *([value] for key in _AUTHOR_META for value in signals.meta.get(key, ())
-          if not value.startswith(("http://", "https://"))),
+        *(
+            [value]
+            for key in _AUTHOR_META
+            for value in signals.meta.get(key, ())
+            if not value.startswith(("http://", "https://"))
+        ),
         *([byline] for byline in signals.bylines),
         (traf_author or "").split(";"),
     ]

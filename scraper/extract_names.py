@@ -48,34 +48,180 @@ _JOINERS = re.compile(
     r"\s*(?:,|;|&|\+|/|(?i:\band\b)|\bund\b|\bet\b|\by\b|\be\b)\s*|(?<=[a-z]{3})\.\s+"
 )
 _DOMAIN = re.compile(r"\w\.[a-z]{2,}\b", re.IGNORECASE)  # "Cleveland.com" is a site, not a name
-_ROLE_WORDS = frozenset((
-    "writer", "writers", "reporter", "reporters", "correspondent", "correspondents", "editor",
-    "editors", "contributor", "contributors", "columnist", "columnists", "photographer",
-    "photographers", "staff", "intern", "interns", "producer", "producers", "author", "authors",
-    "journalist", "journalists", "redakteur", "redakteurin", "chief", "senior", "associate",
-    "managing", "contributing", "special", "assistant", "deputy", "political", "investigative",
-    "opinion", "metro", "sports", "business", "freelance", "freelancer", "guest",
-))
+_ROLE_WORDS = frozenset(
+    (
+        "writer",
+        "writers",
+        "reporter",
+        "reporters",
+        "correspondent",
+        "correspondents",
+        "editor",
+        "editors",
+        "contributor",
+        "contributors",
+        "columnist",
+        "columnists",
+        "photographer",
+        "photographers",
+        "staff",
+        "intern",
+        "interns",
+        "producer",
+        "producers",
+        "author",
+        "authors",
+        "journalist",
+        "journalists",
+        "redakteur",
+        "redakteurin",
+        "chief",
+        "senior",
+        "associate",
+        "managing",
+        "contributing",
+        "special",
+        "assistant",
+        "deputy",
+        "political",
+        "investigative",
+        "opinion",
+        "metro",
+        "sports",
+        "business",
+        "freelance",
+        "freelancer",
+        "guest",
+    )
+)
 # Words that make a byline an organisation, a placeholder or page furniture, not a person.
-_NOT_PERSON_WORDS = frozenset((
-    "press", "associated", "reuters", "afp", "ap", "dpa", "upi", "bloomberg", "wire", "wires",
-    "newswire", "staff", "agency", "agencies", "news", "times", "post", "journal", "herald",
-    "tribune", "gazette", "newsroom", "editorial", "board", "media", "inc", "llc", "ltd",
-    "corp", "company", "group", "network", "redaktion", "team", "webteam", "admin",
-    "administrator", "webmaster", "partner", "sponsored", "content", "service", "services",
-    "report", "desk", "online", "magazine", "digital", "gmbh", "ag", "eg", "e.v", "ev",
-    "verein", "verband", "stiftung", "feuerwehr", "abteilung", "institut", "institute",
-    "university", "universität", "department", "office", "police", "council", "county",
-    "city", "foundation", "association", "society", "name", "unknown", "anonymous", "anonym",
-    "user", "guest", "gast", "published", "posted", "publiziert", "veröffentlicht",
-    "geschrieben", "eingestellt", "theme", "powered", "designed", "blog", "redaktionsteam",
-    "wordpressadmin", "human", "inhalte", "said", "says", "sagt", "schreibt",
-    "international", "the",
-))
-_PARTICLES = frozenset((
-    "de", "da", "del", "della", "der", "den", "van", "von", "la", "le", "di", "du", "dos",
-    "das", "bin", "al", "y", "e", "zu", "ten", "ter",
-))
+_NOT_PERSON_WORDS = frozenset(
+    (
+        "press",
+        "associated",
+        "reuters",
+        "afp",
+        "ap",
+        "dpa",
+        "upi",
+        "bloomberg",
+        "wire",
+        "wires",
+        "newswire",
+        "staff",
+        "agency",
+        "agencies",
+        "news",
+        "times",
+        "post",
+        "journal",
+        "herald",
+        "tribune",
+        "gazette",
+        "newsroom",
+        "editorial",
+        "board",
+        "media",
+        "inc",
+        "llc",
+        "ltd",
+        "corp",
+        "company",
+        "group",
+        "network",
+        "redaktion",
+        "team",
+        "webteam",
+        "admin",
+        "administrator",
+        "webmaster",
+        "partner",
+        "sponsored",
+        "content",
+        "service",
+        "services",
+        "report",
+        "desk",
+        "online",
+        "magazine",
+        "digital",
+        "gmbh",
+        "ag",
+        "eg",
+        "e.v",
+        "ev",
+        "verein",
+        "verband",
+        "stiftung",
+        "feuerwehr",
+        "abteilung",
+        "institut",
+        "institute",
+        "university",
+        "universität",
+        "department",
+        "office",
+        "police",
+        "council",
+        "county",
+        "city",
+        "foundation",
+        "association",
+        "society",
+        "name",
+        "unknown",
+        "anonymous",
+        "anonym",
+        "user",
+        "guest",
+        "gast",
+        "published",
+        "posted",
+        "publiziert",
+        "veröffentlicht",
+        "geschrieben",
+        "eingestellt",
+        "theme",
+        "powered",
+        "designed",
+        "blog",
+        "redaktionsteam",
+        "wordpressadmin",
+        "human",
+        "inhalte",
+        "said",
+        "says",
+        "sagt",
+        "schreibt",
+        "international",
+        "the",
+    )
+)
+_PARTICLES = frozenset(
+    (
+        "de",
+        "da",
+        "del",
+        "della",
+        "der",
+        "den",
+        "van",
+        "von",
+        "la",
+        "le",
+        "di",
+        "du",
+        "dos",
+        "das",
+        "bin",
+        "al",
+        "y",
+        "e",
+        "zu",
+        "ten",
+        "ter",
+    )
+)
 
 
 def fold(text: str) -> str:
@@ -100,7 +246,8 @@ def names_site(segment: str, folded_names: set[str]) -> bool:
     if len(folded) > MAX_SITE_SEGMENT:
         return False
     return any(
-        len(name) >= 5 and len(folded) >= 5
+        len(name) >= 5
+        and len(folded) >= 5
         and (folded in name or (name in folded and len(folded) <= len(name) + MAX_SITE_EXTRA))
         for name in folded_names
     )
@@ -193,8 +340,10 @@ def person_name(candidate: str) -> str | None:
         return None
     if _DOMAIN.search(name):
         return None
-    if not all(w[0].isupper() or not w[0].isalpha() or f in _PARTICLES
-               for w, f in zip(words, folded, strict=True)):
+    if not all(
+        w[0].isupper() or not w[0].isalpha() or f in _PARTICLES
+        for w, f in zip(words, folded, strict=True)
+    ):
         return None
     if not any(c.isalpha() for c in name):
         return None

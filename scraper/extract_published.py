@@ -27,16 +27,39 @@ MAX_BYLINE_DATES = 2  # later "byline" elements are often teasers of other stori
 _OFFSETS_BY_NEARNESS = sorted(range(-12, 15), key=abs)  # whole hours, UTC first
 
 PUBLISHED_META = (
-    "article:published_time", "og:published_time", "og:article:published_time",
-    "datepublished", "article.published", "published_time", "publishdate", "publish-date",
-    "publish_date", "pubdate", "parsely-pub-date", "sailthru.date", "dc.date.issued",
-    "dcterms.issued", "dc.date.created", "dcterms.created", "citation_publication_date",
-    "article:published", "originalpublicationdate", "release_date", "displaydate",
-    "datecreated", "dc.date", "dcterms.date", "date",
+    "article:published_time",
+    "og:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "article.published",
+    "published_time",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "pubdate",
+    "parsely-pub-date",
+    "sailthru.date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date.created",
+    "dcterms.created",
+    "citation_publication_date",
+    "article:published",
+    "originalpublicationdate",
+    "release_date",
+    "displaydate",
+    "datecreated",
+    "dc.date",
+    "dcterms.date",
+    "date",
 )
 MODIFIED_META = (
-    "article:modified_time", "og:updated_time", "datemodified", "dcterms.modified",
-    "last-modified", "lastmod",
+    "article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "dcterms.modified",
+    "last-modified",
+    "lastmod",
 )
 _JSON_PUBLISHED = ("datePublished", "dateCreated")
 

@@ -22,8 +22,14 @@ from tests.stories_fixtures import (
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        pytest.param("Café owner’s “Ceasefire” plan", ["cafe", "owner", "s", "ceasefire", "plan"], id="folds-accents-and-quotes"),
-        pytest.param("GVI: 30% fewer shootings!", ["gvi", "30", "fewer", "shootings"], id="drops-punctuation"),
+        pytest.param(
+            "Café owner’s “Ceasefire” plan",
+            ["cafe", "owner", "s", "ceasefire", "plan"],
+            id="folds-accents-and-quotes",
+        ),
+        pytest.param(
+            "GVI: 30% fewer shootings!", ["gvi", "30", "fewer", "shootings"], id="drops-punctuation"
+        ),
         pytest.param("", [], id="empty"),
     ],
 )
@@ -64,12 +70,23 @@ STORED = neardup.Stored(WIRE_HEADLINE, BASE.signature, BASE.shingles)
 @pytest.mark.parametrize(
     ("headline", "body", "expected"),
     [
-        pytest.param(COPY_HEADLINE, text(WIRE) + "\n\nCopyright 2024 Valley Sentinel.", "text", id="copy-new-headline-footer"),
+        pytest.param(
+            COPY_HEADLINE,
+            text(WIRE) + "\n\nCopyright 2024 Valley Sentinel.",
+            "text",
+            id="copy-new-headline-footer",
+        ),
         pytest.param(COPY_HEADLINE, wire_trimmed(), "text", id="wire-dateline-end-cut"),
         pytest.param(WIRE_HEADLINE, wire_edited(), "text", id="light-edit"),
-        pytest.param(WIRE_HEADLINE + " - Valley Sentinel", "", "title", id="entry-without-text-same-headline"),
-        pytest.param(SAME_EVENT_HEADLINE, text(SAME_EVENT), None, id="other-story-same-event-same-quote"),
-        pytest.param(SAME_TOPIC_HEADLINE, text(SAME_TOPIC), None, id="other-story-same-topic-same-city"),
+        pytest.param(
+            WIRE_HEADLINE + " - Valley Sentinel", "", "title", id="entry-without-text-same-headline"
+        ),
+        pytest.param(
+            SAME_EVENT_HEADLINE, text(SAME_EVENT), None, id="other-story-same-event-same-quote"
+        ),
+        pytest.param(
+            SAME_TOPIC_HEADLINE, text(SAME_TOPIC), None, id="other-story-same-topic-same-city"
+        ),
         pytest.param(WIRE_HEADLINE, text(SAME_EVENT), None, id="same-headline-different-text"),
         pytest.param("Stockton to expand program", "", None, id="entry-too-short-a-headline"),
         pytest.param(SAME_EVENT_HEADLINE + " today", "", None, id="entry-different-headline"),
@@ -90,7 +107,13 @@ def test_copies_share_bands_and_other_stories_do_not() -> None:
 @pytest.mark.parametrize(
     ("headline", "body", "has_signature", "band_count"),
     [
-        pytest.param(WIRE_HEADLINE, text(WIRE), True, neardup.TEXT_BANDS + neardup.TITLE_BANDS, id="text-and-headline"),
+        pytest.param(
+            WIRE_HEADLINE,
+            text(WIRE),
+            True,
+            neardup.TEXT_BANDS + neardup.TITLE_BANDS,
+            id="text-and-headline",
+        ),
         pytest.param(WIRE_HEADLINE, "", False, neardup.TITLE_BANDS, id="headline-only"),
         pytest.param("Update", "Too short to compare.", False, 0, id="nothing-to-compare"),
     ],
@@ -116,7 +139,9 @@ def test_fingerprint_is_stable_and_content_hash_ignores_formatting() -> None:
     ("a", "b", "same"),
     [
         pytest.param(("Title", "Summary"), ("title", "summary."), True, id="formatting-only"),
-        pytest.param(("Title", "Summary"), ("Corrected title", "Summary"), False, id="corrected-title"),
+        pytest.param(
+            ("Title", "Summary"), ("Corrected title", "Summary"), False, id="corrected-title"
+        ),
         pytest.param(("Title", None), ("Title", "Now with summary"), False, id="summary-added"),
     ],
 )
@@ -127,10 +152,24 @@ def test_entry_hash(a: tuple[str, str | None], b: tuple[str, str | None], same: 
 @pytest.mark.parametrize(
     ("headline", "expected"),
     [
-        pytest.param("Council keeps Ceasefire funded - Harbor Ledger", "Council keeps Ceasefire funded", id="dash-site"),
-        pytest.param("Council keeps Ceasefire funded | The Evening Compass", "Council keeps Ceasefire funded", id="bar-site"),
-        pytest.param("Shooting in Oakland - police say more arrests are coming soon", "Shooting in Oakland - police say more arrests are coming soon", id="long-tail-is-headline"),
-        pytest.param("Man killed | Daily Lantern", "Man killed | Daily Lantern", id="short-head-kept"),
+        pytest.param(
+            "Council keeps Ceasefire funded - Harbor Ledger",
+            "Council keeps Ceasefire funded",
+            id="dash-site",
+        ),
+        pytest.param(
+            "Council keeps Ceasefire funded | The Evening Compass",
+            "Council keeps Ceasefire funded",
+            id="bar-site",
+        ),
+        pytest.param(
+            "Shooting in Oakland - police say more arrests are coming soon",
+            "Shooting in Oakland - police say more arrests are coming soon",
+            id="long-tail-is-headline",
+        ),
+        pytest.param(
+            "Man killed | Daily Lantern", "Man killed | Daily Lantern", id="short-head-kept"
+        ),
     ],
 )
 def test_strip_site(headline: str, expected: str) -> None:

@@ -79,27 +79,43 @@ def by_id(store: Store) -> dict[int, dict[str, Any]]:
 # Each case: the stories stored in order, and which of them must share a story.
 GROUPING = [
     pytest.param(
-        [(WIRE_HEADLINE, text(WIRE), "Stockton Record"), (COPY_HEADLINE, wire_trimmed(), "Valley Sentinel")],
+        [
+            (WIRE_HEADLINE, text(WIRE), "Stockton Record"),
+            (COPY_HEADLINE, wire_trimmed(), "Valley Sentinel"),
+        ],
         [0, 0],
         id="wire-story-in-two-outlets-one-story",
     ),
     pytest.param(
-        [(WIRE_HEADLINE, text(WIRE), "Stockton Record"), (WIRE_HEADLINE, wire_edited(), "Delta Wire"), (COPY_HEADLINE, wire_trimmed(), "Valley Sentinel")],
+        [
+            (WIRE_HEADLINE, text(WIRE), "Stockton Record"),
+            (WIRE_HEADLINE, wire_edited(), "Delta Wire"),
+            (COPY_HEADLINE, wire_trimmed(), "Valley Sentinel"),
+        ],
         [0, 0, 0],
         id="edited-and-trimmed-copies",
     ),
     pytest.param(
-        [(WIRE_HEADLINE, text(WIRE), "Stockton Record"), (SAME_EVENT_HEADLINE, text(SAME_EVENT), "Valley Sentinel")],
+        [
+            (WIRE_HEADLINE, text(WIRE), "Stockton Record"),
+            (SAME_EVENT_HEADLINE, text(SAME_EVENT), "Valley Sentinel"),
+        ],
         [0, 1],
         id="different-stories-same-event-not-merged",
     ),
     pytest.param(
-        [(WIRE_HEADLINE, text(WIRE), "Stockton Record"), (SAME_TOPIC_HEADLINE, text(SAME_TOPIC), "Stockton Record")],
+        [
+            (WIRE_HEADLINE, text(WIRE), "Stockton Record"),
+            (SAME_TOPIC_HEADLINE, text(SAME_TOPIC), "Stockton Record"),
+        ],
         [0, 1],
         id="same-topic-same-city-not-merged",
     ),
     pytest.param(
-        [(WIRE_HEADLINE, text(WIRE), "Stockton Record"), (WIRE_HEADLINE + " - Delta Wire", "", "Delta Wire")],
+        [
+            (WIRE_HEADLINE, text(WIRE), "Stockton Record"),
+            (WIRE_HEADLINE + " - Delta Wire", "", "Delta Wire"),
+        ],
         [0, 0],
         id="entry-without-text-joins-by-headline",
     ),
@@ -301,7 +317,9 @@ def test_cli_errors_are_messages(sqlite_url: str) -> None:
 
 
 def page(headline: str, body: str, site: str) -> Reply:
-    html = article_html(headline, body.split("\n\n"), site=site, published="2024-09-10T08:00:00-07:00")
+    html = article_html(
+        headline, body.split("\n\n"), site=site, published="2024-09-10T08:00:00-07:00"
+    )
     return Reply(200, html, {"Content-Type": "text/html; charset=utf-8"})
 
 
@@ -325,11 +343,15 @@ def test_pipeline_groups_copies_and_updates_a_corrected_headline(
     server.route("/record.xml", Reply(200, rss([(WIRE_HEADLINE, record_link)]), RSS_TYPE))
     server.route(
         "/sentinel.xml",
-        Reply(200, rss([(COPY_HEADLINE, sentinel_link), (SAME_EVENT_HEADLINE, other_link)]), RSS_TYPE),
+        Reply(
+            200, rss([(COPY_HEADLINE, sentinel_link), (SAME_EVENT_HEADLINE, other_link)]), RSS_TYPE
+        ),
     )
     server.route("/record/gvi-expands", page(WIRE_HEADLINE, text(WIRE), "Stockton Record"))
     server.route("/sentinel/program-grows", page(COPY_HEADLINE, wire_trimmed(), "Valley Sentinel"))
-    server.route("/sentinel/violence-program", page(SAME_EVENT_HEADLINE, text(SAME_EVENT), "Valley Sentinel"))
+    server.route(
+        "/sentinel/violence-program", page(SAME_EVENT_HEADLINE, text(SAME_EVENT), "Valley Sentinel")
+    )
     config = make_config(PIPELINE_SOURCES.format(base=base), settings="fetch_articles: true\n")
 
     run_pass(config, sqlite_url)

@@ -32,8 +32,13 @@ WIRE_ID, COPY_ID, OTHER_ID = 1, 2, 3
 def world(tmp_path: Path) -> DeskWorld:
     w = make_world(tmp_path)
     assert save(w.store, story(1, WIRE_HEADLINE, text(WIRE), outlet="City Wire")) == WIRE_ID
-    assert save(w.store, story(2, COPY_HEADLINE, wire_trimmed(), outlet="Stockton Record")) == COPY_ID
-    assert save(w.store, story(3, SAME_EVENT_HEADLINE, text(SAME_EVENT), outlet="Delta Radio")) == OTHER_ID
+    assert (
+        save(w.store, story(2, COPY_HEADLINE, wire_trimmed(), outlet="Stockton Record")) == COPY_ID
+    )
+    assert (
+        save(w.store, story(3, SAME_EVENT_HEADLINE, text(SAME_EVENT), outlet="Delta Radio"))
+        == OTHER_ID
+    )
     return w
 
 
@@ -51,7 +56,9 @@ def test_queue_shows_a_story_once_with_its_copies(alice: tuple[httpx.Client, str
     assert f'id="item-{COPY_ID}"' not in page
 
 
-def test_approving_a_story_approves_its_copies(world: DeskWorld, alice: tuple[httpx.Client, str]) -> None:
+def test_approving_a_story_approves_its_copies(
+    world: DeskWorld, alice: tuple[httpx.Client, str]
+) -> None:
     c, token = alice
     data = {"csrf": token, "action": "approve", "version": "1", "next": "/desk/"}
     assert c.post(f"/desk/items/{WIRE_ID}/action", data=data).status_code == 303
@@ -62,12 +69,33 @@ def test_approving_a_story_approves_its_copies(world: DeskWorld, alice: tuple[ht
 @pytest.mark.parametrize(
     ("item", "fields", "check"),
     [
-        pytest.param(COPY_ID, {"op": "primary"}, lambda s: s.item(COPY_ID)["primary"] and not s.item(WIRE_ID)["primary"], id="link-the-home-town-copy"),
-        pytest.param(COPY_ID, {"op": "split"}, lambda s: s.item(COPY_ID)["story_id"] != s.item(WIRE_ID)["story_id"], id="split-a-copy-off"),
-        pytest.param(WIRE_ID, {"op": "merge", "other": f"#{OTHER_ID}"}, lambda s: s.item(OTHER_ID)["story_id"] == s.item(WIRE_ID)["story_id"], id="merge-two-stories"),
+        pytest.param(
+            COPY_ID,
+            {"op": "primary"},
+            lambda s: s.item(COPY_ID)["primary"] and not s.item(WIRE_ID)["primary"],
+            id="link-the-home-town-copy",
+        ),
+        pytest.param(
+            COPY_ID,
+            {"op": "split"},
+            lambda s: s.item(COPY_ID)["story_id"] != s.item(WIRE_ID)["story_id"],
+            id="split-a-copy-off",
+        ),
+        pytest.param(
+            WIRE_ID,
+            {"op": "merge", "other": f"#{OTHER_ID}"},
+            lambda s: s.item(OTHER_ID)["story_id"] == s.item(WIRE_ID)["story_id"],
+            id="merge-two-stories",
+        ),
     ],
 )
-def test_story_actions(world: DeskWorld, alice: tuple[httpx.Client, str], item: int, fields: dict[str, str], check: object) -> None:
+def test_story_actions(
+    world: DeskWorld,
+    alice: tuple[httpx.Client, str],
+    item: int,
+    fields: dict[str, str],
+    check: object,
+) -> None:
     c, token = alice
     answer = c.post(f"/desk/items/{item}/story", data={"csrf": token, "next": "/desk/", **fields})
     assert answer.status_code == 303
@@ -84,7 +112,9 @@ def test_story_actions(world: DeskWorld, alice: tuple[httpx.Client, str], item: 
         pytest.param({"op": "merge", "other": "abc"}, 400, id="merge-without-number"),
     ],
 )
-def test_story_action_refusals(alice: tuple[httpx.Client, str], fields: dict[str, str], status: int) -> None:
+def test_story_action_refusals(
+    alice: tuple[httpx.Client, str], fields: dict[str, str], status: int
+) -> None:
     c, token = alice
     data = dict(fields) if status == 403 else {"csrf": token, **fields}
     assert c.post(f"/desk/items/{COPY_ID}/story", data=data).status_code == status

@@ -92,9 +92,7 @@ def entry_html(item: PublicItem) -> str:
 
 def entry_text(item: PublicItem) -> str:
     """The same content as plain text (JSON Feed ``content_text``)."""
-    return "\n\n".join(
-        [*item.excerpt, item.byline, *filter(None, [item.public_note])]
-    )
+    return "\n\n".join([*item.excerpt, item.byline, *filter(None, [item.public_note])])
 
 
 def _sub(parent: Any, tag: str, text: str | None = None, **attrib: str) -> Any:

@@ -163,9 +163,7 @@ def _tags(kind: TagKind, names: Iterable[str]) -> dict[str, Tag]:
     grouped: dict[str, list[str]] = {}
     for name in names:
         grouped.setdefault(slugify(name), []).append(name)
-    return {
-        slug: Tag(kind, slug, group[0], frozenset(group)) for slug, group in grouped.items()
-    }
+    return {slug: Tag(kind, slug, group[0], frozenset(group)) for slug, group in grouped.items()}
 
 
 def _views(options: SiteOptions, items: Sequence[PublicItem]) -> list[View]:
