@@ -34,7 +34,7 @@ from functools import cache
 from scraper.cities_gazetteer import Gazetteer, Place, gazetteer, name_key
 from scraper.cities_home import aliases_table as _aliases
 from scraper.cities_home import infer_home
-from scraper.cities_mentions import Mention, find_mentions
+from scraper.cities_mentions import Mention, find_mentions, has_word
 from scraper.match_text import lede_end, paragraph_spans, sentence_spans
 from scraper.models import Evidence
 from scraper.vocab import CitySpec
@@ -221,7 +221,7 @@ def _needs_state(m: Mention, place: Place, gaz: Gazetteer, text: str) -> bool:
     if gaz.abroad.get(name_key(m.written), 0) >= ABROAD_RATIO * max(1, place.population):
         return True
     # "mobile phones", "reading": a name also written as a common word needs its state.
-    return " " not in m.written and bool(re.search(rf"\b{re.escape(m.written.lower())}\b", text))
+    return " " not in m.written and has_word(text, m.written.lower())
 
 
 def _weight(m: Mention, *, in_body: set[str], label: str, lede: int) -> tuple[float, str]:

@@ -10,6 +10,7 @@ and whether it stands in a passing context ("modeled after one in High Point").
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -114,6 +115,7 @@ _CITY_NOUN_AFTER = re.compile(
 _HISTORY = re.compile(r"\s*(?:Back )?(?:In|By) (?:the )?(?:1[89]|20)\d\ds?\b")
 _NEIGHBOR_BEFORE = re.compile(r"\b(?:neighbou?ring|nearby|adjacent|next-door)\s+$", re.IGNORECASE)
 _LIST_LEAD = re.compile(r"^\W*(?:[\w'’-]+\s+){0,3}[\w'’-]+\s*(?:—|–|--|:)\s*$")
+_LOOKBEHIND = 200  # characters before a mention that its context is read from
 _LIST_GLUE = re.compile(r"^(?:\s*(?:,|;|and|or|&)\s*)+$")
 _DATELINE_AFTER = re.compile(r"\s*(?:—|–|--|-|>>|\(|:|,)")
 
@@ -193,6 +195,7 @@ def find_mentions(
     """All place mentions of ``text`` (one field of the story)."""
     tokens = _tokens(text)
     mentions: list[Mention] = []
+    cache: dict[tuple[str, int, int], bool] = {}
     i = 0
     while i < len(tokens):
         tok = tokens[i]
@@ -223,8 +226,8 @@ def find_mentions(
         if mention is not None:
             s = sentence_of(sentences, start)
             para = max((k for k, (ps, _) in enumerate(paragraphs) if ps <= start), default=0)
-            p_start, p_end = paragraphs[para] if paragraphs else (0, len(text))
-            mentions.append(_with_context(mention, text, s, para, text[p_start:p_end], mentions))
+            p_span = paragraphs[para] if paragraphs else (0, len(text))
+            mentions.append(_with_context(mention, text, s, para, p_span, mentions, cache))
             qual = state_regex().match(text, end) if mention.state or mention.foreign else None
             while qual is not None and j + 1 < len(tokens) and tokens[j + 1].start < qual.end():
                 j += 1  # the state next to a place ("Gary, Indiana") is no place of its own
@@ -370,20 +373,50 @@ def _can_be_given_name(text: str, word: _Token) -> bool:
     """
     if word.word in _NOT_GIVEN:
         return False
-    opens = not text[: word.start].rstrip(" \"'“‘(") or bool(
-        _OPENS.search(text, max(0, word.start - 4), word.start)
+    at_start = word.start <= _LOOKBEHIND and not text[: word.start].rstrip(" \"'“‘(")
+    opens = at_start or bool(_OPENS.search(text, max(0, word.start - 4), word.start))
+    return not (opens and has_word(text, word.word.lower()))
+
+
+@functools.lru_cache(maxsize=4096)
+def has_word(text: str, word: str) -> bool:
+    """Whether ``word`` stands in ``text`` as a whole word (cached: asked per mention)."""
+    return re.search(rf"\b{re.escape(word)}\b", text) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def _written_as_surname(text: str, word: str) -> bool:
+    w = re.escape(word)
+    surname = re.compile(
+        rf"\b{w}\s+(?:said|says|told|added|noted|was|is|has|who)\b"
+        rf"|\b(?:said|says|Mr\.?|Mrs\.?|Ms\.?|Dr\.?)\s+{w}\b|\b{w},\s+\d+,"
     )
-    return not (opens and re.search(rf"\b{re.escape(word.word.lower())}\b", text))
+    return surname.search(text) is not None
 
 
 def _with_context(
-    m: Mention, text: str, sentence: Span, paragraph: int, para_text: str, earlier: list[Mention]
+    m: Mention,
+    text: str,
+    sentence: Span,
+    paragraph: int,
+    para_span: Span,
+    earlier: list[Mention],
+    cache: dict[tuple[str, int, int], bool],
 ) -> Mention:
+    """``m`` with what its sentence and paragraph say about it.
+
+    Sentence- and paragraph-wide searches are made once per sentence and
+    paragraph (``cache``), and only a bounded stretch before the mention is
+    read, so a page that is one endless sentence full of place names costs
+    linear time, not quadratic.
+    """
     s_start, s_end = sentence
-    before = text[s_start : m.start]
-    passing = bool(_PASSING_BEFORE.search(before[-80:])) or bool(
-        _PASSING_SENTENCE.search(text[s_start:s_end])
-    )
+    near = max(s_start, m.start - _LOOKBEHIND)
+    before = text[near : m.start]
+    key = ("s", s_start, s_end)
+    if key not in cache:
+        cache[key] = bool(_PASSING_SENTENCE.search(text, s_start, s_end))
+    passing = bool(_PASSING_BEFORE.search(before[-80:])) or cache[key]
     prev = earlier[-1] if earlier else None
     if not passing and prev is not None and prev.passing and prev.sentence == sentence:
         # "cities like Boston and Cincinnati": a list continues the passing context.
@@ -391,15 +424,20 @@ def _with_context(
         qual = state_regex().match(text, prev.end)
         if qual is not None:
             glue_from = qual.end()
-        passing = bool(_LIST_GLUE.match(text[glue_from : m.start]))
+        passing = m.start - glue_from < _LOOKBEHIND and bool(
+            _LIST_GLUE.match(text[glue_from : m.start])
+        )
     # "Four cities — Little Rock, ...": a short lead-in to a list still opens on it.
-    initial = not before.strip(" \"'“‘([") or bool(_LIST_LEAD.match(before))
+    initial = near == s_start and (not before.strip(" \"'“‘([") or bool(_LIST_LEAD.match(before)))
+    p_key = ("p", para_span[0], para_span[1])
+    if p_key not in cache:
+        cache[p_key] = bool(_CAPTION.search(text, para_span[0], para_span[1]))
     return replace(
         m,
         passing=passing,
         neighbor=bool(_NEIGHBOR_BEFORE.search(before[-30:])),
         history=bool(_HISTORY.match(text, s_start, s_end)),
-        caption=bool(_CAPTION.search(para_text)),
+        caption=cache[p_key],
         sentence_initial=initial,
         paragraph=paragraph,
         sentence=sentence,
@@ -410,13 +448,12 @@ def _first_names(text: str, mentions: list[Mention]) -> list[Mention]:
     """A place name before a surname is a first name ("Gary Sinise" ... "Sinise said")."""
     out = []
     for m in mentions:
-        if m.kind == "weak" and m.after and m.after not in CIVIC_AFTER:
-            w = re.escape(m.after)
-            surname = re.compile(
-                rf"\b{w}\s+(?:said|says|told|added|noted|was|is|has|who)\b"
-                rf"|\b(?:said|says|Mr\.?|Mrs\.?|Ms\.?|Dr\.?)\s+{w}\b|\b{w},\s+\d+,"
-            )
-            if surname.search(text):
-                m = replace(m, kind="person")
+        if (
+            m.kind == "weak"
+            and m.after
+            and m.after not in CIVIC_AFTER
+            and _written_as_surname(text, m.after)
+        ):
+            m = replace(m, kind="person")
         out.append(m)
     return out

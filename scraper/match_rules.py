@@ -86,6 +86,9 @@ def _fields(text: str, headline: str) -> list[_Field]:
     return out
 
 
+MAX_CUE_HITS = 300  # cue matches read per field of one story
+
+
 def _overlaps(a: Span, b: Span) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
@@ -171,8 +174,10 @@ def scan(text: str, *, headline: str, spec: ProgramSpec) -> ProgramHits:
         found: list[tuple[Span, str]] = []
         for p in rules.cues:
             found.extend((span, p.source) for span in p.find(fld.text, fld.sentences))
-        # Longest first, so "call-in meeting" wins over the "call-in" inside it.
+        # Longest first, so "call-in meeting" wins over the "call-in" inside it. Past
+        # MAX_CUE_HITS a text says nothing more (and the overlap check is quadratic).
         found.sort(key=lambda item: (-(item[0][1] - item[0][0]), item[0][0]))
+        del found[MAX_CUE_HITS:]
         taken = [(h.start, h.end) for h in result.strong if h.field == fld.name]
         for span, source in found:
             if any(_overlaps(span, t) for t in taken):

@@ -81,9 +81,21 @@ def lede_end(text: str) -> int:
     return LEDE_PARAGRAPHS
 
 
+_STARTS: list[tuple[Sequence[Span], list[int]]] = []  # the last spans asked about, and their starts
+
+
+def _starts(spans: Sequence[Span]) -> list[int]:
+    # Asked once per match: rebuilding the list each time made long texts quadratic.
+    if _STARTS and _STARTS[0][0] is spans:
+        return _STARTS[0][1]
+    starts = [s for s, _ in spans]
+    _STARTS[:] = [(spans, starts)]
+    return starts
+
+
 def span_index(spans: Sequence[Span], pos: int) -> int:
     """Index of the span holding ``pos`` (the one before it when between spans)."""
-    return max(0, bisect_right([s for s, _ in spans], pos) - 1)
+    return max(0, bisect_right(_starts(spans), pos) - 1)
 
 
 def _word_pattern(word: str) -> str:
