@@ -60,7 +60,26 @@ def _in_passing(found: ProgramHits, text: str, *, alone: bool) -> bool:
     )
 
 
+_LAST: list[tuple[str, str, Sequence[ProgramSpec], _Outcome]] = []  # the last decision made
+
+
 def _decide(text: str, headline: str, programs: Sequence[ProgramSpec]) -> _Outcome:
+    """The scan of every program over one story, remembered for the next call.
+
+    ``match_programs`` and then ``judge_relevance`` ask about the same story
+    objects; the second asks this cache instead of scanning again. Keyed by
+    identity, so an equal but different text is simply scanned anew.
+    """
+    if _LAST:
+        last_text, last_headline, last_programs, outcome = _LAST[0]
+        if last_text is text and last_headline is headline and last_programs is programs:
+            return outcome
+    outcome = _scan_all(text, headline, programs)
+    _LAST[:] = [(text, headline, programs, outcome)]
+    return outcome
+
+
+def _scan_all(text: str, headline: str, programs: Sequence[ProgramSpec]) -> _Outcome:
     scans = [scan(text, headline=headline, spec=spec) for spec in programs]
     strong: set[str] = set()
     cue_only: set[str] = set()
