@@ -12,8 +12,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
+
+T = TypeVar("T")
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 _TITLES = frozenset(
@@ -56,12 +59,12 @@ def _name_key(name: str) -> tuple[str, ...]:
     return tuple(parts)
 
 
-def match(
-    found: Sequence[str], gold: Sequence[str], *, threshold: float = 0.5
+def pair_up(
+    found: Sequence[T], gold: Sequence[T], similarity: Callable[[T, T], float], *, threshold: float
 ) -> list[tuple[int, int]]:
-    """One-to-one pairs (found index, gold index) overlapping above ``threshold``."""
+    """One-to-one pairs (found index, gold index), most similar first, above ``threshold``."""
     cands = sorted(
-        ((overlap(f, g), i, j) for i, f in enumerate(found) for j, g in enumerate(gold)),
+        ((similarity(f, g), i, j) for i, f in enumerate(found) for j, g in enumerate(gold)),
         reverse=True,
     )
     used_f: set[int] = set()
@@ -74,6 +77,13 @@ def match(
         used_g.add(j)
         pairs.append((i, j))
     return pairs
+
+
+def match(
+    found: Sequence[str], gold: Sequence[str], *, threshold: float = 0.5
+) -> list[tuple[int, int]]:
+    """Quote texts paired by word overlap."""
+    return pair_up(found, gold, overlap, threshold=threshold)
 
 
 def span_overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
@@ -87,21 +97,8 @@ def span_overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
 def match_spans(
     found: Sequence[tuple[int, int]], gold: Sequence[tuple[int, int]], *, threshold: float = 0.5
 ) -> list[tuple[int, int]]:
-    """One-to-one pairs of character spans overlapping above ``threshold``."""
-    cands = sorted(
-        ((span_overlap(f, g), i, j) for i, f in enumerate(found) for j, g in enumerate(gold)),
-        reverse=True,
-    )
-    used_f: set[int] = set()
-    used_g: set[int] = set()
-    pairs: list[tuple[int, int]] = []
-    for score, i, j in cands:
-        if score <= threshold or i in used_f or j in used_g:
-            continue
-        used_f.add(i)
-        used_g.add(j)
-        pairs.append((i, j))
-    return pairs
+    """Character spans paired by overlap."""
+    return pair_up(found, gold, span_overlap, threshold=threshold)
 
 
 @dataclass(slots=True)
