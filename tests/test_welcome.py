@@ -67,8 +67,16 @@ def test_serve_prints_where_to_go_then_stops_on_ctrl_c(tmp_path: Path) -> None:
     env.pop("CLIPPINGS_DATABASE_URL", None)
     db = f"sqlite:///{tmp_path / 'c.db'}"
     process = subprocess.Popen(
-        [sys.executable, "-m", "scraper", "serve", "--sources", str(tmp_path / "none.yaml")]
-        + ["--db", db],
+        [
+            sys.executable,
+            "-m",
+            "scraper",
+            "serve",
+            "--sources",
+            str(tmp_path / "none.yaml"),
+            "--db",
+            db,
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
