@@ -9,7 +9,8 @@
      │    ├── TooLarge        the decoded body passed the size cap
      │    ├── HTTPStatusError the server answered with an error status
      │    └── TransportError  timeout, reset, DNS failure, redirect loop, TLS
-     └── ParseError           the bytes are not a feed / page we can read
+     ├── ParseError           the bytes are not a feed / page we can read
+     └── DeliveryError        a digest e-mail or an alert could not be delivered
 
     Drop(reason)              not an error: an entry is skipped on purpose, and the
                               reason is counted in the pass report
@@ -71,6 +72,16 @@ class TransportError(FetchError):
 
 class ParseError(ClippingsError):
     """The body is not something the parse stage can read."""
+
+
+class DeliveryError(ClippingsError):
+    """A digest e-mail or an alert was not delivered; ``status`` is the HTTP status if any."""
+
+    def __init__(self, reason: str, *, target: str, status: int | None = None) -> None:
+        self.reason = reason
+        self.target = target
+        self.status = status
+        super().__init__(f"{reason} ({target})")
 
 
 class Drop(Exception):  # a signal, not an error
