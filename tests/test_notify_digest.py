@@ -33,6 +33,7 @@ def config_for(port: int, *, extra: str = "") -> Config:
 settings:
   site_url: https://clips.example.org/
   site_title: GVI News
+  timezone: UTC
 email:
   host: 127.0.0.1
   port: {port}

@@ -24,9 +24,8 @@ TICK_SECONDS = 60.0  # how often digests and alerts are looked at
 
 
 def zone_of(config: Config) -> tzinfo:
-    """The configured time zone (``settings.timezone``), else UTC."""
-    tz = getattr(config.settings, "tz", None)
-    return tz() if callable(tz) else UTC
+    """The configured time zone (``settings.timezone``), else the machine's."""
+    return config.settings.tz()
 
 
 @dataclass(frozen=True, slots=True)
