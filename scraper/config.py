@@ -15,7 +15,7 @@ import difflib
 import os
 import re
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import timedelta, tzinfo
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -24,6 +24,7 @@ import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from scraper.errors import ConfigError
+from scraper.explain.times import check_zone_name, zone
 from scraper.vocab import CitySpec, ProgramSpec, default_cities, default_keywords, default_programs
 from scraper.yamlpos import DuplicateKey, line_for, load_with_lines
 
@@ -80,6 +81,7 @@ def _check_city(value: object) -> str:
 Interval = Annotated[timedelta, BeforeValidator(parse_interval)]
 HttpURL = Annotated[str, BeforeValidator(_check_http_url)]
 CityName = Annotated[str, BeforeValidator(_check_city)]
+ZoneName = Annotated[str, BeforeValidator(check_zone_name)]
 
 
 class _Strict(BaseModel):
@@ -138,6 +140,11 @@ class Settings(_Strict):
         description="SQLAlchemy URL; `CLIPPINGS_DATABASE_URL` and `--db` override it. "
         "Default: a SQLite file under `$CLIPPINGS_HOME` (~/.local/share/clippings/clippings.db).",
     )
+    timezone: ZoneName | None = Field(
+        None,
+        description="Time zone of the times shown to people (an IANA name such as "
+        "America/Chicago); default: the machine's.",
+    )
     allow_private_networks: bool = Field(
         False,
         description="Allow fetching private, loopback and link-local addresses (tests, intranets).",
@@ -175,6 +182,10 @@ class Settings(_Strict):
     feed_length: int = Field(
         50, gt=0, description="Newest stories in each published feed (the page lists them all)."
     )
+
+    def tz(self) -> tzinfo:
+        """The zone of ``timezone``, else the machine's (see scraper.explain.times)."""
+        return zone(self.timezone)
 
 
 class Outlet(_Strict):

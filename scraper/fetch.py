@@ -18,8 +18,9 @@
   host until the time has passed (other sources on it fail fast, with the
   same ``retry_after``);
 - enforces a deadline on each request, body included, so a server that
-  trickles one byte a second cannot hold a worker. Waiting for a turn at a
-  busy host is not counted against the deadline.
+  trickles one byte a second cannot hold a worker. The deadline counts
+  network time only: waiting for a turn at a busy host is not counted, nor
+  is time the event loop was held by other work (``scraper.stallclock``).
 
 Order of the gates for one request (invariant: no global slot is held while
 waiting for a host)::
@@ -52,6 +53,7 @@ from scraper.errors import BlockedURL, FetchError, HTTPStatusError, TooLarge, Tr
 from scraper.netguard import AddressPolicy, GuardedBackend
 from scraper.robots import MAX_ROBOTS_BYTES, RobotsCache
 from scraper.urls import host_problem
+from scraper.stallclock import NetworkTimeout, StallClock
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +67,7 @@ DRAIN_BYTES = 65_536  # an unused body up to this size is read to keep its conne
 ROBOTS_ACCEPT = "text/plain, */*;q=0.5"
 SHORT_PAUSE = 5.0  # seconds; a host pause shorter than this is waited out, a longer one fails
 MAX_PAUSE = 24 * 3600.0  # seconds; a larger Retry-After pauses a host only this long
+BACKSTOP = 3  # httpx's wall-clock read timeout: this many times `timeout`
 MAX_HOST_GATES = 5000  # hosts remembered; idle ones are forgotten past this (search feeds)
 
 
@@ -189,10 +192,13 @@ class Fetcher:
             transport=self._transport,
             follow_redirects=False,
             trust_env=False,
-            timeout=httpx.Timeout(options.timeout, connect=options.connect_timeout),
+            # The request's deadline is network time (``_through_gate``); httpx's own
+            # timeouts are wall-clock, so they only back it up, well behind it.
+            timeout=httpx.Timeout(options.timeout * BACKSTOP, connect=options.connect_timeout),
             headers={"User-Agent": options.user_agent, "Accept-Encoding": "gzip, deflate, br"},
         )
         self._global = asyncio.Semaphore(options.concurrency)
+        self.stall_clock = StallClock()  # deadlines count network time, not loop stalls
         self._hosts: dict[str, _HostGate] = {}
         self.robots = RobotsCache(self._fetch_robots, user_agent=options.user_agent)
 
@@ -203,6 +209,7 @@ class Fetcher:
         await self.aclose()
 
     async def aclose(self) -> None:
+        await self.stall_clock.stop()
         await self._client.aclose()
 
     def _gate(self, host: str) -> _HostGate:
@@ -380,14 +387,14 @@ class Fetcher:
                 await self._global.acquire()
                 gate.next_start = time.monotonic() + gate.gap
             try:
-                started = time.monotonic()
                 try:
-                    return await asyncio.wait_for(
+                    # Network time only: a stall of the loop does not count (scraper.stallclock).
+                    return await self.stall_clock.within(
                         self._one_request(url, headers, cap), timeout=self.options.timeout
                     )
-                except TimeoutError as exc:
+                except NetworkTimeout as exc:
                     raise TransportError(
-                        f"timed out after {time.monotonic() - started:.0f} s "
+                        f"timed out after {exc.network:.1f} s "
                         "(the whole answer must arrive within `timeout`)",
                         url=url,
                     ) from exc

@@ -17,6 +17,7 @@ from rich.table import Table
 from scraper.adapters import fetch_options, source_specs
 from scraper.cli._common import Context, common_options, json_line, main, pass_context
 from scraper.cli.serve import host_port_options, make_server, serve_alongside
+from scraper.cli.welcome import print_where_to_go
 from scraper.config import Config
 from scraper.fetch import Fetcher
 from storage.leases import CollectorBusy
@@ -186,6 +187,8 @@ def run(
         f"clippings: collecting {len(config.sources)} source(s) into {target}; Ctrl-C to stop.",
         err=True,
     )
+    if serve:
+        print_where_to_go(store, host=host, port=port, https=https)
 
     async def go() -> None:
         async with Fetcher(fetch_options(config)) as fetcher:
