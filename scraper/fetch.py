@@ -52,8 +52,8 @@ from scraper.decode import decoder_for
 from scraper.errors import BlockedURL, FetchError, HTTPStatusError, TooLarge, TransportError
 from scraper.netguard import AddressPolicy, GuardedBackend
 from scraper.robots import MAX_ROBOTS_BYTES, RobotsCache
-from scraper.urls import host_problem
 from scraper.stallclock import NetworkTimeout, StallClock
+from scraper.urls import host_problem
 
 log = logging.getLogger(__name__)
 
