@@ -131,6 +131,20 @@ class Settings(_Strict):
         50, ge=0, description="Article pages fetched per source per pass (the rest keep feed data)."
     )
     excerpt_length: int = Field(320, gt=40, description="Longest excerpt, in characters.")
+    program_threshold: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Confidence a program needs to be a tag; below it, evidence makes a "
+        "suggestion the desk offers for one click.",
+    )
+    city_threshold: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Confidence a city needs to be a tag; below it, a suggestion "
+        "(a wrong city costs more than a missing one).",
+    )
     relevance_keywords: list[str] = Field(
         default_factory=default_keywords,
         description="Organisation names and keywords that make a story relevant besides programs.",
