@@ -53,6 +53,7 @@ from scraper.errors import BlockedURL, FetchError, HTTPStatusError, TooLarge, Tr
 from scraper.netguard import AddressPolicy, GuardedBackend
 from scraper.robots import MAX_ROBOTS_BYTES, RobotsCache
 from scraper.stallclock import NetworkTimeout, StallClock
+from scraper.urls import host_problem
 
 log = logging.getLogger(__name__)
 
@@ -299,14 +300,21 @@ class Fetcher:
         visited: list[str] = []
         current = url
         while True:
-            parts = urlsplit(current)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
+            try:
+                parts = urlsplit(current)
+                hostname = parts.hostname
+            except ValueError as exc:  # "Invalid IPv6 URL"
+                raise BlockedURL(f"refused: the URL is not valid ({exc})", url=current) from exc
+            if parts.scheme not in ("http", "https") or not hostname:
                 raise BlockedURL(
                     "refused: only http and https URLs are fetched "
                     f"({parts.scheme or 'no'} scheme)",
                     url=current,
                 )
-            host = parts.hostname.lower()
+            problem = host_problem(hostname)
+            if problem:
+                raise BlockedURL(f"refused: {problem}", url=current)
+            host = hostname.lower()
             gate = self._gate(host)
             await self._check_pause(gate, host, current)
             if robots:
@@ -442,6 +450,8 @@ class Fetcher:
                 return response.status_code, response_headers, b"".join(chunks)
         except FetchError:
             raise
+        except httpx.InvalidURL as exc:  # e.g. a host that is not a valid IDNA name
+            raise BlockedURL(f"refused: the URL is not valid ({exc})", url=url) from exc
         except httpx.TimeoutException as exc:
             raise TransportError(f"timed out ({type(exc).__name__})", url=url) from exc
         except httpx.TooManyRedirects as exc:

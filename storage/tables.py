@@ -205,6 +205,8 @@ class ItemTagRow(Base):
 
 # Tables of the review desk live in their own module; importing it here puts them
 # in ``Base.metadata`` for Alembic and for every reader of this module.
+# Tables of digests, alerts and saved views (issue 16), in Base.metadata the same way.
+from storage import notify_tables as _notify_tables  # noqa: E402, F401
 from storage import review_tables as _review_tables  # noqa: E402, F401
 
 # Tables of stories and copies (issue 8), in Base.metadata the same way.

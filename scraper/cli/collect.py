@@ -7,7 +7,7 @@ import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -175,6 +175,11 @@ def run(
     if serve:
         print_where_to_go(store, host=host, port=port, https=https)
 
+    def jobs(scheduler: Any) -> None:
+        from scraper.notify.runner import install
+
+        install(scheduler, config, store)  # digests and alerts, once a minute
+
     async def go() -> None:
         async with Fetcher(fetch_options(config)) as fetcher:
             collector = Collector(config, store, fetcher)
@@ -187,10 +192,12 @@ def run(
                     server = make_server(
                         config, store, host=host, port=port, https=https, embedded=True
                     )
-                    work = run_forever(collector, tick=tick, after_pass=after_pass, stop=stop)
+                    work = run_forever(
+                        collector, tick=tick, after_pass=after_pass, stop=stop, more_jobs=jobs
+                    )
                     await serve_alongside(server, work, stop)
                 else:
-                    await run_forever(collector, tick=tick, after_pass=after_pass)
+                    await run_forever(collector, tick=tick, after_pass=after_pass, more_jobs=jobs)
 
     try:
         asyncio.run(go())
