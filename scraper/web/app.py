@@ -25,7 +25,7 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from scraper.config import Config
-from scraper.web import login, pages, queue, suggest
+from scraper.web import login, pages, queue, report_pages, suggest
 from scraper.web import stories as story_pages
 from scraper.web.auth import AuthSettings
 from scraper.web.common import TEMPLATES, Desk
@@ -157,6 +157,7 @@ def desk_routes() -> Sequence[BaseRoute]:
         Route("/sources/{source_id}/check", pages.check_source, methods=["POST"], name="check"),
         Route("/audit", pages.audit_page, name="audit"),
         Route("/audit.csv", pages.audit_export, name="audit_csv"),
+        *report_pages.routes(),  # coverage report (issue 16)
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
     ]
 
