@@ -9,7 +9,8 @@
      │    ├── TooLarge        the decoded body passed the size cap
      │    ├── HTTPStatusError the server answered with an error status
      │    └── TransportError  timeout, reset, DNS failure, redirect loop, TLS
-     └── ParseError           the bytes are not a feed / page we can read
+     ├── ParseError           the bytes are not a feed / page we can read
+     └── ArchiveError         a snapshot could not be written, read or verified
 
     Drop(reason)              not an error: an entry is skipped on purpose, and the
                               reason is counted in the pass report
@@ -71,6 +72,10 @@ class TransportError(FetchError):
 
 class ParseError(ClippingsError):
     """The body is not something the parse stage can read."""
+
+
+class ArchiveError(ClippingsError):
+    """A snapshot could not be written, read or verified; ``str(exc)`` says why."""
 
 
 class Drop(Exception):  # a signal, not an error

@@ -22,7 +22,7 @@ import functools
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -32,7 +32,7 @@ from scraper.analyze import analyze, article_from_entry
 from scraper.config import Config
 from scraper.dedup import StoryKeys, story_keys
 from scraper.errors import Drop, FetchError, HTTPStatusError, ParseError
-from scraper.fetch import FEED_ACCEPT, PAGE_ACCEPT, Fetcher
+from scraper.fetch import FEED_ACCEPT, PAGE_ACCEPT, Fetcher, Response
 from scraper.models import Analysis, Entry
 from scraper.neardup import entry_hash
 from scraper.parse import ParsedFeed, parse_feed, parse_listing
@@ -108,8 +108,12 @@ class Collector:
         *,
         clock: Callable[[], datetime] = utcnow,
         sandbox: Sandbox | None = None,
+        keep_page: Callable[[str, Response, datetime], Awaitable[None]] | None = None,
     ) -> None:
         self.config = config
+        # Article responses go here too (scraper.archive.jobs.page_keeper): a story
+        # approved soon after is snapshotted from these very bytes.
+        self.keep_page = keep_page
         self.store = store
         self.fetcher = fetcher
         self.clock = clock
@@ -468,6 +472,8 @@ class Collector:
                     url, accept=PAGE_ACCEPT, robots=self._robots(source.id)
                 )
                 html = page.body
+                if self.keep_page is not None:
+                    await self.keep_page(url, page, now)
             except FetchError as exc:
                 note = f"article page not read: {exc.reason}"
         elif self.config.settings.fetch_articles:

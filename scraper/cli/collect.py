@@ -112,10 +112,12 @@ async def _collect(
     *,
     quiet: bool,
 ) -> list[SourceReport]:
+    from scraper.archive.jobs import Archiver
     from scraper.pipeline import Collector
 
+    archiver = Archiver(config, store)  # keeps article responses for the snapshot on approve
     async with Fetcher(fetch_options(config)) as fetcher:
-        collector = Collector(config, store, fetcher)
+        collector = Collector(config, store, fetcher, keep_page=archiver.keep_page)
         with Progress(
             TextColumn("[progress.description]{task.description}"),
             BarColumn(),
@@ -175,6 +177,7 @@ def run(
     backoff for failing sources. Ctrl-C lets the running pass finish; a second
     Ctrl-C stops at once. Nothing already stored is lost either way.
     """
+    from scraper.archive.jobs import Archiver
     from scraper.pipeline import Collector
     from scraper.publish.export import SiteExporter, keep_exported
     from scraper.schedule import run_due, run_forever
@@ -187,22 +190,39 @@ def run(
         err=True,
     )
 
+    archiver = Archiver(config, store)
+
     async def go() -> None:
         async with Fetcher(fetch_options(config)) as fetcher:
-            collector = Collector(config, store, fetcher)
-            # Publishes at start, after each pass, every publish_every s and on exit.
-            async with keep_exported(exporter, every=publish_every) as after_pass:
-                if once:
-                    await run_due(collector)
-                elif serve:  # one loop: the web app and the scheduler stop together
-                    stop = asyncio.Event()
-                    server = make_server(
-                        config, store, host=host, port=port, https=https, embedded=True
-                    )
-                    work = run_forever(collector, tick=tick, after_pass=after_pass, stop=stop)
-                    await serve_alongside(server, work, stop)
-                else:
-                    await run_forever(collector, tick=tick, after_pass=after_pass)
+            collector = Collector(config, store, fetcher, keep_page=archiver.keep_page)
+            # Snapshots, Save Page Now and link checks: a round a minute, beside collection.
+            archive_stop = asyncio.Event()
+            archiving = None if once else asyncio.create_task(archiver.run_forever(archive_stop))
+            try:
+                # Publishes at start, after each pass, every publish_every s and on exit.
+                async with keep_exported(exporter, every=publish_every) as after_pass:
+                    if once:
+                        await run_due(collector)
+                        await archiver.run_once(fetcher=fetcher)
+                    elif serve:  # one loop: the web app and the scheduler stop together
+                        stop = asyncio.Event()
+                        server = make_server(
+                            config,
+                            store,
+                            host=host,
+                            port=port,
+                            https=https,
+                            embedded=True,
+                            archiver=archiver,
+                        )
+                        work = run_forever(collector, tick=tick, after_pass=after_pass, stop=stop)
+                        await serve_alongside(server, work, stop)
+                    else:
+                        await run_forever(collector, tick=tick, after_pass=after_pass)
+            finally:
+                archive_stop.set()
+                if archiving is not None:
+                    await archiving
 
     try:
         asyncio.run(go())
