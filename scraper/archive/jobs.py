@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from scraper.adapters import fetch_options
 from scraper.archive.files import append, archive_dir, month_file
@@ -281,6 +282,20 @@ class Archiver:
         except Exception:  # a bug here must not reach the request that approved
             log.exception("archive round failed")
             return ArchiveReport()
+
+    def install(self, scheduler: Any, *, every: float = EVERY) -> None:
+        """Add a round every ``every`` seconds to ``clippings run``'s APScheduler."""
+        scheduler.add_job(
+            self._quiet,
+            "interval",
+            args=[None],
+            seconds=every,
+            next_run_time=datetime.now(UTC),
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,
+            id="archive",
+        )
 
     async def run_forever(self, stop: asyncio.Event, *, every: float = EVERY) -> None:
         """A round every ``every`` seconds until ``stop`` is set."""

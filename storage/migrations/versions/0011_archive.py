@@ -6,7 +6,7 @@ run`` and ``clippings serve``): they have no row yet, which is what "to do"
 means.
 
 Revision ID: 0011_archive
-Revises: 0008_search
+Revises: 0010_notify
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import storage.types
 
 
 revision = "0011_archive"
-down_revision = "0008_search"
+down_revision = "0010_notify"
 branch_labels = None
 depends_on = None
 
