@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "scraper.cli.users",
     "scraper.cli.serve",
     "scraper.cli.digest",
+    "scraper.cli.report",
 )
 
 for _module in COMMAND_MODULES:

@@ -26,7 +26,7 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from scraper.config import Config
-from scraper.web import archived, login, pages, queue, suggest
+from scraper.web import archived, login, pages, queue, report_pages, suggest
 from scraper.web import stories as story_pages
 from scraper.web.archived import archive_lifespan
 from scraper.web.auth import AuthSettings
@@ -164,6 +164,7 @@ def desk_routes() -> Sequence[BaseRoute]:
         Route("/items/{item_id:int}/archive", archived.archive_page, name="archive"),
         Route("/items/{item_id:int}/archive/page", archived.archived_page, name="archived_page"),
         Route("/audit.csv", pages.audit_export, name="audit_csv"),
+        *report_pages.routes(),  # coverage report (issue 16)
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
     ]
 
