@@ -48,8 +48,18 @@ class Running:
     def __init__(self, sources: Path, db: str, *, tick: float) -> None:
         self.lines: list[str] = []
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "scraper", "run", "--tick", str(tick)]
-            + ["--sources", str(sources), "--db", db],
+            [
+                sys.executable,
+                "-m",
+                "scraper",
+                "run",
+                "--tick",
+                str(tick),
+                "--sources",
+                str(sources),
+                "--db",
+                db,
+            ],
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
