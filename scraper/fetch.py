@@ -20,8 +20,9 @@ resolution). It:
   host until the time has passed (other sources on it fail fast, with the
   same ``retry_after``);
 - enforces a deadline on each request, body included, so a server that
-  trickles one byte a second cannot hold a worker. Waiting for a turn at a
-  busy host is not counted against the deadline.
+  trickles one byte a second cannot hold a worker. The deadline counts
+  network time only: waiting for a turn at a busy host is not counted, nor
+  is time the event loop was held by other work (``scraper.stallclock``).
 
 Order of the gates for one request (invariant: no global slot is held while
 waiting for a host)::
@@ -53,6 +54,8 @@ from scraper.decode import decoder_for
 from scraper.errors import BlockedURL, FetchError, HTTPStatusError, TooLarge, TransportError
 from scraper.netguard import AddressPolicy, GuardedBackend
 from scraper.robots import MAX_ROBOTS_BYTES, RobotsCache
+from scraper.stallclock import NetworkTimeout, StallClock
+from scraper.urls import host_problem
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +69,7 @@ DRAIN_BYTES = 65_536  # an unused body up to this size is read to keep its conne
 ROBOTS_ACCEPT = "text/plain, */*;q=0.5"
 SHORT_PAUSE = 5.0  # seconds; a host pause shorter than this is waited out, a longer one fails
 MAX_PAUSE = 24 * 3600.0  # seconds; a larger Retry-After pauses a host only this long
+BACKSTOP = 3  # httpx's wall-clock read timeout: this many times `timeout`
 MAX_HOST_GATES = 5000  # hosts remembered; idle ones are forgotten past this (search feeds)
 
 
@@ -192,10 +196,13 @@ class Fetcher:
             transport=self._transport,
             follow_redirects=False,
             trust_env=False,
-            timeout=httpx.Timeout(options.timeout, connect=options.connect_timeout),
+            # The request's deadline is network time (``_through_gate``); httpx's own
+            # timeouts are wall-clock, so they only back it up, well behind it.
+            timeout=httpx.Timeout(options.timeout * BACKSTOP, connect=options.connect_timeout),
             headers={"User-Agent": options.user_agent, "Accept-Encoding": "gzip, deflate, br"},
         )
         self._global = asyncio.Semaphore(options.concurrency)
+        self.stall_clock = StallClock()  # deadlines count network time, not loop stalls
         self._hosts: dict[str, _HostGate] = {}
         self.robots = RobotsCache(self._fetch_robots, user_agent=options.user_agent)
 
@@ -206,6 +213,7 @@ class Fetcher:
         await self.aclose()
 
     async def aclose(self) -> None:
+        await self.stall_clock.stop()
         await self._client.aclose()
 
     def _gate(self, host: str) -> _HostGate:
@@ -316,14 +324,21 @@ class Fetcher:
         visited: list[str] = []
         current = url
         while True:
-            parts = urlsplit(current)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
+            try:
+                parts = urlsplit(current)
+                hostname = parts.hostname
+            except ValueError as exc:  # "Invalid IPv6 URL"
+                raise BlockedURL(f"refused: the URL is not valid ({exc})", url=current) from exc
+            if parts.scheme not in ("http", "https") or not hostname:
                 raise BlockedURL(
                     "refused: only http and https URLs are fetched "
                     f"({parts.scheme or 'no'} scheme)",
                     url=current,
                 )
-            host = parts.hostname.lower()
+            problem = host_problem(hostname)
+            if problem:
+                raise BlockedURL(f"refused: {problem}", url=current)
+            host = hostname.lower()
             gate = self._gate(host)
             await self._check_pause(gate, host, current)
             if robots:
@@ -406,14 +421,14 @@ class Fetcher:
                 await self._global.acquire()
                 gate.next_start = time.monotonic() + gate.gap
             try:
-                started = time.monotonic()
                 try:
-                    return await asyncio.wait_for(
+                    # Network time only: a stall of the loop does not count (scraper.stallclock).
+                    return await self.stall_clock.within(
                         self._one_request(url, headers, cap, form), timeout=self.options.timeout
                     )
-                except TimeoutError as exc:
+                except NetworkTimeout as exc:
                     raise TransportError(
-                        f"timed out after {time.monotonic() - started:.0f} s "
+                        f"timed out after {exc.network:.1f} s "
                         "(the whole answer must arrive within `timeout`)",
                         url=url,
                     ) from exc
@@ -470,6 +485,8 @@ class Fetcher:
                 return response.status_code, response_headers, b"".join(chunks)
         except FetchError:
             raise
+        except httpx.InvalidURL as exc:  # e.g. a host that is not a valid IDNA name
+            raise BlockedURL(f"refused: the URL is not valid ({exc})", url=url) from exc
         except httpx.TimeoutException as exc:
             raise TransportError(f"timed out ({type(exc).__name__})", url=url) from exc
         except httpx.TooManyRedirects as exc:

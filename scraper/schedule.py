@@ -128,6 +128,7 @@ async def run_forever(
     tick: float = TICK_SECONDS,
     stop: asyncio.Event | None = None,
     after_pass: Callable[[list[SourceReport]], Awaitable[None]] | None = None,
+    more_jobs: Callable[[AsyncIOScheduler], None] | None = None,
 ) -> None:
     """Run ticks until ``stop`` is set or SIGINT/SIGTERM arrives; then stop cleanly.
 
@@ -175,6 +176,8 @@ async def run_forever(
         misfire_grace_time=None,
         id="collect-due",
     )
+    if more_jobs is not None:  # e.g. scraper.notify.runner.install: digests and alerts
+        more_jobs(scheduler)
     try:
         with collector_lock(collector.store):  # held for the whole run (SQLite: one collector)
             scheduler.start()

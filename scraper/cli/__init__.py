@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "scraper.cli.review",
     "scraper.cli.users",
     "scraper.cli.serve",
+    "scraper.cli.digest",
 )
 
 for _module in COMMAND_MODULES:

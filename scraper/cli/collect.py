@@ -7,7 +7,7 @@ import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -17,6 +17,7 @@ from rich.table import Table
 from scraper.adapters import fetch_options, source_specs
 from scraper.cli._common import Context, common_options, json_line, main, pass_context
 from scraper.cli.serve import host_port_options, make_server, serve_alongside
+from scraper.cli.welcome import print_where_to_go
 from scraper.config import Config
 from scraper.fetch import Fetcher
 from storage.leases import CollectorBusy
@@ -186,6 +187,13 @@ def run(
         f"clippings: collecting {len(config.sources)} source(s) into {target}; Ctrl-C to stop.",
         err=True,
     )
+    if serve:
+        print_where_to_go(store, host=host, port=port, https=https)
+
+    def jobs(scheduler: Any) -> None:
+        from scraper.notify.runner import install
+
+        install(scheduler, config, store)  # digests and alerts, once a minute
 
     async def go() -> None:
         async with Fetcher(fetch_options(config)) as fetcher:
@@ -199,10 +207,12 @@ def run(
                     server = make_server(
                         config, store, host=host, port=port, https=https, embedded=True
                     )
-                    work = run_forever(collector, tick=tick, after_pass=after_pass, stop=stop)
+                    work = run_forever(
+                        collector, tick=tick, after_pass=after_pass, stop=stop, more_jobs=jobs
+                    )
                     await serve_alongside(server, work, stop)
                 else:
-                    await run_forever(collector, tick=tick, after_pass=after_pass)
+                    await run_forever(collector, tick=tick, after_pass=after_pass, more_jobs=jobs)
 
     try:
         asyncio.run(go())

@@ -12,6 +12,7 @@ import click
 import uvicorn
 
 from scraper.cli._common import Context, common_options, main, pass_context
+from scraper.cli.welcome import print_where_to_go
 from scraper.config import Config
 from storage.repo import Store
 
@@ -28,7 +29,12 @@ def host_port_options(func: click.decorators.FC) -> click.decorators.FC:
         help="Served over HTTPS (e.g. behind a TLS proxy): cookies get the Secure flag.",
     )(func)
     func = click.option(
-        "--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(1, 65535)
+        "--port",
+        default=DEFAULT_PORT,
+        show_default=True,
+        envvar="CLIPPINGS_PORT",
+        type=click.IntRange(1, 65535),
+        help="Port to listen on (also $CLIPPINGS_PORT).",
     )(func)
     return click.option(
         "--host",
@@ -98,5 +104,8 @@ def serve(ctx: Context, host: str, port: int, https: bool) -> None:
     config = app_config(ctx)
     store = ctx.store()
     server = make_server(config, store, host=host, port=port, https=https)
-    click.echo(f"clippings: desk at http://{host}:{port}/desk/ ; Ctrl-C to stop.", err=True)
-    server.run()
+    print_where_to_go(store, host=host, port=port, https=https)
+    click.echo("clippings: serving; Ctrl-C to stop.", err=True)
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the Ctrl-C it handled
+        server.run()
+    click.echo("clippings: stopped.", err=True)

@@ -25,7 +25,7 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from scraper.config import Config
-from scraper.web import login, pages, queue
+from scraper.web import login, pages, queue, suggest
 from scraper.web import stories as story_pages
 from scraper.web.auth import AuthSettings
 from scraper.web.common import TEMPLATES, Desk
@@ -143,6 +143,9 @@ def desk_routes() -> Sequence[BaseRoute]:
         Route("/items/{item_id:int}/edit", queue.edit_page, methods=["GET"], name="edit"),
         Route("/items/{item_id:int}/edit", queue.edit_submit, methods=["POST"]),
         Route("/items/{item_id:int}/notes", queue.notes, methods=["POST"], name="notes"),
+        Route(
+            "/items/{item_id:int}/suggestion", suggest.accept, methods=["POST"], name="suggestion"
+        ),
         Route(
             "/items/{item_id:int}/story", story_pages.story_action, methods=["POST"], name="story"
         ),
