@@ -264,11 +264,13 @@ class Fetcher:
         last_modified: str | None = None,
         accept: str = FEED_ACCEPT,
         robots: bool | None = None,
+        method: str = "GET",
     ) -> Response:
         """GET ``url``; raise FetchError (or a subclass) with a readable reason.
 
         ``robots`` overrides ``respect_robots`` for this request (a source's
-        ``robots:`` key).
+        ``robots:`` key). ``method="HEAD"`` asks for the headers only (link
+        checks); the same gates and limits apply.
         """
         obey = self.options.respect_robots if robots is None else robots
         return await self._fetch(
@@ -278,6 +280,7 @@ class Fetcher:
             accept=accept,
             robots=obey,
             cap=self.options.max_body_bytes,
+            method=method,
         )
 
     async def post_form(
@@ -296,6 +299,7 @@ class Fetcher:
             accept=accept,
             robots=obey,
             cap=self.options.max_body_bytes,
+            method="POST",
             form=body,
         )
 
@@ -318,6 +322,7 @@ class Fetcher:
         accept: str,
         robots: bool,
         cap: int,
+        method: str = "GET",
         form: bytes | None = None,
     ) -> Response:
         started = time.monotonic()
@@ -355,7 +360,7 @@ class Fetcher:
             if form is not None:
                 headers["Content-Type"] = "application/x-www-form-urlencoded;charset=UTF-8"
             status, response_headers, body = await self._gated_request(
-                gate, current, headers, cap, form
+                gate, current, headers, cap, method, form
             )
             if status in (301, 302, 303, 307, 308) and form is not None:
                 raise HTTPStatusError(
@@ -402,16 +407,28 @@ class Fetcher:
             return Response(current, status, body, response_headers, elapsed, tuple(visited))
 
     async def _gated_request(
-        self, gate: _HostGate, url: str, headers: dict[str, str], cap: int, form: bytes | None
+        self,
+        gate: _HostGate,
+        url: str,
+        headers: dict[str, str],
+        cap: int,
+        method: str,
+        form: bytes | None = None,
     ) -> tuple[int, dict[str, str], bytes]:
         gate.users += 1
         try:
-            return await self._through_gate(gate, url, headers, cap, form)
+            return await self._through_gate(gate, url, headers, cap, method, form)
         finally:
             gate.users -= 1
 
     async def _through_gate(
-        self, gate: _HostGate, url: str, headers: dict[str, str], cap: int, form: bytes | None
+        self,
+        gate: _HostGate,
+        url: str,
+        headers: dict[str, str],
+        cap: int,
+        method: str,
+        form: bytes | None = None,
     ) -> tuple[int, dict[str, str], bytes]:
         async with gate.semaphore:
             async with gate.lock:
@@ -424,7 +441,8 @@ class Fetcher:
                 try:
                     # Network time only: a stall of the loop does not count (scraper.stallclock).
                     return await self.stall_clock.within(
-                        self._one_request(url, headers, cap, form), timeout=self.options.timeout
+                        self._one_request(url, headers, cap, method, form),
+                        timeout=self.options.timeout,
                     )
                 except NetworkTimeout as exc:
                     raise TransportError(
@@ -436,9 +454,8 @@ class Fetcher:
                 self._global.release()
 
     async def _one_request(
-        self, url: str, headers: dict[str, str], cap: int, form: bytes | None = None
+        self, url: str, headers: dict[str, str], cap: int, method: str, form: bytes | None = None
     ) -> tuple[int, dict[str, str], bytes]:
-        method = "GET" if form is None else "POST"
         try:
             async with self._client.stream(method, url, headers=headers, content=form) as response:
                 response_headers = {k.lower(): v for k, v in response.headers.items()}
@@ -447,6 +464,8 @@ class Fetcher:
                     or response.status_code >= 400
                 ):
                     await _drain(response, response_headers)
+                    return response.status_code, response_headers, b""
+                if method == "HEAD":  # no body follows, whatever Content-Length says
                     return response.status_code, response_headers, b""
                 declared = response_headers.get("content-length", "")
                 if (

@@ -4,7 +4,7 @@ Google News links are tokens; the URL behind one is cached here (with the last
 failure and when to try again) so it survives restarts and is asked about once.
 
 Revision ID: 0013_link_resolutions
-Revises: 0010_notify
+Revises: 0011_archive
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import storage.types
 
 
 revision = "0013_link_resolutions"
-down_revision = "0010_notify"
+down_revision = "0011_archive"
 branch_labels = None
 depends_on = None
 
