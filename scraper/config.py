@@ -197,6 +197,23 @@ class Settings(_Strict):
     feed_length: int = Field(
         50, gt=0, description="Newest stories in each published feed (the page lists them all)."
     )
+    archive_dir: str | None = Field(
+        None,
+        description="Folder of the snapshots of approved stories (one WARC file a month). "
+        "Default: `$CLIPPINGS_HOME/snapshots`.",
+    )
+    link_check_interval: Interval = Field(
+        timedelta(days=7),
+        description="How often the link of each published story is checked (HEAD, then GET).",
+    )
+    archive_org: bool = Field(
+        False,
+        description="Also ask the Internet Archive's Save Page Now to capture each approved story.",
+    )
+    archive_org_endpoint: HttpURL = Field(
+        "https://web.archive.org/save/",
+        description="The Save Page Now address the story's URL is appended to (tests: a fake).",
+    )
 
     def tz(self) -> tzinfo:
         """The zone of ``timezone``, else the machine's (see scraper.explain.times)."""

@@ -12,7 +12,8 @@
      │    └── TransportError  timeout, reset, DNS failure, redirect loop, TLS
      ├── ParseError           the bytes are not a feed / page we can read
      ├── DeliveryError        a digest e-mail or an alert could not be delivered
-     └── BadURL               a link is not a usable http(s) URL (also a ValueError)
+     ├── BadURL               a link is not a usable http(s) URL (also a ValueError)
+     └── ArchiveError         a snapshot could not be written, read or verified
 
     Drop(reason)              not an error: an entry is skipped on purpose, and the
                               reason is counted in the pass report
@@ -97,6 +98,10 @@ class BadURL(ClippingsError, ValueError):
         self.reason = reason
         self.url = url
         super().__init__(f"{reason}: {url!r}")
+
+
+class ArchiveError(ClippingsError):
+    """A snapshot could not be written, read or verified; ``str(exc)`` says why."""
 
 
 class Drop(Exception):  # a signal, not an error

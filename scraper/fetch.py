@@ -260,11 +260,13 @@ class Fetcher:
         last_modified: str | None = None,
         accept: str = FEED_ACCEPT,
         robots: bool | None = None,
+        method: str = "GET",
     ) -> Response:
         """GET ``url``; raise FetchError (or a subclass) with a readable reason.
 
         ``robots`` overrides ``respect_robots`` for this request (a source's
-        ``robots:`` key).
+        ``robots:`` key). ``method="HEAD"`` asks for the headers only (link
+        checks); the same gates and limits apply.
         """
         obey = self.options.respect_robots if robots is None else robots
         return await self._fetch(
@@ -274,6 +276,7 @@ class Fetcher:
             accept=accept,
             robots=obey,
             cap=self.options.max_body_bytes,
+            method=method,
         )
 
     async def _fetch_robots(self, url: str) -> bytes:
@@ -295,6 +298,7 @@ class Fetcher:
         accept: str,
         robots: bool,
         cap: int,
+        method: str = "GET",
     ) -> Response:
         started = time.monotonic()
         visited: list[str] = []
@@ -328,7 +332,9 @@ class Fetcher:
                 headers["If-None-Match"] = etag
             if last_modified and not visited:
                 headers["If-Modified-Since"] = last_modified
-            status, response_headers, body = await self._gated_request(gate, current, headers, cap)
+            status, response_headers, body = await self._gated_request(
+                gate, current, headers, cap, method
+            )
             if status in (301, 302, 303, 307, 308):
                 location = response_headers.get("location")
                 if not location:
@@ -368,16 +374,16 @@ class Fetcher:
             return Response(current, status, body, response_headers, elapsed, tuple(visited))
 
     async def _gated_request(
-        self, gate: _HostGate, url: str, headers: dict[str, str], cap: int
+        self, gate: _HostGate, url: str, headers: dict[str, str], cap: int, method: str
     ) -> tuple[int, dict[str, str], bytes]:
         gate.users += 1
         try:
-            return await self._through_gate(gate, url, headers, cap)
+            return await self._through_gate(gate, url, headers, cap, method)
         finally:
             gate.users -= 1
 
     async def _through_gate(
-        self, gate: _HostGate, url: str, headers: dict[str, str], cap: int
+        self, gate: _HostGate, url: str, headers: dict[str, str], cap: int, method: str
     ) -> tuple[int, dict[str, str], bytes]:
         async with gate.semaphore:
             async with gate.lock:
@@ -390,7 +396,7 @@ class Fetcher:
                 try:
                     # Network time only: a stall of the loop does not count (scraper.stallclock).
                     return await self.stall_clock.within(
-                        self._one_request(url, headers, cap), timeout=self.options.timeout
+                        self._one_request(url, headers, cap, method), timeout=self.options.timeout
                     )
                 except NetworkTimeout as exc:
                     raise TransportError(
@@ -402,16 +408,18 @@ class Fetcher:
                 self._global.release()
 
     async def _one_request(
-        self, url: str, headers: dict[str, str], cap: int
+        self, url: str, headers: dict[str, str], cap: int, method: str
     ) -> tuple[int, dict[str, str], bytes]:
         try:
-            async with self._client.stream("GET", url, headers=headers) as response:
+            async with self._client.stream(method, url, headers=headers) as response:
                 response_headers = {k.lower(): v for k, v in response.headers.items()}
                 if (
                     response.status_code in (301, 302, 303, 307, 308, 304)
                     or response.status_code >= 400
                 ):
                     await _drain(response, response_headers)
+                    return response.status_code, response_headers, b""
+                if method == "HEAD":  # no body follows, whatever Content-Length says
                     return response.status_code, response_headers, b""
                 declared = response_headers.get("content-length", "")
                 if (

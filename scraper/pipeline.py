@@ -22,7 +22,7 @@ import functools
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -39,7 +39,7 @@ from scraper.errors import (
     ParseError,
     PrivateAddress,
 )
-from scraper.fetch import FEED_ACCEPT, PAGE_ACCEPT, Fetcher
+from scraper.fetch import FEED_ACCEPT, PAGE_ACCEPT, Fetcher, Response
 from scraper.models import Analysis, Entry
 from scraper.neardup import entry_hash
 from scraper.parse import ParsedFeed, parse_feed, parse_listing
@@ -116,9 +116,13 @@ class Collector:
         *,
         clock: Callable[[], datetime] = utcnow,
         sandbox: Sandbox | None = None,
+        keep_page: Callable[[str, Response, datetime], Awaitable[None]] | None = None,
         refuse_private: bool = False,
     ) -> None:
         self.config = config
+        # Article responses go here too (Archiver.keep_page in scraper.archive.jobs): a story
+        # approved soon after is snapshotted from these very bytes.
+        self.keep_page = keep_page
         self.store = store
         self.fetcher = fetcher
         self.clock = clock
@@ -480,6 +484,8 @@ class Collector:
                     url, accept=PAGE_ACCEPT, robots=self._robots(source.id)
                 )
                 html = page.body
+                if self.keep_page is not None:
+                    await self.keep_page(url, page, now)
             except PrivateAddress:
                 if self.refuse_private:
                     raise

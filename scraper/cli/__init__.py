@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "scraper.cli.publish",
     "scraper.cli.add",
     "scraper.cli.review",
+    "scraper.cli.archive",
     "scraper.cli.users",
     "scraper.cli.serve",
     "scraper.cli.digest",

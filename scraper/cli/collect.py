@@ -113,10 +113,12 @@ async def _collect(
     *,
     quiet: bool,
 ) -> list[SourceReport]:
+    from scraper.archive.jobs import Archiver
     from scraper.pipeline import Collector
 
+    archiver = Archiver(config, store)  # keeps article responses for the snapshot on approve
     async with Fetcher(fetch_options(config)) as fetcher:
-        collector = Collector(config, store, fetcher)
+        collector = Collector(config, store, fetcher, keep_page=archiver.keep_page)
         with Progress(
             TextColumn("[progress.description]{task.description}"),
             BarColumn(),
@@ -176,6 +178,7 @@ def run(
     backoff for failing sources. Ctrl-C lets the running pass finish; a second
     Ctrl-C stops at once. Nothing already stored is lost either way.
     """
+    from scraper.archive.jobs import Archiver
     from scraper.pipeline import Collector
     from scraper.publish.export import SiteExporter, keep_exported
     from scraper.schedule import run_due, run_forever
@@ -194,18 +197,28 @@ def run(
         from scraper.notify.runner import install
 
         install(scheduler, config, store)  # digests and alerts, once a minute
+        archiver.install(scheduler)  # snapshots, Save Page Now, link checks, once a minute
+
+    archiver = Archiver(config, store)
 
     async def go() -> None:
         async with Fetcher(fetch_options(config)) as fetcher:
-            collector = Collector(config, store, fetcher)
+            collector = Collector(config, store, fetcher, keep_page=archiver.keep_page)
             # Publishes at start, after each pass, every publish_every s and on exit.
             async with keep_exported(exporter, every=publish_every) as after_pass:
                 if once:
                     await run_due(collector)
+                    await archiver.run_once(fetcher=fetcher)  # snapshots, link checks
                 elif serve:  # one loop: the web app and the scheduler stop together
                     stop = asyncio.Event()
                     server = make_server(
-                        config, store, host=host, port=port, https=https, embedded=True
+                        config,
+                        store,
+                        host=host,
+                        port=port,
+                        https=https,
+                        embedded=True,
+                        archiver=archiver,
                     )
                     work = run_forever(
                         collector, tick=tick, after_pass=after_pass, stop=stop, more_jobs=jobs
