@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING, Any
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from scraper.adapters import fetch_options, source_specs
 from scraper.cli._common import Context, common_options, json_line, main, pass_context
 from scraper.cli.serve import host_port_options, make_server, serve_alongside
+from scraper.cli.tables import collect_failures, summary_notes, summary_table
 from scraper.cli.welcome import print_where_to_go
 from scraper.config import Config
+from scraper.explain.failures import explain
 from scraper.fetch import Fetcher
 from storage.leases import CollectorBusy
 from storage.repo import SourceState, Store
@@ -27,8 +28,6 @@ if TYPE_CHECKING:
     from scraper.pipeline import SourceReport
 
 log = logging.getLogger(__name__)
-
-_RESULT = {"ok": "[green]ok[/]", "not_modified": "not modified", "error": "[red]error[/]"}
 
 
 def prepare(ctx: Context) -> tuple[Config, Store]:
@@ -39,24 +38,6 @@ def prepare(ctx: Context) -> tuple[Config, Store]:
     if config.settings.allow_private_networks:
         log.warning("allow_private_networks is on: private and loopback addresses will be fetched")
     return config, store
-
-
-def summary_table(reports: Sequence[SourceReport]) -> Table:
-    table = Table(title="Collection summary")
-    table.add_column("source")
-    table.add_column("result")
-    for name in ("new", "seen", "entries"):
-        table.add_column(name, justify="right")
-    table.add_column("note")
-    for r in sorted(reports, key=lambda r: (r.outcome != "error", r.source_id)):
-        note = r.error or r.warning or ""
-        if r.dropped:
-            dropped = ", ".join(f"{n} {reason}" for reason, n in r.dropped.items())
-            note = f"{note}; skipped {dropped}".strip("; ")
-        table.add_row(
-            r.source_id, _RESULT[r.outcome], str(r.new), str(r.seen), str(r.entries), note[:120]
-        )
-    return table
 
 
 @main.command()
@@ -93,16 +74,20 @@ def collect(ctx: Context, source_ids: tuple[str, ...], as_json: bool, no_article
         reports = asyncio.run(_collect(config, store, states, console, quiet=as_json))
     except CollectorBusy as exc:
         raise click.ClickException(str(exc)) from None
+    urls = {s.id: s.url for s in states}
     if as_json:
         for report in reports:
-            json_line(report.to_json())
+            failure = explain(report.error, url=urls.get(report.source_id), status=report.status)
+            json_line({**report.to_json(), "reason": failure.words if failure else None})
         return
-    Console().print(summary_table(reports))
+    grouped = collect_failures(reports, urls=urls)
+    console = Console()
+    console.print(summary_table(reports))
     failed = [r for r in reports if r.outcome == "error"]
     total_new = sum(r.new for r in reports)
     click.echo(f"{total_new} new item(s) from {len(reports)} source(s); {len(failed)} failed.")
-    for report in failed:
-        click.echo(f"  failed: {report.source_id}: {report.error}", err=True)
+    for line in summary_notes(reports, grouped, width=console.width):
+        click.echo(line)
 
 
 async def _collect(

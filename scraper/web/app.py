@@ -26,7 +26,16 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from scraper.config import Config
-from scraper.web import archived, login, pages, queue, report_pages, suggest
+from scraper.web import (
+    archived,
+    login,
+    pages,
+    queue,
+    report_pages,
+    suggest,
+    view_feeds,
+    view_pages,
+)
 from scraper.web import stories as story_pages
 from scraper.web.archived import archive_lifespan
 from scraper.web.auth import AuthSettings
@@ -165,6 +174,7 @@ def desk_routes() -> Sequence[BaseRoute]:
         Route("/items/{item_id:int}/archive/page", archived.archived_page, name="archived_page"),
         Route("/audit.csv", pages.audit_export, name="audit_csv"),
         *report_pages.routes(),  # coverage report (issue 16)
+        *view_pages.routes(),  # saved views (issue 16)
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
     ]
 
@@ -191,6 +201,7 @@ def create_app(
         policy=login_policy or LoginPolicy(),
     )
     routes: list[BaseRoute] = [Mount("/desk", routes=list(desk_routes()))]
+    routes.extend(view_feeds.routes())  # before the public /feeds/... that would 404
     public = _public_routes(config, store)
     routes.extend(public)
     routes.append(Route("/", _home))  # reached only when publishing does not serve "/"
