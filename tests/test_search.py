@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from scraper import gnews, search
+from scraper.adapters import fetch_options
 from scraper.config import load_config, parse_config
 from scraper.errors import ConfigError, ParseError
 from scraper.parse import parse_feed
@@ -137,6 +138,10 @@ def test_provider_of_a_url_is_read_from_its_host() -> None:
     assert search.provider_of("https://api.gdeltproject.org/api/v2/doc/doc?query=x") == "gdelt"
     assert search.provider_of("https://riverton.example/feed") is None
     assert search.host_gaps()["api.gdeltproject.org"] >= 5.0
+    # the fetcher built from any configuration keeps these gaps, whatever per_host_delay says
+    gaps = dict(fetch_options(parse_config("settings:\n  per_host_delay: 0\n")).host_delays)
+    assert gaps["api.gdeltproject.org"] == 5.0
+    assert gaps["news.google.com"] == 2.0
 
 
 def clippings(*args: str) -> subprocess.CompletedProcess[str]:
@@ -319,3 +324,14 @@ def test_the_shipped_sources_search_google_and_bing_for_each_program_and_the_net
     assert all(config.interval_for(s) >= timedelta(hours=2) for s in searches)
     text = (ROOT / "sources.yaml").read_text(encoding="utf-8")
     assert "NEED RESOLUTION" in text  # the comment saying which searches need it
+
+
+def test_sources_list_shows_provider_and_query(tmp_path: Path) -> None:
+    path = tmp_path / "sources.yaml"
+    path.write_text(sources("- id: g\n  kind: search\n  provider: google-news\n  query: PSN"))
+    db = f"sqlite:///{tmp_path / 'c.db'}"
+    result = clippings("sources", "list", "--json", "--sources", str(path), "--db", db)
+    assert result.returncode == 0, result.stderr
+    row = json.loads(result.stdout.splitlines()[0])
+    assert (row["provider"], row["query"]) == ("google-news", "PSN")
+    assert row["url"].startswith("https://news.google.com/rss/search?q=PSN")

@@ -95,6 +95,8 @@ def list_sources(ctx: Context, as_json: bool) -> None:
                     "id": source.id,
                     "kind": source.kind,
                     "url": source.url,
+                    "provider": source.provider,
+                    "query": source.query,
                     "outlet": source.outlet,
                     "enabled": source.enabled,
                     "interval": format_interval(config.interval_for(source)),
