@@ -62,11 +62,11 @@ def make_server(
 ) -> uvicorn.Server:
     from scraper.web import create_app
 
-    app = create_app(config, store, https=https)
-    # proxy_headers: X-Forwarded-Proto/For are honoured from FORWARDED_ALLOW_IPS
-    # (default 127.0.0.1), so a local TLS proxy makes request.url.scheme "https".
+    app = create_app(config, store, https=https, listen_host=host)
+    # Forwarded headers are the app's business (settings.trusted_proxies, empty by
+    # default): uvicorn's own handling would believe any client on 127.0.0.1.
     uv_config = uvicorn.Config(
-        app, host=host, port=port, proxy_headers=True, log_level="info", access_log=False
+        app, host=host, port=port, proxy_headers=False, log_level="info", access_log=False
     )
     return (_EmbeddedServer if embedded else uvicorn.Server)(uv_config)
 
