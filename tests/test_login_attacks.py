@@ -176,7 +176,8 @@ def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[st
     thread.start()
     deadline = time.monotonic() + 15
     while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "serve did not start"
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("serve did not start")
         time.sleep(0.02)
     try:
         yield f"http://127.0.0.1:{port}", world
