@@ -232,17 +232,16 @@ class ReviewStore:
             if found is None:
                 return None
             row, user = found
+            # The SELECT began the session's transaction: write in it, then commit.
             if row.expires_at <= now or row.last_seen_at + idle <= now:
-                with session.begin():
-                    session.execute(delete(SessionRow).where(SessionRow.id == session_id))
+                session.execute(delete(SessionRow).where(SessionRow.id == session_id))
+                session.commit()
                 return None
             if now - row.last_seen_at >= touch_every:  # at most one write per interval
-                with session.begin():
-                    session.execute(
-                        update(SessionRow)
-                        .where(SessionRow.id == session_id)
-                        .values(last_seen_at=now)
-                    )
+                session.execute(
+                    update(SessionRow).where(SessionRow.id == session_id).values(last_seen_at=now)
+                )
+                session.commit()
             return _user(user)
 
     def end_session(self, session_id: str) -> None:
