@@ -11,7 +11,9 @@
      │    ├── HTTPStatusError the server answered with an error status
      │    └── TransportError  timeout, reset, DNS failure, redirect loop, TLS
      ├── ParseError           the bytes are not a feed / page we can read
-     └── BadURL               a link is not a usable http(s) URL (also a ValueError)
+     ├── DeliveryError        a digest e-mail or an alert could not be delivered
+     ├── BadURL               a link is not a usable http(s) URL (also a ValueError)
+     └── ArchiveError         a snapshot could not be written, read or verified
 
     Drop(reason)              not an error: an entry is skipped on purpose, and the
                               reason is counted in the pass report
@@ -79,6 +81,16 @@ class ParseError(ClippingsError):
     """The body is not something the parse stage can read."""
 
 
+class DeliveryError(ClippingsError):
+    """A digest e-mail or an alert was not delivered; ``status`` is the HTTP status if any."""
+
+    def __init__(self, reason: str, *, target: str, status: int | None = None) -> None:
+        self.reason = reason
+        self.target = target
+        self.status = status
+        super().__init__(f"{reason} ({target})")
+
+
 class BadURL(ClippingsError, ValueError):
     """A link that is not a usable http(s) URL; ``reason`` says why, without the URL."""
 
@@ -86,6 +98,10 @@ class BadURL(ClippingsError, ValueError):
         self.reason = reason
         self.url = url
         super().__init__(f"{reason}: {url!r}")
+
+
+class ArchiveError(ClippingsError):
+    """A snapshot could not be written, read or verified; ``str(exc)`` says why."""
 
 
 class Drop(Exception):  # a signal, not an error

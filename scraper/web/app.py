@@ -15,6 +15,7 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 from starlette.applications import Starlette
@@ -26,8 +27,19 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from scraper.config import Config
-from scraper.web import login, pages, queue, sessions, suggest
+from scraper.web import (
+    archived,
+    login,
+    pages,
+    queue,
+    report_pages,
+    sessions,
+    suggest,
+    view_feeds,
+    view_pages,
+)
 from scraper.web import stories as story_pages
+from scraper.web.archived import archive_lifespan
 from scraper.web.auth import AuthSettings
 from scraper.web.common import TEMPLATES, Desk
 from scraper.web.guards import BodyLimit, HostGuard, TrustedProxies, default_hosts
@@ -36,6 +48,9 @@ from storage.desk_sessions import DeskSessions
 from storage.login_throttle import LoginPolicy, LoginThrottle
 from storage.repo import Store
 from storage.review import ReviewStore
+
+if TYPE_CHECKING:
+    from scraper.archive.jobs import Archiver
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +177,11 @@ def desk_routes() -> Sequence[BaseRoute]:
         Route("/sessions", sessions.sessions_page, name="sessions"),
         Route("/sessions/end", sessions.end_session, methods=["POST"], name="end_session"),
         Route("/audit", pages.audit_page, name="audit"),
+        Route("/items/{item_id:id}/archive", archived.archive_page, name="archive"),
+        Route("/items/{item_id:id}/archive/page", archived.archived_page, name="archived_page"),
         Route("/audit.csv", pages.audit_export, name="audit_csv"),
+        *report_pages.routes(),  # coverage report (issue 16)
+        *view_pages.routes(),  # saved views (issue 16)
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
     ]
 
@@ -175,11 +194,16 @@ def create_app(
     secret_key: bytes | None = None,
     login_policy: LoginPolicy | None = None,
     listen_host: str | None = None,
+    archiver: Archiver | None = None,
+    archive_in_background: bool = False,
 ) -> Starlette:
     """The whole web app over ``store``; ``https`` marks cookies ``Secure``.
 
     ``listen_host`` (the address ``serve`` listens on) is allowed as a Host
-    header besides ``allowed_hosts`` or its default.
+    header besides ``allowed_hosts`` or its default. With ``archiver``,
+    approving on the desk snapshots the story at once (in the background);
+    ``archive_in_background`` also runs its rounds (snapshots to retry, link
+    checks, Save Page Now) every minute while the app is up.
     """
     options = config.settings
     settings = AuthSettings(
@@ -189,16 +213,21 @@ def create_app(
         session_idle=options.session_idle,
     )
     routes: list[BaseRoute] = [Mount("/desk", routes=list(desk_routes()))]
+    routes.extend(view_feeds.routes())  # before the public /feeds/... that would 404
     public = _public_routes(config, store)
     routes.extend(public)
     routes.append(Route("/", _home))  # reached only when publishing does not serve "/"
-    app = Starlette(routes=routes)
+    app = Starlette(
+        routes=routes,
+        lifespan=archive_lifespan(archiver) if archiver and archive_in_background else None,
+    )
     app.state.desk = Desk(
         config=config,
         store=store,
         review=ReviewStore(store),
         auth=settings,
         templates=_templates(),
+        archiver=archiver,
         throttle=LoginThrottle(store, settings.policy),
         sessions=DeskSessions(store),
         verifying=asyncio.Semaphore(settings.max_verifying),
