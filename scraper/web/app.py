@@ -30,6 +30,7 @@ from scraper.config import Config
 from scraper.web import (
     archived,
     login,
+    notify_pages,
     pages,
     queue,
     report_pages,
@@ -182,6 +183,7 @@ def desk_routes() -> Sequence[BaseRoute]:
         Route("/audit.csv", pages.audit_export, name="audit_csv"),
         *report_pages.routes(),  # coverage report (issue 16)
         *view_pages.routes(),  # saved views (issue 16)
+        *notify_pages.routes(),  # digests and alerts (issue 16)
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
     ]
 

@@ -105,7 +105,12 @@ async def item_page(request: Request) -> Response:
     return render(
         request,
         "item.html",
-        {"item": item, "history": history, "here": request.url.path, "gone": gone.get(item["id"])},
+        {
+            "item": item,
+            "history": history,
+            "here": request.url.path,
+            "gone_link": gone.get(item["id"]),
+        },
     )
 
 
