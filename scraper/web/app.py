@@ -25,10 +25,12 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from scraper.config import Config
-from scraper.web import login, pages, queue
+from scraper.web import autocomplete, entry, login, pages, queue, reader
 from scraper.web import stories as story_pages
 from scraper.web.auth import AuthSettings
 from scraper.web.common import TEMPLATES, Desk
+from scraper.web.dates import day_only, exact_date, local_moment, relative
+from scraper.web.reading import marked_paragraphs
 from scraper.web.secret_key import load_secret_key
 from storage.repo import Store
 from storage.review import LoginPolicy, ReviewStore
@@ -113,7 +115,12 @@ def _templates() -> Jinja2Templates:
     env.filters["month_year"] = month_year
     env.filters["day"] = day
     env.filters["moment"] = moment
+    env.filters["exact"] = exact_date
+    env.filters["day_in"] = day_only
+    env.filters["local"] = local_moment
+    env.filters["relative"] = relative
     env.globals["in_context"] = in_context
+    env.globals["marked"] = marked_paragraphs
     env.globals["escape"] = escape
     return templates
 
@@ -140,6 +147,15 @@ def desk_routes() -> Sequence[BaseRoute]:
         Route("/logout", login.logout, methods=["POST"], name="logout"),
         Route("/items/{item_id:int}", queue.item_page, name="item"),
         Route("/items/{item_id:int}/action", queue.act, methods=["POST"], name="act"),
+        Route("/items/{item_id:int}/pane", reader.pane, name="pane"),
+        Route("/items/{item_id:int}/excerpt", reader.use_excerpt, methods=["POST"]),
+        Route("/items/{item_id:int}/tag", reader.add_tag, methods=["POST"]),
+        Route("/items/{item_id:int}/reject", reader.reject_page, name="reject"),
+        Route("/view", reader.set_view, methods=["POST"], name="view"),
+        Route("/complete/cities", autocomplete.cities, name="complete_cities"),
+        Route("/complete/outlets", autocomplete.outlets, name="complete_outlets"),
+        Route("/add", entry.entry_page, methods=["GET"], name="add"),
+        Route("/add", entry.entry_post, methods=["POST"]),
         Route("/items/{item_id:int}/edit", queue.edit_page, methods=["GET"], name="edit"),
         Route("/items/{item_id:int}/edit", queue.edit_submit, methods=["POST"]),
         Route("/items/{item_id:int}/notes", queue.notes, methods=["POST"], name="notes"),
@@ -184,5 +200,7 @@ def create_app(
         auth=settings,
         templates=_templates(),
     )
+    # Cards and rows rendered outside a page (answers to the desk's script) need it too.
+    app.state.desk.templates.env.globals["zone"] = app.state.desk.zone
     app.add_middleware(DeskHeaders)
     return app

@@ -20,6 +20,8 @@ from scraper.web.common import (
     redirect,
     render,
 )
+from scraper.web.sources_view import source_rows
+from storage.audit_view import AuditKind, audit_entries, headlines
 from storage.review import audit_csv
 
 log = logging.getLogger(__name__)
@@ -41,7 +43,7 @@ async def submit_post(request: Request) -> Response:
         result = await submit_url(
             url, config=state.config, store=state.store, user=request.state.user.name
         )
-    except ValueError as exc:
+    except ValueError as exc:  # SubmitError: nothing was stored
         return render(request, "submit.html", {"url": url, "error": str(exc)}, status=400)
     state.forget_facets()
     return redirect(request, f"/desk/items/{result.item_id}", message=result.message())
@@ -51,10 +53,15 @@ async def submit_post(request: Request) -> Response:
 async def sources_page(request: Request) -> Response:
     state = desk(request)
     sources = await call(state.store.sources)
+    rows = source_rows(sources, now=datetime.now(UTC), zone=state.zone)
     return render(
         request,
         "sources.html",
-        {"sources": sources, "now": datetime.now(UTC), "checking": _checking(request)},
+        {
+            "rows": rows,
+            "failing": sum(r.health == "failing" for r in rows),
+            "checking": _checking(request),
+        },
     )
 
 
@@ -112,10 +119,16 @@ async def audit_page(request: Request) -> Response:
     except ValueError:
         page = 1
     user = request.query_params.get("user") or None
-    item = request.query_params.get("item") or ""
+    item = (request.query_params.get("item") or "").strip().lstrip("#")
     item_id = int(item) if item.isdigit() else None
+    raw_kind = request.query_params.get("kind")
+    kind: AuditKind = (
+        "logins" if raw_kind == "logins" else "all" if raw_kind == "all" else "stories"
+    )
     entries = await call(
-        state.review.audit,
+        audit_entries,
+        state.store,
+        kind=kind,
         item_id=item_id,
         user=user,
         limit=AUDIT_PER_PAGE + 1,
@@ -126,8 +139,10 @@ async def audit_page(request: Request) -> Response:
         "audit.html",
         {
             "entries": entries[:AUDIT_PER_PAGE],
+            "headlines": await call(headlines, state.store, [e.item_id for e in entries]),
             "more": len(entries) > AUDIT_PER_PAGE,
             "page": page,
+            "kind": kind,
             "filter_user": user or "",
             "filter_item": item_id or "",
         },
