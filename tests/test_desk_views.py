@@ -42,7 +42,7 @@ def alice(world: DeskWorld) -> Iterator[tuple[httpx.Client, str]]:
 
 
 def _order(page: str) -> list[int]:
-    return [int(i) for i in re.findall(r'class="entry (?:card|row)[^"]*" id="item-(\d+)"', page)]
+    return [int(i) for i in re.findall(r'class="entry (?:card|line)[^"]*" id="item-(\d+)"', page)]
 
 
 def test_newest_first_is_by_publication_date_and_collection_order_stays(
@@ -78,7 +78,7 @@ def test_the_view_is_remembered_per_user(world: DeskWorld, alice: tuple[httpx.Cl
     assert answer.status_code == 303
     assert answer.headers["location"] == "/desk/?order=collected"
     page = c.get("/desk/").text
-    assert page.count('class="entry row ') == 3
+    assert page.count('class="entry line ') == 3
     assert 'class="entry card ' not in page
     assert 'aria-pressed="true">List' in page
     with http_client(str(c.base_url)) as other:
@@ -127,7 +127,7 @@ def test_list_view_answers_an_action_with_a_row(alice: tuple[httpx.Client, str])
     data = {"csrf": token, "action": "approve", "version": "1", "view": "list", "next": "/desk/"}
     answer = c.post("/desk/items/1/action", data=data, headers={"X-Requested-With": "clippings"})
     assert answer.status_code == 200
-    assert answer.json()["card"].startswith('<article class="entry row status-approved"')
+    assert answer.json()["card"].startswith('<article class="entry line status-approved"')
 
 
 def test_the_reading_pane(world: DeskWorld, alice: tuple[httpx.Client, str]) -> None:

@@ -76,6 +76,14 @@ def _health(s: SourceState) -> str:
     return "ok" if s.last_checked_at else "waiting"
 
 
+def _next_in(s: SourceState, now: datetime) -> str:
+    if _health(s) == "disabled" or s.next_check_at is None:
+        return ""
+    if s.next_check_at <= now:
+        return "due now"
+    return relative(s.next_check_at, now=now)
+
+
 def source_rows(sources: Iterable[SourceState], *, now: datetime, zone: tzinfo) -> list[SourceRow]:
     """Failing sources first (most failures first), then unchecked, healthy, disabled."""
     rows = [
@@ -86,7 +94,7 @@ def source_rows(sources: Iterable[SourceState], *, now: datetime, zone: tzinfo) 
             last=local_moment(s.last_checked_at, zone),
             last_ago=relative(s.last_checked_at, now=now),
             next=local_moment(s.next_check_at, zone, empty="not scheduled"),
-            next_in=relative(s.next_check_at, now=now) if _health(s) != "disabled" else "",
+            next_in=_next_in(s, now),
         )
         for s in sources
     ]
