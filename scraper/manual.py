@@ -22,13 +22,18 @@ from typing import Any, cast
 from scraper.adapters import fetch_options
 from scraper.config import Config
 from scraper.dedup import story_keys
-from scraper.errors import ClippingsError, Drop, FetchError
+from scraper.errors import BadURL, ClippingsError, Drop, FetchError, PrivateAddress
 from scraper.fetch import PAGE_ACCEPT, Fetcher, Response
 from scraper.manual_entry import MANUAL_SOURCE
 from scraper.models import Entry
 from scraper.urls import canonicalize_url
 from storage.repo import SourceState, Store
 from storage.review import ReviewStore
+
+NOT_PUBLIC = (
+    "Not added: that address is not a public web page (clippings only fetches "
+    "pages on the public internet)."
+)
 
 
 class SubmitError(ClippingsError, ValueError):
@@ -105,30 +110,37 @@ def manual_source() -> SourceState:
 
 
 def check_url(url: str) -> str:
-    """The canonical form of a submitted URL; SubmitError with a readable reason."""
+    """The canonical form of a submitted URL; SubmitError with a readable reason.
+
+    The canonical form has no user name or password: ``http://user:pass@host/a``
+    is stored, fetched and audited as ``http://host/a``.
+    """
     url = url.strip()
     if not url:
         raise SubmitError("Paste the address of a story.")
     try:
         return canonicalize_url(url)
-    except ValueError as exc:
-        raise SubmitError("That is not an http(s) address of a web page.") from exc
+    except BadURL as exc:
+        raise SubmitError(f"That is not a usable web address: {exc.reason}.") from exc
 
 
 async def submit_url(
     url: str, *, config: Config, store: Store, user: str, fetcher: Fetcher | None = None
 ) -> Submitted:
     """Fetch, analyse and store ``url`` like a collected story; raises SubmitError
-    (and stores nothing) when the page cannot be fetched or is refused."""
+    (and stores nothing) when the page cannot be fetched or is refused.
+
+    A page on a non-public address stores nothing, and the message does not
+    say what the name resolved to.
+    """
     from scraper.pipeline import Collector
 
     canonical = check_url(url)
     review = ReviewStore(store)
     if fetcher is None:
         async with Fetcher(fetch_options(config)) as own:
-            return await submit_url(url, config=config, store=store, user=user, fetcher=own)
-    entry = Entry(url=url.strip())
-    known = Collector(config, store, fetcher)
+            return await submit_url(canonical, config=config, store=store, user=user, fetcher=own)
+    entry = Entry(url=canonical)
     keys = story_keys(
         source_id=MANUAL_SOURCE,
         url=canonical,
@@ -141,18 +153,22 @@ async def submit_url(
     if store.find_story(keys.keys, title_key=None, published_at=None) is None:
         try:
             page = await fetcher.fetch(canonical, accept=PAGE_ACCEPT)
+        except PrivateAddress as exc:
+            raise SubmitError(NOT_PUBLIC) from exc
         except FetchError as exc:
             raise SubmitError(fetch_failure(exc)) from exc
     # The collector fetches the canonical link; hand it the page fetched above.
     reader = fetcher if page is None else cast(Fetcher, _Fetched(fetcher, canonical, page))
-    collector = known if page is None else Collector(config, store, reader)
+    collector = Collector(config, store, reader, refuse_private=True)
     try:
         outcome, item_id, _ = await collector.ingest(entry, source=manual_source(), may_fetch=True)
     except Drop as drop:
         raise SubmitError(f"Not added: {drop.reason}.") from drop
+    except PrivateAddress as exc:
+        raise SubmitError(NOT_PUBLIC) from exc
     now = datetime.now(UTC)
     item = store.item(item_id) or {}
-    review.record(user=user, action="submit", now=now, item_id=item_id, detail=url.strip())
+    review.record(user=user, action="submit", now=now, item_id=item_id, detail=canonical)
     if outcome == "new" and item.get("status") == "filtered":
         item = review.act(
             item_id,

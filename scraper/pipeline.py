@@ -22,7 +22,7 @@ import functools
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -31,8 +31,15 @@ from typing import Literal
 from scraper.analyze import analyze, article_from_entry
 from scraper.config import Config
 from scraper.dedup import StoryKeys, story_keys
-from scraper.errors import Drop, FetchError, HTTPStatusError, ParseError
-from scraper.fetch import FEED_ACCEPT, PAGE_ACCEPT, Fetcher
+from scraper.errors import (
+    BadURL,
+    Drop,
+    FetchError,
+    HTTPStatusError,
+    ParseError,
+    PrivateAddress,
+)
+from scraper.fetch import FEED_ACCEPT, PAGE_ACCEPT, Fetcher, Response
 from scraper.models import Analysis, Entry
 from scraper.neardup import entry_hash
 from scraper.parse import ParsedFeed, parse_feed, parse_listing
@@ -45,6 +52,7 @@ from scraper.policy import (
 )
 from scraper.sandbox import Sandbox, default_sandbox
 from scraper.urls import canonicalize_url
+from scraper.visible import visible_or_none, visible_text
 from storage import stories
 from storage.fetch_writer import FetchWriter
 from storage.repo import FetchRecord, Sighting, SourceState, Store, StoryData, StoryLookup
@@ -108,11 +116,19 @@ class Collector:
         *,
         clock: Callable[[], datetime] = utcnow,
         sandbox: Sandbox | None = None,
+        keep_page: Callable[[str, Response, datetime], Awaitable[None]] | None = None,
+        refuse_private: bool = False,
     ) -> None:
         self.config = config
+        # Article responses go here too (Archiver.keep_page in scraper.archive.jobs): a story
+        # approved soon after is snapshotted from these very bytes.
+        self.keep_page = keep_page
         self.store = store
         self.fetcher = fetcher
         self.clock = clock
+        # A submitted link whose page is on a non-public address stores nothing
+        # (PrivateAddress propagates) instead of a story noting the refusal.
+        self.refuse_private = refuse_private
         # Parsing runs in worker processes with a time limit (scraper.sandbox).
         self.sandbox = sandbox or default_sandbox(
             workers=config.settings.parse_workers, time_limit=config.settings.parse_time_limit
@@ -330,8 +346,8 @@ class Collector:
         """The canonical URL and identity keys of an entry; raises Drop."""
         try:
             url = canonicalize_url(entry.url)
-        except ValueError as exc:
-            raise Drop("entry link is not an http(s) URL") from exc
+        except BadURL as exc:  # a bad entry, never a failure of the source
+            raise Drop(f"bad entry link: {exc.reason}") from exc
         outlet, _home = self._outlet_of(source, entry)
         keys = story_keys(
             source_id=source.id,
@@ -468,6 +484,12 @@ class Collector:
                     url, accept=PAGE_ACCEPT, robots=self._robots(source.id)
                 )
                 html = page.body
+                if self.keep_page is not None:
+                    await self.keep_page(url, page, now)
+            except PrivateAddress:
+                if self.refuse_private:
+                    raise
+                note = "article page not read: its address is not a public one"
             except FetchError as exc:
                 note = f"article page not read: {exc.reason}"
         elif self.config.settings.fetch_articles:
@@ -530,12 +552,14 @@ def story_data(
         url_key=keys.url_key,
         keys=keys.keys,
         title_key=keys.title_key,
-        outlet=article.outlet,
-        headline=article.headline or entry.title,
+        # Invisible format characters (a right-to-left override...) are removed from
+        # what the desk, the page and the command line show.
+        outlet=visible_or_none(article.outlet),
+        headline=visible_or_none(article.headline or entry.title),
         published_at=article.published or entry.published,
-        authors=article.authors,
-        summary=entry.summary,
-        excerpt=analysis.excerpt,
+        authors=tuple(visible_text(a) for a in article.authors),
+        summary=visible_or_none(entry.summary),
+        excerpt=visible_text(analysis.excerpt),
         text=article.text,
         status="candidate" if analysis.relevant else "filtered",
         status_reason=None if analysis.relevant else analysis.relevance_reason,

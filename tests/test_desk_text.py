@@ -13,7 +13,6 @@ from scraper.web.autocomplete import complete_city, complete_outlet
 from scraper.web.dates import day_only, desk_zone, exact_date, local_moment, relative
 from scraper.web.reading import marked_paragraphs
 from scraper.web.sources_view import plain_reason
-from scraper.web.suggestions import Suggestion, tag_suggestions
 
 NY = ZoneInfo("America/New_York")
 NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
@@ -177,35 +176,17 @@ def test_marked_paragraphs_merge_overlaps_and_escape_labels() -> None:
     assert "<script>" not in str(para)
 
 
-def test_tag_suggestions_offer_passing_mentions_not_tags() -> None:
-    item = {
-        "programs": [],
-        "cities": ["York, PA"],
-        "evidence": [
-            {"kind": "relevance", "label": "mentions Cure Violence only in passing ('x' late)"},
-            {"kind": "city", "label": "Gary, IN", "note": "mentioned in passing"},
-            {"kind": "city", "label": "York, PA", "note": "dateline"},
-        ],
-    }
-    assert tag_suggestions(item) == [
-        Suggestion("program", "Cure Violence", "mentioned in passing"),
-        Suggestion("city", "Gary, IN", "mentioned in passing"),
-    ]
-
-
 @pytest.mark.parametrize(
-    ("reason", "words"),
+    ("reason", "status", "words"),
     [
-        pytest.param("HTTP 404 not found", "no longer works", id="gone"),
-        pytest.param("HTTP 403 forbidden", "refuses the desk", id="refused"),
-        pytest.param("timed out (ReadTimeout)", "did not answer in time", id="slow"),
-        pytest.param("could not connect: [Errno 111]", "could not be reached", id="down"),
-        pytest.param("something odd", "The last check failed: something odd.", id="unknown"),
+        pytest.param("HTTP 404 not found", 404, "the address is gone", id="gone"),
+        pytest.param("HTTP 403 forbidden", 403, "the site refused access", id="refused"),
+        pytest.param("timed out (ReadTimeout)", None, "did not answer in time", id="slow"),
+        pytest.param(None, None, "The last check failed.", id="no reason recorded"),
     ],
 )
-def test_plain_reason(reason: str, words: str) -> None:
-    assert words in plain_reason(reason)
-    assert reason in plain_reason(reason)  # the technical reason stays, for whoever fixes it
+def test_plain_reason(reason: str | None, status: int | None, words: str) -> None:
+    assert words in plain_reason(reason, url="https://feeds.example.org/a", status=status)
 
 
 def test_complete_city_most_populous_first() -> None:

@@ -20,7 +20,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 def desk_zone(settings: Any) -> tzinfo:
-    """The configured time zone (``settings.timezone``, an IANA name); UTC without one."""
+    """The configured time zone: ``settings.tz()`` (the ``timezone`` setting, else the
+    machine's zone); for settings without it, ``settings.timezone`` (an IANA name) or UTC."""
+    tz = getattr(settings, "tz", None)
+    if callable(tz):
+        zone = tz()
+        if isinstance(zone, tzinfo):
+            return zone
     name = getattr(settings, "timezone", None)
     if not name:
         return UTC

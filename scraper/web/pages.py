@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from starlette.requests import Request
 from starlette.responses import Response
 
+from scraper.explain.failures import explain, group
 from scraper.manual import check_url, submit_url
 from scraper.web.common import (
     call,
@@ -54,6 +55,13 @@ async def sources_page(request: Request) -> Response:
     state = desk(request)
     sources = await call(state.store.sources)
     rows = source_rows(sources, now=datetime.now(UTC), zone=state.zone)
+    failures = {
+        s.id: f
+        for s in sources
+        if s.enabled and s.error_count
+        if (f := explain(s.last_error, url=s.url, status=s.last_status)) is not None
+    }
+    grouped = group(failures, total=sum(1 for s in sources if s.enabled))
     return render(
         request,
         "sources.html",
@@ -61,6 +69,7 @@ async def sources_page(request: Request) -> Response:
             "rows": rows,
             "failing": sum(r.health == "failing" for r in rows),
             "checking": _checking(request),
+            "outage": grouped.shared,
         },
     )
 

@@ -14,6 +14,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from scraper.web.archived import after_approval, gone_links
 from scraper.web.common import (
     call,
     desk,
@@ -96,6 +97,7 @@ async def queue_page(request: Request) -> Response:
             "tabs": STATUS_TABS,
             "view": view,
             "chips": active_filters(query),
+            "gone": await call(gone_links, state, [i["id"] for i in page.items]),
             "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         },
     )
@@ -109,7 +111,12 @@ async def item_page(request: Request) -> Response:
         return error_page(request, 404, "Not found", "There is no such item.")
     history = await call(state.review.audit, item_id=item["id"], limit=50)
     context = await call(pane_context, state.store, item)
-    return render(request, "item.html", {**context, "history": history, "here": request.url.path})
+    gone = await call(gone_links, state, [item["id"]])
+    return render(
+        request,
+        "item.html",
+        {**context, "history": history, "here": request.url.path, "gone": gone.get(item["id"])},
+    )
 
 
 @guarded()
@@ -137,6 +144,8 @@ async def act(request: Request) -> Response:
         return error_page(request, 404, "Not found", "There is no such item.")
     except NotAllowed as exc:
         return error_page(request, 409, "Not possible", str(exc))
+    if action == "approve":
+        after_approval(state, [item_id])
     message = f"{DONE[action]}: {item['headline'] or item['url']}"
     return _done(request, item, message)
 
@@ -185,7 +194,7 @@ async def bulk(request: Request) -> Response:
     if action not in ("approve", "reject"):
         return error_page(request, 400, "Unknown action", "Choose approve or reject.")
     reason = one_line(field_value(request, "reason"))[:MAX_REASON] or None
-    done, problems = 0, []
+    done, problems, approved = 0, [], []
     for raw in form_of(request).getlist("ids"):
         item_id, _, version = str(raw).partition(":")
         if not item_id.isdigit():
@@ -201,9 +210,12 @@ async def bulk(request: Request) -> Response:
                 reason=reason,
             )
             done += 1
+            approved.append(int(item_id))
         except ReviewError as exc:
             problems.append(str(exc))
     state.forget_counts()
+    if action == "approve":
+        after_approval(state, approved)
     message = f"{DONE[action]}: {done} item(s)."
     if problems:
         message += f" Not changed: {len(problems)} — " + " ".join(problems[:3])
@@ -344,6 +356,8 @@ async def edit_submit(request: Request) -> Response:
     except NotAllowed as exc:
         return error_page(request, 409, "Not possible", str(exc))
     state.forget_facets()
+    if approve:
+        after_approval(state, [updated["id"]])
     verb = "Saved and approved" if approve else "Saved"
     return redirect(
         request,

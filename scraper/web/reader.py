@@ -5,8 +5,6 @@
   (``/desk/items/{id}``) shows the same pane for a browser without JavaScript.
 - ``POST /desk/items/{id}/excerpt`` (``quote`` = its index): the quote becomes
   the excerpt, written as a person would (``scraper.quotes_use``).
-- ``POST /desk/items/{id}/tag`` (``kind``, ``value``): a suggested program or
-  city becomes a tag.
 - ``GET /desk/items/{id}/reject``: asks for the reason (the page a "Reject"
   without JavaScript leads to; with it, the reason is asked in place).
 - ``POST /desk/view`` (``view`` = cards | list): the queue view, remembered
@@ -35,7 +33,6 @@ from scraper.web.common import (
 from scraper.web.forms import quote_choices, safe_next
 from scraper.web.queue import _conflict, _done
 from scraper.web.reading import pane_context
-from scraper.web.suggestions import tag_suggestions
 from storage import preferences
 from storage.review import Conflict, NotAllowed, NotFound
 
@@ -101,19 +98,6 @@ async def use_excerpt(request: Request) -> Response:
         return error_page(request, 400, "Which quote?", "That quote is not in this story.")
     excerpt = choices[int(raw)]
     return await _edit(request, {"excerpt": excerpt}, f"Excerpt set: {excerpt}")
-
-
-@guarded()
-async def add_tag(request: Request) -> Response:
-    item = await call(desk(request).store.item, _item_id(request))
-    if item is None:
-        return error_page(request, 404, "Not found", "There is no such item.")
-    kind, value = field_value(request, "kind"), field_value(request, "value").strip()
-    offered = {(s.kind, s.value) for s in tag_suggestions(item)}
-    if (kind, value) not in offered:
-        return error_page(request, 400, "Not a suggestion", "Add other tags in the edit form.")
-    field = "programs" if kind == "program" else "cities"
-    return await _edit(request, {field: [*item[field], value]}, f"Tagged {value}.")
 
 
 @guarded()

@@ -22,7 +22,6 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from scraper.web.forms import quote_choices
-from scraper.web.suggestions import tag_suggestions
 from storage.repo import Store
 from storage.stories import with_copies
 
@@ -93,10 +92,10 @@ def marked_paragraphs(text: str, evidence: Sequence[Mapping[str, Any]]) -> list[
 
 
 def pane_context(store: Store, item: dict[str, Any]) -> dict[str, Any]:
-    """What ``_pane.html`` shows of ``item``: its copies, quotes as excerpts, suggestions."""
+    """What ``_pane.html`` shows of ``item``: its copies and its quotes as excerpts
+    (suggested tags come with the item: ``item_json``'s ``suggestions``)."""
     with_copies(store, [item])
     return {
         "item": item,
         "quote_excerpts": quote_choices(item),
-        "suggestions": tag_suggestions(item),
     }

@@ -2,56 +2,30 @@
 
 ``source_rows(sources, now=..., zone=...)`` orders the sources as a reviewer
 reads the page (failing, then never checked, then healthy, then disabled) and
-gives each its health, its reason in plain words and its last and next check
-as a local time and a relative one ("in 25 min")::
+gives each its health, its reason in plain words (``scraper.explain.failures``)
+and its last and next check as a local time and a relative one ("in 25 min")::
 
-    plain_reason("HTTP 404 not found")
-    -> "The feed's address no longer works (HTTP 404 not found): update its URL in sources.yaml."
+    plain_reason("HTTP 404 not found", status=404)
+    -> "the address is gone (not found) (HTTP 404)"
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
+from scraper.explain.failures import explain
 from scraper.web.dates import local_moment, relative
 from storage.repo import SourceState
 
-# (pattern over the stored reason, what it means for the reader), first match wins.
-_PLAIN_RAW: tuple[tuple[str, str], ...] = (
-    (r"HTTP 40[13]", "The site refuses the desk ({}): it may need a login or block robots."),
-    (r"HTTP 4(04|10)", "The address no longer works ({}): update its URL in sources.yaml."),
-    (r"HTTP 429", "The site asks the desk to slow down ({}): it retries later by itself."),
-    (r"HTTP 5\d\d", "The site has a problem of its own ({}): it usually passes."),
-    (r"(?i)robots", "The site's robots.txt asks robots not to read this address ({})."),
-    (r"(?i)timed out", "The site did not answer in time ({}): it may be down or slow."),
-    (
-        r"(?i)could not connect|name resolution|nodename|getaddrinfo",
-        "The site could not be reached ({}): check the address, or the site is down.",
-    ),
-    (r"(?i)certificate|ssl|tls", "The site's secure connection failed ({})."),
-    (r"(?i)redirect", "The address redirects in circles ({})."),
-    (r"(?i)\bcap\b|too large", "The page is larger than the desk reads ({})."),
-    (
-        r"(?i)not a (valid )?feed|parse|xml|no entries",
-        "The address does not give a feed the desk can read ({}): check the URL.",
-    ),
-    (r"(?i)private|not global|refused", "The desk does not fetch this kind of address ({})."),
-)
-_PLAIN = tuple((re.compile(p), words) for p, words in _PLAIN_RAW)
 
-
-def plain_reason(reason: str | None) -> str:
-    """The stored failure reason in plain words (the reason itself kept in brackets)."""
-    text = (reason or "").strip()
-    if not text:
+def plain_reason(reason: str | None, *, url: str | None = None, status: int | None = None) -> str:
+    """The stored failure reason in plain words (``scraper.explain.failures.explain``)."""
+    failure = explain(reason, url=url, status=status)
+    if failure is None:
         return "The last check failed."
-    for pattern, words in _PLAIN:
-        if pattern.search(text):
-            return words.format(text)
-    return f"The last check failed: {text}."
+    return failure.words
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +64,11 @@ def source_rows(sources: Iterable[SourceState], *, now: datetime, zone: tzinfo) 
         SourceRow(
             source=s,
             health=_health(s),
-            reason=plain_reason(s.last_error) if _health(s) == "failing" else "",
+            reason=(
+                plain_reason(s.last_error, url=s.url, status=s.last_status)
+                if _health(s) == "failing"
+                else ""
+            ),
             last=local_moment(s.last_checked_at, zone),
             last_ago=relative(s.last_checked_at, now=now),
             next=local_moment(s.next_check_at, zone, empty="not scheduled"),

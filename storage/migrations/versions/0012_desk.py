@@ -18,7 +18,7 @@
   and without a status, as ``ix_items_queue`` does for collection order.
 
 Revision ID: 0012_desk
-Revises: 0008_search
+Revises: 0011_archive
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from alembic import op
 
 
 revision = "0012_desk"
-down_revision = "0008_search"
+down_revision = "0011_archive"
 branch_labels = None
 depends_on = None
 
