@@ -21,8 +21,9 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
+from scraper import search
 from scraper.errors import ConfigError
 from scraper.explain.times import check_zone_name, zone
 from scraper.notify.settings import AlertSpec, DigestSpec, EmailSettings
@@ -130,6 +131,11 @@ class Settings(_Strict):
     )
     max_articles_per_pass: int = Field(
         50, ge=0, description="Article pages fetched per source per pass (the rest keep feed data)."
+    )
+    resolve_google_news_links: bool = Field(
+        False,
+        description="Ask Google for the article URL behind a Google News link that does not "
+        'carry it (see "Search sources": what Google\'s terms allow, what is sent).',
     )
     excerpt_length: int = Field(320, gt=40, description="Longest excerpt, in characters.")
     program_threshold: float = Field(
@@ -239,7 +245,23 @@ class Source(_Strict):
     kind: Literal["feed", "page", "search"] = Field(
         description="`feed` (RSS/Atom/JSON Feed), `page` (HTML listing + selector) or `search`."
     )
-    url: HttpURL = Field(description="Address of the feed or page.")
+    url: HttpURL = Field(
+        "",
+        description="Address of the feed or page (required, unless a `search` gives `provider`).",
+    )
+    provider: str | None = Field(
+        None,
+        description="Search provider (kind `search`): `google-news`, `bing-news` or `gdelt`; "
+        "with `query` instead of a `url` (with a `url`: read in that provider's format).",
+    )
+    query: str | None = Field(
+        None, description="The search words for `provider`, e.g. '\"Group Violence Intervention\"'."
+    )
+    language: str | None = Field(
+        None,
+        description="Provider locale: `en-US` style for google-news and bing-news (default "
+        "en-US); a GDELT source language such as `english` for gdelt (default: all).",
+    )
     outlet: str | None = Field(None, description="Name of an outlet in `outlets:`.")
     selector: str | None = Field(
         None, description="CSS selector of article links (kind `page` only)."
@@ -250,6 +272,23 @@ class Source(_Strict):
     robots: bool | None = Field(
         None, description="Override `respect_robots` for this source (false: ignore robots.txt)."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _search_url(cls, data: Any) -> Any:
+        """A search source with a valid ``provider`` and ``query`` fetches their URL."""
+        if isinstance(data, dict) and data.get("provider") and "url" not in data:
+            provider, query, language = data["provider"], data.get("query"), data.get("language")
+            try:
+                url = search.search_url(
+                    str(provider),
+                    query if isinstance(query, str) else "",
+                    language=language if isinstance(language, str) else None,
+                )
+            except ValueError:
+                return data  # reported by _cross_checks with the entry's line
+            return {**data, "url": url}
+        return data
 
 
 class Config(_Strict):
@@ -404,6 +443,10 @@ def _cross_checks(config: Config, lines: dict[Any, int], name: str) -> list[str]
             problems.extend(
                 _check_selector(source.selector, at(("sources", i, "selector")), source.id)
             )
+        problems.extend(
+            f"{at(('sources', i, key))}: source {source.id!r}: {message}"
+            for key, message in _search_problems(source)
+        )
     names: set[str] = set()
     for i, outlet in enumerate(config.outlets):
         if outlet.name in names:
@@ -435,6 +478,34 @@ def _notify_checks(config: Config, at: Any) -> list[str]:
                 )
             names.add(entry.name)
     return problems
+
+
+def _search_problems(source: Source) -> list[tuple[str, str]]:
+    """``(key, message)`` for each problem with a source's url / provider / query / language."""
+    if source.provider is None:
+        extra = [k for k in ("query", "language") if getattr(source, k) is not None]
+        if extra:
+            return [(extra[0], f"{extra[0]!r}: only a search source with a 'provider' takes it")]
+        if not source.url:
+            return [("url", "missing required key 'url' (or, for kind search, 'provider')")]
+        return []
+    if source.kind != "search":
+        return [("provider", "'provider': only a source of kind search takes it")]
+    if source.provider not in search.PROVIDERS:
+        hint = search.suggest_provider(source.provider)
+        return [("provider", f"'provider': unknown provider {source.provider!r}{hint}")]
+    if source.query is None and source.url:
+        return []  # a URL read in the provider's format (a mirror, a saved query)
+    if not source.query or not source.query.strip():
+        return [("provider", "missing required key 'query' (the words to search for)")]
+    if source.language is not None:
+        problem = search.language_problem(source.provider, source.language)
+        if problem:
+            return [("language", f"'language': {problem}")]
+    expected = search.search_url(source.provider, source.query, language=source.language)
+    if source.url != expected:
+        return [("url", "give either 'url' or 'query', not both")]
+    return []
 
 
 def _check_selector(selector: str, where: str, source_id: str) -> list[str]:

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
+from scraper import search
 from scraper.analyze import analyze, article_from_entry
 from scraper.config import Config
 from scraper.dedup import StoryKeys, story_keys
@@ -43,6 +44,7 @@ from scraper.fetch import FEED_ACCEPT, PAGE_ACCEPT, Fetcher, Response
 from scraper.models import Analysis, Entry
 from scraper.neardup import entry_hash
 from scraper.parse import ParsedFeed, parse_feed, parse_listing
+from scraper.pipeline_links import upgrade_search_links
 from scraper.policy import (
     CheckPolicy,
     adaptive_interval,
@@ -50,11 +52,13 @@ from scraper.policy import (
     next_check_at,
     not_before,
 )
+from scraper.resolve import GoogleNewsResolver, LinkResolver, resolve_entries
 from scraper.sandbox import Sandbox, default_sandbox
 from scraper.urls import canonicalize_url
 from scraper.visible import visible_or_none, visible_text
 from storage import stories
 from storage.fetch_writer import FetchWriter
+from storage.links import LinkCache
 from storage.repo import FetchRecord, Sighting, SourceState, Store, StoryData, StoryLookup
 
 log = logging.getLogger(__name__)
@@ -116,6 +120,7 @@ class Collector:
         *,
         clock: Callable[[], datetime] = utcnow,
         sandbox: Sandbox | None = None,
+        resolver: LinkResolver | None = None,
         keep_page: Callable[[str, Response, datetime], Awaitable[None]] | None = None,
         refuse_private: bool = False,
     ) -> None:
@@ -126,6 +131,13 @@ class Collector:
         self.store = store
         self.fetcher = fetcher
         self.clock = clock
+        # Search-engine links -> article URLs (scraper.resolve), cached in the database.
+        self.resolver = resolver or GoogleNewsResolver(
+            LinkCache(store),
+            network=fetcher,
+            online=config.settings.resolve_google_news_links,
+            clock=clock,
+        )
         # A submitted link whose page is on a non-public address stores nothing
         # (PrivateAddress propagates) instead of a story noting the refusal.
         self.refuse_private = refuse_private
@@ -274,7 +286,8 @@ class Collector:
             report.per_week = entries_per_week(
                 (e.published for e in parsed.entries), now=self.clock()
             )
-        await self.ingest_entries(parsed.entries, source=source, report=report)
+        entries = await resolve_entries(self.resolver, parsed.entries)
+        await self.ingest_entries(entries, source=source, report=report)
 
     async def ingest_entries(
         self, entries: Sequence[Entry], *, source: SourceState, report: SourceReport
@@ -303,6 +316,8 @@ class Collector:
         )
         found = iter(known)
         items = [None if ident is None else next(found) for ident in idents]
+        # Stored under a search link that this pass resolved: move them to the article.
+        moved = await upgrade_search_links(self, entries, items, source=source)
         changed = self.store.record_sightings(
             [
                 Sighting(item_id, ident[0], ident[1].keys, entry_hash(entry.title, entry.summary))
@@ -312,6 +327,7 @@ class Collector:
             source_id=source.id,
             now=self.clock(),
         )
+        changed -= moved  # read and analysed just now
         fetched_pages = 0
         stored: set[tuple[str, str]] = set()  # keys and title keys of stories new in this loop
         for entry, ident, item_id in zip(entries, idents, items, strict=True):
@@ -356,6 +372,7 @@ class Collector:
             canonical_url=None,
             outlet=outlet,
             title=entry.title,
+            via=entry.via,
         )
         return url, keys
 
@@ -369,7 +386,11 @@ class Collector:
         if source.kind == "page":
             selector = self._selector(source.id)
             return await self.sandbox.run(parse_listing, body, url=url, selector=selector)
-        return await self.sandbox.run(parse_feed, body, url=url, headers=dict(headers))
+        own = self.config.source(source.id)
+        provider = (own.provider if own else None) or search.provider_of(source.url)
+        return await self.sandbox.run(
+            parse_feed, body, url=url, headers=dict(headers), provider=provider
+        )
 
     def _selector(self, source_id: str) -> str:
         configured = self.config.source(source_id)
@@ -378,10 +399,13 @@ class Collector:
     def _outlet_of(self, source: SourceState, entry: Entry) -> tuple[str | None, str | None]:
         """The outlet name and its home city for a story from ``source``.
 
-        The source's own outlet wins; a search feed's entry names its outlet,
+        The source's own outlet wins; a search feed's entry names its outlet
+        (by name, or by its site: Google's ``<source url>``, GDELT's domain),
         or its link's host belongs to a configured outlet.
         """
         outlet = self.config.outlet(source.outlet) or self.config.outlet(entry.outlet)
+        if outlet is None and source.outlet is None and entry.outlet_url:
+            outlet = self.config.outlet_for_url(entry.outlet_url)
         if outlet is None and source.outlet is None:
             outlet = self.config.outlet_for_url(entry.url)
         name = outlet.name if outlet else (source.outlet or entry.outlet)
@@ -477,7 +501,9 @@ class Collector:
         html: bytes | None = None
         note: str | None = None
         fetched = 0
-        if may_fetch:
+        if self.resolver.handles(url):  # Google's page, not the article: keep the feed's data
+            note = "article page not read: the Google News link is not resolved yet"
+        elif may_fetch:
             fetched = 1
             try:
                 page = await self.fetcher.fetch(
@@ -545,6 +571,7 @@ def story_data(
         canonical_url=canonical,
         outlet=article.outlet,
         title=article.headline or entry.title,
+        via=entry.via,
     )
     return StoryData(
         url=url,

@@ -14,6 +14,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from scraper import search
 from scraper.adapters import fetch_options, source_specs
 from scraper.cli._common import Context, common_options, json_line, main, pass_context
 from scraper.cli.netcheck import dns_outage
@@ -94,6 +95,8 @@ def list_sources(ctx: Context, as_json: bool) -> None:
                     "id": source.id,
                     "kind": source.kind,
                     "url": source.url,
+                    "provider": source.provider,
+                    "query": source.query,
                     "outlet": source.outlet,
                     "enabled": source.enabled,
                     "interval": format_interval(config.interval_for(source)),
@@ -204,7 +207,10 @@ async def _check_one(fetcher: Fetcher, source: Any) -> dict[str, Any]:
         if source.kind == "page":
             parsed = parse_listing(response.body, url=response.url, selector=source.selector or "a")
         else:
-            parsed = parse_feed(response.body, url=response.url, headers=response.headers)
+            provider = source.provider or search.provider_of(source.url)
+            parsed = parse_feed(
+                response.body, url=response.url, headers=response.headers, provider=provider
+            )
         result.update(
             ok=True, entries=len(parsed.entries), title=parsed.title, error=parsed.warning
         )

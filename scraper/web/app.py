@@ -31,11 +31,14 @@ from scraper.web import (
     autocomplete,
     entry,
     login,
+    notify_pages,
     pages,
     queue,
     reader,
     report_pages,
     suggest,
+    view_feeds,
+    view_pages,
 )
 from scraper.web import stories as story_pages
 from scraper.web.archived import archive_lifespan
@@ -190,6 +193,8 @@ def desk_routes() -> Sequence[BaseRoute]:
         Route("/items/{item_id:int}/archive/page", archived.archived_page, name="archived_page"),
         Route("/audit.csv", pages.audit_export, name="audit_csv"),
         *report_pages.routes(),  # coverage report (issue 16)
+        *view_pages.routes(),  # saved views (issue 16)
+        *notify_pages.routes(),  # digests and alerts (issue 16)
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
     ]
 
@@ -216,6 +221,7 @@ def create_app(
         policy=login_policy or LoginPolicy(),
     )
     routes: list[BaseRoute] = [Mount("/desk", routes=list(desk_routes()))]
+    routes.extend(view_feeds.routes())  # before the public /feeds/... that would 404
     public = _public_routes(config, store)
     routes.extend(public)
     routes.append(Route("/", _home))  # reached only when publishing does not serve "/"
