@@ -115,7 +115,12 @@ async def item_page(request: Request) -> Response:
     return render(
         request,
         "item.html",
-        {**context, "history": history, "here": request.url.path, "gone": gone.get(item["id"])},
+        {
+            **context,
+            "history": history,
+            "here": request.url.path,
+            "gone_link": gone.get(item["id"]),
+        },
     )
 
 
