@@ -1,8 +1,9 @@
 """The audit log as the desk's page reads it: by kind of entry, with each item's headline.
 
 Logins crowd out the record of decisions, so the page shows one kind at a
-time (``AUDIT_KINDS``): changes to stories (the default), logins and sessions,
-or everything; and it names each item by its headline, not its id alone.
+time (``AUDIT_KINDS``): changes to stories (the default), logins and the other
+security events of ``storage.security_log`` (``?kind=security`` says the same), or
+everything; and it names each item by its headline, not its id alone.
 """
 
 from __future__ import annotations
@@ -16,15 +17,16 @@ from sqlalchemy.sql.elements import ColumnElement
 from storage.repo import Store
 from storage.review import AuditEntry
 from storage.review_tables import AuditRow
+from storage.security_log import SECURITY_ACTIONS
 from storage.tables import ItemRow
 
 AuditKind = Literal["stories", "logins", "all"]
 AUDIT_KINDS: tuple[AuditKind, ...] = ("stories", "logins", "all")
-_SESSION_ACTIONS = ("logout", "session_revoked", "sessions_revoked", "lockout")
 
 
 def _logins() -> ColumnElement[bool]:
-    return or_(AuditRow.action.like("login%"), AuditRow.action.in_(_SESSION_ACTIONS))
+    """Logins, their failures, lockouts, logouts, ended sessions (``SECURITY_ACTIONS``)."""
+    return or_(AuditRow.action.like("login%"), AuditRow.action.in_(SECURITY_ACTIONS))
 
 
 def audit_entries(

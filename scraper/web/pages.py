@@ -21,6 +21,7 @@ from scraper.web.common import (
     redirect,
     render,
 )
+from scraper.web.guards import small_int
 from scraper.web.sources_view import source_rows
 from storage.audit_view import AuditKind, audit_entries, headlines
 from storage.review import audit_csv
@@ -123,16 +124,17 @@ async def _collect_one(request: Request, source_id: str) -> None:
 @guarded(admin=True)
 async def audit_page(request: Request) -> Response:
     state = desk(request)
-    try:
-        page = max(1, int(request.query_params.get("page") or 1))
-    except ValueError:
-        page = 1
+    page = small_int(request.query_params.get("page"), default=1, high=1_000_000)
     user = request.query_params.get("user") or None
     item = (request.query_params.get("item") or "").strip().lstrip("#")
-    item_id = int(item) if item.isdigit() else None
+    item_id = small_int(item, default=0) or None
     raw_kind = request.query_params.get("kind")
     kind: AuditKind = (
-        "logins" if raw_kind == "logins" else "all" if raw_kind == "all" else "stories"
+        "logins"
+        if raw_kind in ("logins", "security")
+        else "all"
+        if raw_kind == "all"
+        else "stories"
     )
     entries = await call(
         audit_entries,
