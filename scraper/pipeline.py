@@ -9,10 +9,14 @@ For each due source::
 
 Only ``scraper.fetch`` touches the network and only ``storage`` the database;
 this module joins them. A failing source is recorded against that source with
-a readable reason and never stops the others. Every story is stored in its own
-short transaction, and the source's validators and next check are written
-only at the end of its pass, so a kill mid-pass loses nothing stored and the
-next pass simply collects that source again.
+a readable reason and never stops the others. Nothing slow runs on the event
+loop's thread: store calls go to the store thread (``scraper.storethread``),
+parsing and analysis to worker processes (``scraper.sandbox``,
+``scraper.analysis_pool``). A feed's new stories are stored in one
+transaction before they are analysed (``scraper.batch_ingest``), and the
+source's validators and next check are written only at the end of its pass,
+so a kill mid-pass loses nothing stored and the next pass simply collects
+that source again.
 """
 
 from __future__ import annotations
@@ -23,18 +27,19 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
-from scraper.analyze import analyze, article_from_entry
+from scraper import batch_ingest
+from scraper.analysis_pool import Job, analysis_config, analysis_pool, run_analysis
+from scraper.analyze import article_from_entry
 from scraper.config import Config
 from scraper.dedup import StoryKeys, story_keys
 from scraper.errors import Drop, FetchError, HTTPStatusError, ParseError
 from scraper.fetch import FEED_ACCEPT, PAGE_ACCEPT, Fetcher
 from scraper.models import Analysis, Entry
-from scraper.neardup import entry_hash
+from scraper.neardup import Fingerprint, entry_hash
 from scraper.parse import ParsedFeed, parse_feed, parse_listing
 from scraper.policy import (
     CheckPolicy,
@@ -44,16 +49,13 @@ from scraper.policy import (
     not_before,
 )
 from scraper.sandbox import Sandbox, default_sandbox
+from scraper.storethread import on_store_thread
 from scraper.urls import canonicalize_url
 from storage import stories
 from storage.fetch_writer import FetchWriter
 from storage.repo import FetchRecord, Sighting, SourceState, Store, StoryData, StoryLookup
 
 log = logging.getLogger(__name__)
-
-# Analysis is pure Python and holds the GIL: more threads add no speed, only memory
-# (several first calls would each build the lazily loaded vocabularies at once).
-ANALYSIS_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="analyze")
 
 
 def utcnow() -> datetime:
@@ -118,6 +120,16 @@ class Collector:
             workers=config.settings.parse_workers, time_limit=config.settings.parse_time_limit
         )
 
+    @property
+    def analysis(self) -> Sandbox:
+        """The analysis processes (``scraper.analysis_pool``), started on first use."""
+        return analysis_pool(workers=self.config.settings.analysis_workers)
+
+    @functools.cached_property
+    def analysis_config(self) -> Config:
+        """The configuration as the analysis workers get it (no sources)."""
+        return analysis_config(self.config)
+
     def policy(self, source: SourceState, *, per_week: float | None = None) -> CheckPolicy:
         settings = self.config.settings
         return CheckPolicy(
@@ -163,17 +175,22 @@ class Collector:
         last ones when the pass ends, however it ends.
         """
         writer = FetchWriter(self.store)
+        await batch_ingest.recover(self)
+        records: list[FetchRecord] = []
 
         async def one(source: SourceState) -> SourceReport:
-            report = await self.collect_source(source, record=writer.add)
+            report = await self.collect_source(source, record=records.append)
             if on_done is not None:
                 on_done(report)
+            if len(records) >= writer.batch:
+                batch, records[:] = records[:], []
+                await on_store_thread(write_records, writer, batch)
             return report
 
         try:
             return list(await asyncio.gather(*(one(s) for s in sources)))
         finally:
-            writer.flush()
+            await on_store_thread(write_records, writer, records, flush=True)
 
     async def collect_source(
         self, source: SourceState, *, record: Callable[[FetchRecord], None] | None = None
@@ -192,7 +209,11 @@ class Collector:
             log.exception("source %s failed unexpectedly", source.id)
             report.outcome, report.error = "error", f"internal error: {type(exc).__name__}: {exc}"
         report.seconds = time.monotonic() - started
-        (record or self.store.record_fetch)(self._record(source, report, started_at))
+        fetched = self._record(source, report, started_at)
+        if record is not None:
+            record(fetched)
+        else:
+            await on_store_thread(self.store.record_fetch, fetched)
         return report
 
     def _record(
@@ -263,13 +284,14 @@ class Collector:
     async def ingest_entries(
         self, entries: Sequence[Entry], *, source: SourceState, report: SourceReport
     ) -> None:
-        """Ingest a feed's entries in order, counting outcomes in ``report``.
+        """Ingest a feed's entries, counting outcomes in ``report``.
 
         One query finds every entry already stored (``Store.find_stories``) and
-        their sightings are recorded in one transaction; each new story is then
-        stored in its own transaction (``ingest``), so a kill loses at most the
-        story being written. An entry repeating the keys or title of one stored
-        earlier in this loop is looked up again (``ingest`` in full).
+        their sightings are recorded in one transaction; the new stories are
+        stored in one transaction, analysed in the worker processes and their
+        analyses written in one more (``scraper.batch_ingest``). An entry
+        repeating the keys or title of a new one earlier in the feed is
+        ingested after them, looked up again (``ingest``).
         """
         idents: list[tuple[str, StoryKeys] | None] = []
         for entry in entries:
@@ -278,16 +300,18 @@ class Collector:
             except Drop as drop:
                 report.dropped[drop.reason] += 1
                 idents.append(None)
-        known = self.store.find_stories(
+        known = await on_store_thread(
+            self.store.find_stories,
             [
                 StoryLookup(ident[1].keys, ident[1].title_key, entry.published)
                 for entry, ident in zip(entries, idents, strict=True)
                 if ident is not None
-            ]
+            ],
         )
         found = iter(known)
         items = [None if ident is None else next(found) for ident in idents]
-        changed = self.store.record_sightings(
+        changed = await on_store_thread(
+            self.store.record_sightings,
             [
                 Sighting(item_id, ident[0], ident[1].keys, entry_hash(entry.title, entry.summary))
                 for entry, ident, item_id in zip(entries, idents, items, strict=True)
@@ -297,25 +321,50 @@ class Collector:
             now=self.clock(),
         )
         fetched_pages = 0
-        stored: set[tuple[str, str]] = set()  # keys and title keys of stories new in this loop
+        fresh: list[tuple[Entry, str, StoryKeys]] = []  # new stories, in feed order
+        again: list[Entry] = []  # entries naming a story new in this feed once more
+        marked: set[tuple[str, str]] = set()  # keys and title keys of the new stories
         for entry, ident, item_id in zip(entries, idents, items, strict=True):
             if ident is None:
                 continue
-            may_fetch = fetched_pages < self._page_budget()
             url, keys = ident
-            try:
-                if item_id is not None and item_id in changed:
-                    outcome, item_id, fetched = await self._refresh(
-                        item_id, entry, url=url, source=source, may_fetch=may_fetch
-                    )
-                elif item_id is not None:
-                    outcome, fetched = "seen", 0
+            if item_id is None:
+                marks = {*keys.keys, *((("title", keys.title_key),) if keys.title_key else ())}
+                if marks & marked:
+                    again.append(entry)
                 else:
-                    marks = {*keys.keys, *((("title", keys.title_key),) if keys.title_key else ())}
-                    outcome, item_id, fetched = await self.ingest(
-                        entry, source=source, may_fetch=may_fetch, looked_up=not marks & stored
-                    )
-                    stored |= marks
+                    fresh.append((entry, url, keys))
+                marked |= marks
+                continue
+            if item_id not in changed:
+                report.seen += 1
+                continue
+            try:
+                outcome, item_id, fetched = await self._refresh(
+                    item_id,
+                    entry,
+                    url=url,
+                    source=source,
+                    may_fetch=fetched_pages < self._page_budget(),
+                )
+            except Drop as drop:
+                report.dropped[drop.reason] += 1
+                continue
+            fetched_pages += fetched
+            report.seen += 1
+        if fresh:
+            fetched_pages += await batch_ingest.store_new(
+                self,
+                fresh,
+                source=source,
+                report=report,
+                pages=max(0, self._page_budget() - fetched_pages),
+            )
+        for entry in again:
+            try:
+                outcome, item_id, fetched = await self.ingest(
+                    entry, source=source, may_fetch=fetched_pages < self._page_budget()
+                )
             except Drop as drop:
                 report.dropped[drop.reason] += 1
                 continue
@@ -378,39 +427,53 @@ class Collector:
         """Store one entry once: ``(outcome, item_id, pages_fetched)``; raises Drop.
 
         ``looked_up``: the caller found no stored story for the entry a moment
-        ago (``ingest_entries``), so it is not looked up again before analysis.
+        ago, so it is not looked up again before analysis.
         """
         url, keys = self._identity(entry, source)
-        outlet, home = self._outlet_of(source, entry)
         now = self.clock()
         existing = (
             None
             if looked_up
-            else self.store.find_story(
-                keys.keys, title_key=keys.title_key, published_at=entry.published
+            else await on_store_thread(
+                self.store.find_story,
+                keys.keys,
+                title_key=keys.title_key,
+                published_at=entry.published,
             )
         )
         if existing is not None:
-            self.store.record_sighting(
-                existing, source_id=source.id, url=url, keys=keys.keys, now=now
+            await on_store_thread(
+                self.store.record_sighting,
+                existing,
+                source_id=source.id,
+                url=url,
+                keys=keys.keys,
+                now=now,
             )
             return await self._refresh(existing, entry, url=url, source=source, may_fetch=may_fetch)
-        story, fetched = await self._read(
-            entry, url=url, source=source, outlet=outlet, home=home, may_fetch=may_fetch, now=now
+        (story, fp), fetched = await self._read(
+            entry, url=url, source=source, may_fetch=may_fetch, now=now
         )
         # The entry as first seen: a later change of it by this source is an update.
         first_entry = entry_hash(entry.title, entry.summary)
-        outcome, item_id = self.store.save_story(
+        outcome, item_id = await on_store_thread(
+            self.store.save_story,
             story,
             source_id=source.id,
             seen_url=url,
             now=now,
             looked_up=looked_up,
             entry_hash=first_entry,  # recorded with a new story, in its transaction
+            fingerprint=fp,
         )
         if outcome != "new":
-            stories.entry_changed(
-                self.store, item_id, source_id=source.id, entry_hash=first_entry, now=now
+            await on_store_thread(
+                stories.entry_changed,
+                self.store,
+                item_id,
+                source_id=source.id,
+                entry_hash=first_entry,
+                now=now,
             )
         return outcome, item_id, fetched
 
@@ -430,7 +493,8 @@ class Collector:
         if not may_fetch and settings.fetch_articles:
             return "seen", item_id, 0
         now = self.clock()
-        changed = stories.entry_changed(
+        changed = await on_store_thread(
+            stories.entry_changed,
             self.store,
             item_id,
             source_id=source.id,
@@ -439,64 +503,52 @@ class Collector:
         )
         if not changed:
             return "seen", item_id, 0
-        outlet, home = self._outlet_of(source, entry)
-        story, fetched = await self._read(
-            entry, url=url, source=source, outlet=outlet, home=home, may_fetch=may_fetch, now=now
+        (story, _fp), fetched = await self._read(
+            entry, url=url, source=source, may_fetch=may_fetch, now=now
         )
-        fields = stories.update_item(self.store, item_id, story, source_id=source.id, now=now)
+        fields = await on_store_thread(
+            stories.update_item, self.store, item_id, story, source_id=source.id, now=now
+        )
         return ("updated" if fields else "seen"), item_id, fetched
 
     async def _read(
-        self,
-        entry: Entry,
-        *,
-        url: str,
-        source: SourceState,
-        outlet: str | None,
-        home: str | None,
-        may_fetch: bool,
-        now: datetime,
-    ) -> tuple[StoryData, int]:
-        """Fetch (within the page budget) and analyse an article: ``(story, pages_fetched)``."""
-        html: bytes | None = None
-        note: str | None = None
-        fetched = 0
-        if may_fetch:
-            fetched = 1
-            try:
-                page = await self.fetcher.fetch(
-                    url, accept=PAGE_ACCEPT, robots=self._robots(source.id)
-                )
-                html = page.body
-            except FetchError as exc:
-                note = f"article page not read: {exc.reason}"
-        elif self.config.settings.fetch_articles:
-            note = "article page not read: per-pass page limit reached"
-        try:
-            analysis = await asyncio.get_running_loop().run_in_executor(
-                ANALYSIS_THREAD,
-                functools.partial(
-                    analyze,
-                    url=url,
-                    config=self.config,
-                    html=html,
-                    entry=entry,
-                    outlet=outlet,
-                    outlet_home=home,
-                ),
-            )
-        except Exception as exc:  # a bug in one analysis must not lose the story
-            log.exception("analysis of %s failed", url)
-            reason = f"analysis failed: {type(exc).__name__}: {exc}"
-            analysis = Analysis(
-                article=article_from_entry(entry, url=url, outlet=outlet),
-                excerpt=entry.summary or "",
-                relevant=False,
-                relevance_reason=reason,
-            )
-            note = f"{note}; {reason}" if note else reason
-        story = story_data(analysis, url=url, entry=entry, source_id=source.id, note=note, now=now)
-        return story, fetched
+        self, entry: Entry, *, url: str, source: SourceState, may_fetch: bool, now: datetime
+    ) -> tuple[tuple[StoryData, Fingerprint], int]:
+        """Fetch (within the page budget) and analyse an article: ``((story, fp), pages)``."""
+        job = await batch_ingest.job_for(self, entry, url=url, source=source, may_fetch=may_fetch)
+        fetched = 1 if may_fetch and self.config.settings.fetch_articles else 0
+        [result] = await batch_ingest.analyse(self, [job], now=now)
+        return result, fetched
+
+
+def write_records(writer: FetchWriter, records: list[FetchRecord], *, flush: bool = False) -> None:
+    """Hand fetch records to ``writer`` (on the store thread); ``flush``: write them all now."""
+    for record in records:
+        writer.add(record)
+    if flush:
+        writer.flush()
+
+
+def analysed_story(job: Job, *, config: Config, now: datetime) -> StoryData:
+    """The stored form of a job's story, analysed (in an analysis worker)."""
+    analysis, note = run_analysis(job, config=config)
+    return story_data(
+        analysis, url=job.url, entry=job.entry, source_id=job.source_id, note=note, now=now
+    )
+
+
+def fallback_story(job: Job, *, now: datetime) -> StoryData:
+    """The stored form of a job's story from its feed entry alone (its analysis failed)."""
+    reason = job.note or "not analysed"
+    analysis = Analysis(
+        article=article_from_entry(job.entry, url=job.url, outlet=job.outlet),
+        excerpt=job.entry.summary or "",
+        relevant=False,
+        relevance_reason=reason,
+    )
+    return story_data(
+        analysis, url=job.url, entry=job.entry, source_id=job.source_id, note=reason, now=now
+    )
 
 
 def story_data(

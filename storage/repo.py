@@ -747,6 +747,7 @@ class Store:
         now: datetime,
         looked_up: bool = False,
         entry_hash: str | None = None,
+        fingerprint: neardup.Fingerprint | None = None,
     ) -> tuple[Outcome, int]:
         """Store a story once: ``("new", id)``, or ``("seen", id)`` when any key matches.
 
@@ -763,8 +764,10 @@ class Store:
         retry looks it up. ``entry_hash``: the source's entry for the story
         (``scraper.neardup.entry_hash``), recorded with a new story in the
         same transaction (``storage.stories.entry_changed`` reads it).
+        ``fingerprint``: the story's ``neardup.fingerprint``, when already known.
         """
-        fingerprint = neardup.fingerprint(story.headline, story.text)  # outside the transaction
+        if fingerprint is None:  # computed before the transaction (an analysis worker has it)
+            fingerprint = neardup.fingerprint(story.headline, story.text)
         for attempt in range(SAVE_ATTEMPTS):
             try:
                 with self.session() as session, session.begin():
