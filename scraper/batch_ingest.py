@@ -167,11 +167,20 @@ async def analyse_and_finish(
     return await on_store_thread(ingest.finish, collector.store, analysed, now=now)
 
 
-async def recover(collector: Collector, *, older_than: timedelta = RECOVER_AFTER) -> int:
-    """Analyse items left pending by a crash (first seen over ``older_than`` ago)."""
+async def recover(collector: Collector, *, older_than: timedelta | None = None) -> int:
+    """Analyse items left pending by a crash (first seen over ``older_than`` ago).
+
+    On SQLite every pending item is a crash's (one collector per database,
+    and its store thread writes one batch at a time); on PostgreSQL another
+    collector may be finishing its own, so only those older than
+    ``RECOVER_AFTER`` are taken (finishing one twice is harmless, only waste).
+    """
+    if older_than is None:
+        older_than = timedelta(0) if collector.store.dialect == "sqlite" else RECOVER_AFTER
     now = collector.clock()
+    before = now - older_than if older_than else None
     items = await on_store_thread(
-        ingest.pending, collector.store, limit=RECOVER_BATCH, before=now - older_than
+        ingest.pending, collector.store, limit=RECOVER_BATCH, before=before
     )
     if not items:
         return 0

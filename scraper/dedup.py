@@ -51,7 +51,7 @@ def story_keys(
     """
     primary = url_key(canonical_url or url)
     keys: list[tuple[str, str]] = [("url", primary)]
-    other = url_key(url)
+    other = primary if canonical_url in (None, url) else url_key(url)  # no second parse
     if other != primary:
         keys.append(("url", other))
     if guid:

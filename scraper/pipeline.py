@@ -22,7 +22,6 @@ that source again.
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import time
 from collections import Counter
@@ -115,6 +114,7 @@ class Collector:
         self.store = store
         self.fetcher = fetcher
         self.clock = clock
+        self._analysis_config: tuple[Config, Config] | None = None
         # Parsing runs in worker processes with a time limit (scraper.sandbox).
         self.sandbox = sandbox or default_sandbox(
             workers=config.settings.parse_workers, time_limit=config.settings.parse_time_limit
@@ -125,10 +125,13 @@ class Collector:
         """The analysis processes (``scraper.analysis_pool``), started on first use."""
         return analysis_pool(workers=self.config.settings.analysis_workers)
 
-    @functools.cached_property
+    @property
     def analysis_config(self) -> Config:
-        """The configuration as the analysis workers get it (no sources)."""
-        return analysis_config(self.config)
+        """The configuration as the analysis workers get it (no sources), kept per config."""
+        kept = self._analysis_config
+        if kept is None or kept[0] is not self.config:  # a reload swaps ``self.config``
+            kept = self._analysis_config = (self.config, analysis_config(self.config))
+        return kept[1]
 
     def policy(self, source: SourceState, *, per_week: float | None = None) -> CheckPolicy:
         settings = self.config.settings
@@ -293,13 +296,16 @@ class Collector:
         repeating the keys or title of a new one earlier in the feed is
         ingested after them, looked up again (``ingest``).
         """
+        # URL canonicalisation is pure Python: a long feed would hold the loop (a thread
+        # gives the GIL back to the loop every few milliseconds).
+        identified = await asyncio.to_thread(self._identities, entries, source)
         idents: list[tuple[str, StoryKeys] | None] = []
-        for entry in entries:
-            try:
-                idents.append(self._identity(entry, source))
-            except Drop as drop:
-                report.dropped[drop.reason] += 1
+        for result in identified:
+            if isinstance(result, Drop):
+                report.dropped[result.reason] += 1
                 idents.append(None)
+            else:
+                idents.append(result)
         known = await on_store_thread(
             self.store.find_stories,
             [
@@ -374,6 +380,18 @@ class Collector:
                 report.new_ids.append(item_id)
             else:
                 report.seen += 1
+
+    def _identities(
+        self, entries: Sequence[Entry], source: SourceState
+    ) -> list[tuple[str, StoryKeys] | Drop]:
+        """``_identity`` of each entry, or the Drop that refuses it."""
+        out: list[tuple[str, StoryKeys] | Drop] = []
+        for entry in entries:
+            try:
+                out.append(self._identity(entry, source))
+            except Drop as drop:
+                out.append(drop)
+        return out
 
     def _identity(self, entry: Entry, source: SourceState) -> tuple[str, StoryKeys]:
         """The canonical URL and identity keys of an entry; raises Drop."""

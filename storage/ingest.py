@@ -260,9 +260,11 @@ def finish(store: Store, analysed: Sequence[Analysed], *, now: datetime) -> dict
             row.id: row
             for start in range(0, len(ids), 500)
             for row in session.scalars(
-                select(ItemRow).where(
-                    ItemRow.id.in_(ids[start : start + 500]), ItemRow.status == PENDING
-                )
+                select(ItemRow)
+                .where(ItemRow.id.in_(ids[start : start + 500]), ItemRow.status == PENDING)
+                .order_by(ItemRow.id)
+                # PostgreSQL: a second writer of the same items waits, then sees them done.
+                .with_for_update()
             )
         }
         pairs = sorted({pair for a in analysed for pair in a.story.keys})
