@@ -167,7 +167,7 @@ _COUNTY = re.compile(r"\b((?:[A-Z][\w.'’]*[ -]){1,3})(?:County|Parish)\b")
 def _county_states(gaz: Gazetteer, fields: dict[str, str]) -> list[str]:
     """The state of each county the story names whose name only one state has
     ("Sangamon County" -> IL; "Washington County", in 30 states, says nothing)."""
-    out = []
+    out: list[str] = []
     for body in fields.values():
         for found in _COUNTY.finditer(body):
             words = found.group(1).split()

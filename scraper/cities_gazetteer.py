@@ -47,6 +47,9 @@ _FOREIGN_REGIONS = (
 GENERIC_CCTLDS = frozenset({".us", ".co", ".io", ".tv", ".me", ".ly", ".fm", ".ai", ".cc", ".ws"})
 
 
+_COUNTY_SUFFIX = r" (County|Parish|Borough|Census Area|Municipality)$"
+
+
 @dataclass(frozen=True, slots=True)
 class Place:
     """A US place of the gazetteer."""
@@ -149,7 +152,7 @@ def gazetteer() -> Gazetteer:
             abroad[key] = max(abroad.get(key, 0), int(city["population"]))
     counties: dict[str, set[str]] = defaultdict(set)
     for county in gc.get_us_counties():
-        name = re.sub(r" (County|Parish|Borough|Census Area|Municipality)$", "", str(county["name"]))
+        name = re.sub(_COUNTY_SUFFIX, "", str(county["name"]))
         counties[name_key(name)].add(str(county["state"]))
     countries = {str(c["name"]) for c in gc.get_countries().values()} - {"United States"}
     tlds = {str(c["tld"]) for c in gc.get_countries().values() if c["tld"]}

@@ -514,7 +514,7 @@ def test_find_cities(text: str, headline: str, home: str | None, expected: list[
         pytest.param(
             "Columbia council members met on Monday. Columbia police will add patrols.",
             False,
-            "Columbia, MO",
+            "Columbia, SC",
             False,
             id="population alone among comparable namesakes: a suggestion",
         ),
