@@ -314,8 +314,7 @@ def _describe(
         if before is not None and text[before.end : start] == "-" and _is_cap(before.word):
             kind = "not-city"  # "Times-Picayune"
         if written == "New York" and (
-            _STATE_BEFORE.search(text[max(0, start - 12) : start])
-            or _STATE_AFTER.match(text, end)
+            _STATE_BEFORE.search(text[max(0, start - 12) : start]) or _STATE_AFTER.match(text, end)
         ):
             kind = "not-city"  # "upstate New York", "New York lawmakers": the state
         if (

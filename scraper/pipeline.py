@@ -29,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from scraper.analyze import analyze, article_from_entry
+from scraper.cities_home import home_from_history
 from scraper.config import Config
 from scraper.dedup import StoryKeys, story_keys
 from scraper.errors import Drop, FetchError, HTTPStatusError, ParseError
@@ -47,12 +48,14 @@ from scraper.sandbox import Sandbox, default_sandbox
 from scraper.urls import canonicalize_url
 from storage import stories
 from storage.fetch_writer import FetchWriter
+from storage.outlet_history import outlet_cities
 from storage.repo import FetchRecord, Sighting, SourceState, Store, StoryData, StoryLookup
 
 log = logging.getLogger(__name__)
 
 # Analysis is pure Python and holds the GIL: more threads add no speed, only memory
 # (several first calls would each build the lazily loaded vocabularies at once).
+HOME_MEMORY = timedelta(hours=1)  # how long an outlet's remembered home is reused
 ANALYSIS_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="analyze")
 
 
@@ -113,6 +116,7 @@ class Collector:
         self.store = store
         self.fetcher = fetcher
         self.clock = clock
+        self._homes: dict[str, tuple[str | None, datetime]] = {}  # outlet -> remembered home
         # Parsing runs in worker processes with a time limit (scraper.sandbox).
         self.sandbox = sandbox or default_sandbox(
             workers=config.settings.parse_workers, time_limit=config.settings.parse_time_limit
@@ -359,6 +363,17 @@ class Collector:
         configured = self.config.source(source_id)
         return (configured.selector if configured else None) or "a"
 
+    def _remembered_home(self, outlet: str | None, now: datetime) -> str | None:
+        """Where ``outlet``'s reviewed stories are set (read at most hourly per outlet)."""
+        if not outlet:
+            return None
+        cached = self._homes.get(outlet)
+        if cached is not None and now - cached[1] < HOME_MEMORY:
+            return cached[0]
+        home = home_from_history(outlet_cities(self.store, outlet))
+        self._homes[outlet] = (home, now)
+        return home
+
     def _outlet_of(self, source: SourceState, entry: Entry) -> tuple[str | None, str | None]:
         """The outlet name and its home city for a story from ``source``.
 
@@ -483,6 +498,7 @@ class Collector:
                     entry=entry,
                     outlet=outlet,
                     outlet_home=home,
+                    remembered_home=None if home else self._remembered_home(outlet, now),
                 ),
             )
         except Exception as exc:  # a bug in one analysis must not lose the story
