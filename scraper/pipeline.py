@@ -22,21 +22,30 @@ import functools
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
+from scraper import search
 from scraper.analyze import analyze, article_from_entry
 from scraper.cities_home import home_from_history
 from scraper.config import Config
 from scraper.dedup import StoryKeys, story_keys
-from scraper.errors import Drop, FetchError, HTTPStatusError, ParseError
-from scraper.fetch import FEED_ACCEPT, PAGE_ACCEPT, Fetcher
+from scraper.errors import (
+    BadURL,
+    Drop,
+    FetchError,
+    HTTPStatusError,
+    ParseError,
+    PrivateAddress,
+)
+from scraper.fetch import FEED_ACCEPT, PAGE_ACCEPT, Fetcher, Response
 from scraper.models import Analysis, Entry
 from scraper.neardup import entry_hash
 from scraper.parse import ParsedFeed, parse_feed, parse_listing
+from scraper.pipeline_links import upgrade_search_links
 from scraper.policy import (
     CheckPolicy,
     adaptive_interval,
@@ -44,10 +53,13 @@ from scraper.policy import (
     next_check_at,
     not_before,
 )
+from scraper.resolve import GoogleNewsResolver, LinkResolver, resolve_entries
 from scraper.sandbox import Sandbox, default_sandbox
 from scraper.urls import canonicalize_url
+from scraper.visible import visible_or_none, visible_text
 from storage import stories
 from storage.fetch_writer import FetchWriter
+from storage.links import LinkCache
 from storage.outlet_history import outlet_cities
 from storage.repo import FetchRecord, Sighting, SourceState, Store, StoryData, StoryLookup
 
@@ -111,12 +123,28 @@ class Collector:
         *,
         clock: Callable[[], datetime] = utcnow,
         sandbox: Sandbox | None = None,
+        resolver: LinkResolver | None = None,
+        keep_page: Callable[[str, Response, datetime], Awaitable[None]] | None = None,
+        refuse_private: bool = False,
     ) -> None:
         self.config = config
+        # Article responses go here too (Archiver.keep_page in scraper.archive.jobs): a story
+        # approved soon after is snapshotted from these very bytes.
+        self.keep_page = keep_page
         self.store = store
         self.fetcher = fetcher
         self.clock = clock
         self._homes: dict[str, tuple[str | None, datetime]] = {}  # outlet -> remembered home
+        # Search-engine links -> article URLs (scraper.resolve), cached in the database.
+        self.resolver = resolver or GoogleNewsResolver(
+            LinkCache(store),
+            network=fetcher,
+            online=config.settings.resolve_google_news_links,
+            clock=clock,
+        )
+        # A submitted link whose page is on a non-public address stores nothing
+        # (PrivateAddress propagates) instead of a story noting the refusal.
+        self.refuse_private = refuse_private
         # Parsing runs in worker processes with a time limit (scraper.sandbox).
         self.sandbox = sandbox or default_sandbox(
             workers=config.settings.parse_workers, time_limit=config.settings.parse_time_limit
@@ -262,7 +290,8 @@ class Collector:
             report.per_week = entries_per_week(
                 (e.published for e in parsed.entries), now=self.clock()
             )
-        await self.ingest_entries(parsed.entries, source=source, report=report)
+        entries = await resolve_entries(self.resolver, parsed.entries)
+        await self.ingest_entries(entries, source=source, report=report)
 
     async def ingest_entries(
         self, entries: Sequence[Entry], *, source: SourceState, report: SourceReport
@@ -291,6 +320,8 @@ class Collector:
         )
         found = iter(known)
         items = [None if ident is None else next(found) for ident in idents]
+        # Stored under a search link that this pass resolved: move them to the article.
+        moved = await upgrade_search_links(self, entries, items, source=source)
         changed = self.store.record_sightings(
             [
                 Sighting(item_id, ident[0], ident[1].keys, entry_hash(entry.title, entry.summary))
@@ -300,6 +331,7 @@ class Collector:
             source_id=source.id,
             now=self.clock(),
         )
+        changed -= moved  # read and analysed just now
         fetched_pages = 0
         stored: set[tuple[str, str]] = set()  # keys and title keys of stories new in this loop
         for entry, ident, item_id in zip(entries, idents, items, strict=True):
@@ -334,8 +366,8 @@ class Collector:
         """The canonical URL and identity keys of an entry; raises Drop."""
         try:
             url = canonicalize_url(entry.url)
-        except ValueError as exc:
-            raise Drop("entry link is not an http(s) URL") from exc
+        except BadURL as exc:  # a bad entry, never a failure of the source
+            raise Drop(f"bad entry link: {exc.reason}") from exc
         outlet, _home = self._outlet_of(source, entry)
         keys = story_keys(
             source_id=source.id,
@@ -344,6 +376,7 @@ class Collector:
             canonical_url=None,
             outlet=outlet,
             title=entry.title,
+            via=entry.via,
         )
         return url, keys
 
@@ -357,7 +390,11 @@ class Collector:
         if source.kind == "page":
             selector = self._selector(source.id)
             return await self.sandbox.run(parse_listing, body, url=url, selector=selector)
-        return await self.sandbox.run(parse_feed, body, url=url, headers=dict(headers))
+        own = self.config.source(source.id)
+        provider = (own.provider if own else None) or search.provider_of(source.url)
+        return await self.sandbox.run(
+            parse_feed, body, url=url, headers=dict(headers), provider=provider
+        )
 
     def _selector(self, source_id: str) -> str:
         configured = self.config.source(source_id)
@@ -377,10 +414,13 @@ class Collector:
     def _outlet_of(self, source: SourceState, entry: Entry) -> tuple[str | None, str | None]:
         """The outlet name and its home city for a story from ``source``.
 
-        The source's own outlet wins; a search feed's entry names its outlet,
+        The source's own outlet wins; a search feed's entry names its outlet
+        (by name, or by its site: Google's ``<source url>``, GDELT's domain),
         or its link's host belongs to a configured outlet.
         """
         outlet = self.config.outlet(source.outlet) or self.config.outlet(entry.outlet)
+        if outlet is None and source.outlet is None and entry.outlet_url:
+            outlet = self.config.outlet_for_url(entry.outlet_url)
         if outlet is None and source.outlet is None:
             outlet = self.config.outlet_for_url(entry.url)
         name = outlet.name if outlet else (source.outlet or entry.outlet)
@@ -476,13 +516,21 @@ class Collector:
         html: bytes | None = None
         note: str | None = None
         fetched = 0
-        if may_fetch:
+        if self.resolver.handles(url):  # Google's page, not the article: keep the feed's data
+            note = "article page not read: the Google News link is not resolved yet"
+        elif may_fetch:
             fetched = 1
             try:
                 page = await self.fetcher.fetch(
                     url, accept=PAGE_ACCEPT, robots=self._robots(source.id)
                 )
                 html = page.body
+                if self.keep_page is not None:
+                    await self.keep_page(url, page, now)
+            except PrivateAddress:
+                if self.refuse_private:
+                    raise
+                note = "article page not read: its address is not a public one"
             except FetchError as exc:
                 note = f"article page not read: {exc.reason}"
         elif self.config.settings.fetch_articles:
@@ -539,6 +587,7 @@ def story_data(
         canonical_url=canonical,
         outlet=article.outlet,
         title=article.headline or entry.title,
+        via=entry.via,
     )
     return StoryData(
         url=url,
@@ -546,12 +595,14 @@ def story_data(
         url_key=keys.url_key,
         keys=keys.keys,
         title_key=keys.title_key,
-        outlet=article.outlet,
-        headline=article.headline or entry.title,
+        # Invisible format characters (a right-to-left override...) are removed from
+        # what the desk, the page and the command line show.
+        outlet=visible_or_none(article.outlet),
+        headline=visible_or_none(article.headline or entry.title),
         published_at=article.published or entry.published,
-        authors=article.authors,
-        summary=entry.summary,
-        excerpt=analysis.excerpt,
+        authors=tuple(visible_text(a) for a in article.authors),
+        summary=visible_or_none(entry.summary),
+        excerpt=visible_text(analysis.excerpt),
         text=article.text,
         status="candidate" if analysis.relevant else "filtered",
         status_reason=None if analysis.relevant else analysis.relevance_reason,

@@ -7,6 +7,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Generator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import uvicorn
@@ -15,6 +16,9 @@ from scraper.cli._common import Context, common_options, main, pass_context
 from scraper.cli.welcome import print_where_to_go
 from scraper.config import Config
 from storage.repo import Store
+
+if TYPE_CHECKING:
+    from scraper.archive.jobs import Archiver
 
 log = logging.getLogger(__name__)
 
@@ -58,15 +62,35 @@ class _EmbeddedServer(uvicorn.Server):
 
 
 def make_server(
-    config: Config, store: Store, *, host: str, port: int, https: bool, embedded: bool = False
+    config: Config,
+    store: Store,
+    *,
+    host: str,
+    port: int,
+    https: bool,
+    embedded: bool = False,
+    archiver: Archiver | None = None,
 ) -> uvicorn.Server:
+    """The web app in uvicorn; with ``archiver``, an approval on the desk snapshots at once.
+
+    Alone (not ``embedded``), the server also runs the archive rounds itself.
+    """
+    from scraper.archive import jobs
     from scraper.web import create_app
 
-    app = create_app(config, store, https=https)
-    # proxy_headers: X-Forwarded-Proto/For are honoured from FORWARDED_ALLOW_IPS
-    # (default 127.0.0.1), so a local TLS proxy makes request.url.scheme "https".
+    archiver = archiver or jobs.Archiver(config, store)
+    app = create_app(
+        config,
+        store,
+        https=https,
+        archiver=archiver,
+        archive_in_background=not embedded,
+        listen_host=host,
+    )
+    # Forwarded headers are the app's business (settings.trusted_proxies, empty by
+    # default): uvicorn's own handling would believe any client on 127.0.0.1.
     uv_config = uvicorn.Config(
-        app, host=host, port=port, proxy_headers=True, log_level="info", access_log=False
+        app, host=host, port=port, proxy_headers=False, log_level="info", access_log=False
     )
     return (_EmbeddedServer if embedded else uvicorn.Server)(uv_config)
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from starlette.requests import Request
 from starlette.responses import Response
 
+from scraper.explain.failures import explain, group
 from scraper.manual import check_url, submit_url
 from scraper.web.common import (
     call,
@@ -20,7 +21,9 @@ from scraper.web.common import (
     redirect,
     render,
 )
+from scraper.web.guards import small_int
 from storage.review import audit_csv
+from storage.security_log import security_events
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +54,23 @@ async def submit_post(request: Request) -> Response:
 async def sources_page(request: Request) -> Response:
     state = desk(request)
     sources = await call(state.store.sources)
+    failures = {
+        s.id: f
+        for s in sources
+        if s.enabled and s.error_count
+        if (f := explain(s.last_error, url=s.url, status=s.last_status)) is not None
+    }
+    grouped = group(failures, total=sum(1 for s in sources if s.enabled))
     return render(
         request,
         "sources.html",
-        {"sources": sources, "now": datetime.now(UTC), "checking": _checking(request)},
+        {
+            "sources": sources,
+            "now": datetime.now(UTC),
+            "checking": _checking(request),
+            "problems": {sid: f.words for sid, f in failures.items()},
+            "outage": grouped.shared,
+        },
     )
 
 
@@ -107,20 +123,26 @@ async def _collect_one(request: Request, source_id: str) -> None:
 @guarded(admin=True)
 async def audit_page(request: Request) -> Response:
     state = desk(request)
-    try:
-        page = max(1, int(request.query_params.get("page") or 1))
-    except ValueError:
-        page = 1
+    page = small_int(request.query_params.get("page"), default=1, high=1_000_000)
     user = request.query_params.get("user") or None
     item = request.query_params.get("item") or ""
-    item_id = int(item) if item.isdigit() else None
-    entries = await call(
-        state.review.audit,
-        item_id=item_id,
-        user=user,
-        limit=AUDIT_PER_PAGE + 1,
-        offset=(page - 1) * AUDIT_PER_PAGE,
-    )
+    item_id = small_int(item, default=0) or None
+    security = request.query_params.get("kind") == "security"
+    if security:
+        entries = await call(
+            security_events,
+            state.store,
+            limit=AUDIT_PER_PAGE + 1,
+            offset=(page - 1) * AUDIT_PER_PAGE,
+        )
+    else:
+        entries = await call(
+            state.review.audit,
+            item_id=item_id,
+            user=user,
+            limit=AUDIT_PER_PAGE + 1,
+            offset=(page - 1) * AUDIT_PER_PAGE,
+        )
     return render(
         request,
         "audit.html",
@@ -130,6 +152,7 @@ async def audit_page(request: Request) -> Response:
             "page": page,
             "filter_user": user or "",
             "filter_item": item_id or "",
+            "security": security,
         },
     )
 

@@ -14,6 +14,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from scraper.web.archived import after_approval, gone_links
 from scraper.web.common import (
     call,
     desk,
@@ -38,6 +39,7 @@ from scraper.web.forms import (
     safe_next,
     same_day,
 )
+from scraper.web.guards import MAX_ID_DIGITS
 from storage.review import ACTIONS, Conflict, NotAllowed, NotFound, ReviewError
 
 STATUS_TABS = ("candidate", "approved", "published", "rejected", "filtered", "all")
@@ -55,7 +57,7 @@ def _item_id(request: Request) -> int:
 
 def _version(request: Request) -> int | None:
     raw = field_value(request, "version")
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if raw.isdigit() and len(raw) <= MAX_ID_DIGITS else None
 
 
 def _card_html(request: Request, item: dict[str, Any], *, message: str | None = None) -> str:
@@ -86,6 +88,7 @@ async def queue_page(request: Request) -> Response:
             "counts": counts,
             "facets": facets,
             "tabs": STATUS_TABS,
+            "gone": await call(gone_links, state, [i["id"] for i in page.items]),
             "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         },
     )
@@ -98,8 +101,16 @@ async def item_page(request: Request) -> Response:
     if item is None:
         return error_page(request, 404, "Not found", "There is no such item.")
     history = await call(state.review.audit, item_id=item["id"], limit=50)
+    gone = await call(gone_links, state, [item["id"]])
     return render(
-        request, "item.html", {"item": item, "history": history, "here": request.url.path}
+        request,
+        "item.html",
+        {
+            "item": item,
+            "history": history,
+            "here": request.url.path,
+            "gone_link": gone.get(item["id"]),
+        },
     )
 
 
@@ -110,7 +121,9 @@ async def act(request: Request) -> Response:
     action = field_value(request, "action")
     if action not in ACTIONS:
         return error_page(request, 400, "Unknown action", f"Unknown action {action!r}.")
-    reason = one_line(field_value(request, "reason"))[:MAX_REASON] or None
+    reason = one_line(field_value(request, "reason")) or None
+    if reason and len(reason) > MAX_REASON:
+        return error_page(request, 400, "Too long", _too_long_reason(reason))
     item_id = _item_id(request)
     try:
         item = await call(
@@ -128,8 +141,14 @@ async def act(request: Request) -> Response:
         return error_page(request, 404, "Not found", "There is no such item.")
     except NotAllowed as exc:
         return error_page(request, 409, "Not possible", str(exc))
+    if action == "approve":
+        after_approval(state, [item_id])
     message = f"{DONE[action]}: {item['headline'] or item['url']}"
     return _done(request, item, message)
+
+
+def _too_long_reason(reason: str) -> str:
+    return f"A reason holds at most {MAX_REASON} characters (this one has {len(reason)})."
 
 
 def _done(request: Request, item: dict[str, Any], message: str) -> Response:
@@ -174,11 +193,13 @@ async def bulk(request: Request) -> Response:
     action = field_value(request, "action")
     if action not in ("approve", "reject"):
         return error_page(request, 400, "Unknown action", "Choose approve or reject.")
-    reason = one_line(field_value(request, "reason"))[:MAX_REASON] or None
-    done, problems = 0, []
+    reason = one_line(field_value(request, "reason")) or None
+    if reason and len(reason) > MAX_REASON:
+        return error_page(request, 400, "Too long", _too_long_reason(reason))
+    done, problems, approved = 0, [], []
     for raw in form_of(request).getlist("ids"):
         item_id, _, version = str(raw).partition(":")
-        if not item_id.isdigit():
+        if not item_id.isdigit() or len(item_id) > MAX_ID_DIGITS or len(version) > MAX_ID_DIGITS:
             continue
         try:
             await call(
@@ -191,9 +212,12 @@ async def bulk(request: Request) -> Response:
                 reason=reason,
             )
             done += 1
+            approved.append(int(item_id))
         except ReviewError as exc:
             problems.append(str(exc))
     state.forget_counts()
+    if action == "approve":
+        after_approval(state, approved)
     message = f"{DONE[action]}: {done} item(s)."
     if problems:
         message += f" Not changed: {len(problems)} — " + " ".join(problems[:3])
@@ -223,8 +247,31 @@ async def notes(request: Request) -> Response:
     state = desk(request)
     internal = clean(field_value(request, "internal_note"))
     public = clean(field_value(request, "public_note"))
-    if len(internal) > MAX_NOTE or len(public) > MAX_NOTE:
-        return error_page(request, 400, "Too long", f"A note holds at most {MAX_NOTE} characters.")
+    errors = {
+        name: f"A note holds at most {MAX_NOTE} characters (this one has {len(text)})."
+        for name, text in (("public_note", public), ("internal_note", internal))
+        if len(text) > MAX_NOTE
+    }
+    if errors:
+        item = await call(state.store.item, _item_id(request))
+        if item is None:
+            return error_page(request, 404, "Not found", "There is no such item.")
+        if wants_json(request):
+            return error_page(request, 400, "Too long", next(iter(errors.values())))
+        history = await call(state.review.audit, item_id=item["id"], limit=50)
+        typed = {"public_note": public, "internal_note": internal}
+        return render(
+            request,
+            "item.html",
+            {
+                "item": item,
+                "history": history,
+                "here": request.url.path,
+                "note_errors": errors,
+                "typed": typed,
+            },
+            status=400,
+        )
     try:
         item = await call(
             state.review.set_notes,
@@ -334,6 +381,8 @@ async def edit_submit(request: Request) -> Response:
     except NotAllowed as exc:
         return error_page(request, 409, "Not possible", str(exc))
     state.forget_facets()
+    if approve:
+        after_approval(state, [updated["id"]])
     verb = "Saved and approved" if approve else "Saved"
     return redirect(
         request,
