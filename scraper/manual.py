@@ -93,7 +93,10 @@ async def submit_url(
     if fetcher is None:
         async with Fetcher(fetch_options(config)) as own:
             return await submit_url(canonical, config=config, store=store, user=user, fetcher=own)
-    collector = Collector(config, store, fetcher, refuse_private=True)
+    from scraper.archive.jobs import Archiver  # keeps the page for the snapshot on approve
+
+    keep = Archiver(config, store).keep_page
+    collector = Collector(config, store, fetcher, refuse_private=True, keep_page=keep)
     try:
         outcome, item_id, _ = await collector.ingest(
             Entry(url=canonical), source=manual_source(), may_fetch=True
