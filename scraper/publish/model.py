@@ -56,6 +56,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")  # lone surrogates cannot be written 
 _NOISE = re.compile(r"&#[xX]?[0-9A-Za-z]*;?|\ufffd")
 
 TagKind = Literal["program", "city"]
+MAX_SLUG = 80  # characters of a tag's URL segment (and folder name)
 
 
 def slugify(name: str) -> str:
@@ -63,11 +64,15 @@ def slugify(name: str) -> str:
 
     ``"Group Violence Intervention"`` -> ``"group-violence-intervention"``;
     accents are folded (``"Española, NM"`` -> ``"espanola-nm"``); a name with
-    no letters or digits gets ``tag-`` and a short digest.
+    no letters or digits gets ``tag-`` and a short digest; a name longer than
+    ``MAX_SLUG`` is cut and given the digest (file names have a length limit).
     """
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
-    return slug or "tag-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+    if len(slug) > MAX_SLUG:  # a file name must stay short whatever a tag holds
+        return slug[: MAX_SLUG - 9].rstrip("-") + "-" + digest
+    return slug or "tag-" + digest
 
 
 def month_year(value: datetime) -> str:
