@@ -159,7 +159,10 @@ async def submit_url(
             raise SubmitError(fetch_failure(exc)) from exc
     # The collector fetches the canonical link; hand it the page fetched above.
     reader = fetcher if page is None else cast(Fetcher, _Fetched(fetcher, canonical, page))
-    collector = Collector(config, store, reader, refuse_private=True)
+    from scraper.archive.jobs import Archiver  # keeps the page for the snapshot on approve
+
+    keep = Archiver(config, store).keep_page
+    collector = Collector(config, store, reader, refuse_private=True, keep_page=keep)
     try:
         outcome, item_id, _ = await collector.ingest(entry, source=manual_source(), may_fetch=True)
     except Drop as drop:
