@@ -55,6 +55,8 @@ class Job:
     home: str | None
     html: bytes | None = None
     note: str | None = None  # why the page was not read, when it was not
+    remembered_home: str | None = None  # the outlet's home learnt from reviewed stories
+    pages: int = 0  # article pages fetched for it (0 or 1: counts against the page budget)
 
 
 def analysis_config(config: Config) -> Config:
@@ -91,6 +93,7 @@ def run_analysis(job: Job, *, config: Config) -> tuple[Analysis, str | None]:
             entry=job.entry,
             outlet=job.outlet,
             outlet_home=job.home,
+            remembered_home=job.remembered_home,
         )
     except Exception as exc:  # a bug in one analysis must not lose the story
         log.exception("analysis of %s failed", job.url)

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from scraper.analysis_pool import Job, analyse_batch
 from scraper.dedup import StoryKeys
-from scraper.errors import FetchError, ParseError
+from scraper.errors import FetchError, ParseError, PrivateAddress
 from scraper.fetch import PAGE_ACCEPT
 from scraper.models import Entry
 from scraper.neardup import Fingerprint, entry_hash
@@ -82,11 +82,11 @@ async def store_new(
             todo.append((item_id, entry, url))
         else:  # another collector stored it a moment ago
             report.seen += 1
-    may_fetch = [n < pages for n in range(len(todo))]
+    budget = pages if collector.config.settings.fetch_articles else 0
     jobs = await asyncio.gather(
         *(
-            job_for(collector, entry, url=url, source=source, may_fetch=fetch)
-            for (_id, entry, url), fetch in zip(todo, may_fetch, strict=True)
+            job_for(collector, entry, url=url, source=source, may_fetch=n < budget, now=now)
+            for n, (_id, entry, url) in enumerate(todo)
         )
     )
     final = await analyse_and_finish(
@@ -98,27 +98,50 @@ async def store_new(
             report.new_ids.append(item_id)
         else:  # its page named a story stored under another link
             report.seen += 1
-    return sum(1 for fetch in may_fetch if fetch) if collector.config.settings.fetch_articles else 0
+    return sum(job.pages for job in jobs)
 
 
 async def job_for(
-    collector: Collector, entry: Entry, *, url: str, source: SourceState, may_fetch: bool
+    collector: Collector,
+    entry: Entry,
+    *,
+    url: str,
+    source: SourceState,
+    may_fetch: bool,
+    now: datetime,
+    outlet: tuple[str | None, str | None] | None = None,
 ) -> Job:
-    """The analysis job of an entry: its page read first, when allowed."""
-    outlet, home = collector._outlet_of(source, entry)
+    """The analysis job of an entry: its page read first, when allowed.
+
+    ``outlet``: the outlet name and home city, when the caller knows them.
+    """
+    name, home = outlet or collector._outlet_of(source, entry)
     html: bytes | None = None
     note: str | None = None
-    if may_fetch and collector.config.settings.fetch_articles:
+    pages = 0
+    if collector.resolver.handles(url):  # Google's page, not the article: keep the feed's data
+        note = "article page not read: the Google News link is not resolved yet"
+    elif may_fetch:
+        pages = 1
         try:
             page = await collector.fetcher.fetch(
                 url, accept=PAGE_ACCEPT, robots=collector._robots(source.id)
             )
             html = page.body
+            if collector.keep_page is not None:
+                await collector.keep_page(url, page, now)
+        except PrivateAddress:
+            if collector.refuse_private:
+                raise
+            note = "article page not read: its address is not a public one"
         except FetchError as exc:
             note = f"article page not read: {exc.reason}"
     elif collector.config.settings.fetch_articles:
         note = "article page not read: per-pass page limit reached"
-    return Job(entry, url, source.id, outlet, home, html, note)
+    remembered = None
+    if not home and name:  # read from the database (at most hourly per outlet)
+        remembered = await on_store_thread(collector._remembered_home, name, now)
+    return Job(entry, url, source.id, name, home, html, note, remembered, pages)
 
 
 async def analyse(
@@ -138,7 +161,10 @@ async def _analyse_chunk(
     except ParseError as exc:  # the batch passed its time limit, or its worker died
         log.warning("analysis of %d stories stopped: %s", len(jobs), exc)
         reason = f"analysis stopped: {exc}"
-        failed = [Job(j.entry, j.url, j.source_id, j.outlet, j.home, None, reason) for j in jobs]
+        failed = [
+            Job(j.entry, j.url, j.source_id, j.outlet, j.home, None, reason, pages=j.pages)
+            for j in jobs
+        ]
         # Without the page: the entry alone (short, fast), in a thread, off the loop.
         return await asyncio.to_thread(_unanalysed, collector, failed, now)
 
@@ -201,6 +227,9 @@ async def recover(collector: Collector, *, older_than: timedelta | None = None) 
             home = outlet.city if outlet else None
             jobs.append(Job(entry, item.url, item.source_id, item.outlet, home))
             continue
-        jobs.append(await job_for(collector, entry, url=item.url, source=source, may_fetch=True))
+        fetch = collector.config.settings.fetch_articles
+        jobs.append(
+            await job_for(collector, entry, url=item.url, source=source, may_fetch=fetch, now=now)
+        )
     await analyse_and_finish(collector, [i.item_id for i in items], jobs, now=now)
     return len(items)

@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 
+from scraper.cities_confidence import city_confidence
 from scraper.cities_gazetteer import Gazetteer, Place, gazetteer, name_key
 from scraper.cities_home import aliases_table as _aliases
 from scraper.cities_home import infer_home
@@ -155,7 +156,27 @@ def _doc_states(
             if re.match(r" (?:City|Beach)\b", body[b : b + 6]):
                 continue  # a place the gazetteer lacks ("Nevada City")
             counts[gaz.states[found.group()]] += 1
+    for state in _county_states(gaz, fields):
+        counts[state] += 1
     return {k: v for k, v in counts.items() if v}
+
+
+_COUNTY = re.compile(r"\b((?:[A-Z][\w.'’]*[ -]){1,3})(?:County|Parish)\b")
+
+
+def _county_states(gaz: Gazetteer, fields: dict[str, str]) -> list[str]:
+    """The state of each county the story names whose name only one state has
+    ("Sangamon County" -> IL; "Washington County", in 30 states, says nothing)."""
+    out: list[str] = []
+    for body in fields.values():
+        for found in _COUNTY.finditer(body):
+            words = found.group(1).split()
+            # the longest tail that names a county ("Monday. Sangamon" -> "Sangamon")
+            names = (name_key(" ".join(words[k:])) for k in range(len(words)))
+            states = next((gaz.counties[n] for n in names if n in gaz.counties), frozenset())
+            if len(states) == 1:
+                out.extend(states)
+    return out
 
 
 def _resolve(
@@ -334,8 +355,14 @@ def find_cities(
     headline: str = "",
     outlet_home: str | None = None,
     aliases: Sequence[CitySpec] = (),
+    outlet_abroad: bool = False,
 ) -> tuple[list[str], list[Evidence]]:
-    """The cities a story is about (most central first) and the evidence for each."""
+    """The cities a story is about (most central first) and the evidence for each.
+
+    Every evidence entry carries its city's ``confidence``
+    (:mod:`scraper.cities_confidence`); the caller keeps as tags the cities at
+    or above its threshold and offers the others as suggestions.
+    """
     gaz = gazetteer()
     table = _aliases(aliases)
     mentions: list[Mention] = []
@@ -474,11 +501,27 @@ def find_cities(
         # Akron and Canton will ..."), not a subject.
         chosen = [c for c in chosen if c.datelines < c.strong or c.place == home]
     labels = [c.place.label for c in chosen]
-    evidence = [ev for c in chosen for ev in _evidence(c, text, headline)]
+    evidence = [
+        ev
+        for c in chosen
+        for ev in _evidence(c, text, headline, _confidence(c, gaz, outlet_abroad))
+    ]
     return labels, evidence
 
 
-def _evidence(city: _City, text: str, headline: str) -> list[Evidence]:
+def _confidence(city: _City, gaz: Gazetteer, outlet_abroad: bool) -> float:
+    first = max(city.evidence, key=lambda item: item[0])[1]
+    return city_confidence(
+        explicit=city.explicit,
+        reasons=[note for _, _, note in city.evidence],
+        written=first.written,
+        namesakes=first.places,
+        gaz=gaz,
+        outlet_abroad=outlet_abroad,
+    )
+
+
+def _evidence(city: _City, text: str, headline: str, confidence: float) -> list[Evidence]:
     ranked = sorted(city.evidence, key=lambda item: -item[0])[:MAX_EVIDENCE_PER_CITY]
     return [
         Evidence(
@@ -489,6 +532,7 @@ def _evidence(city: _City, text: str, headline: str) -> list[Evidence]:
             end=m.end,
             field="headline" if m.field == "headline" else "text",
             note=note,
+            confidence=confidence,
         )
         for _, m, note in sorted(
             ranked, key=lambda item: (item[1].field != "headline", item[1].start)

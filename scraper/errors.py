@@ -6,10 +6,14 @@
      ├── ConfigError          sources.yaml is wrong; carries every problem found
      ├── FetchError           a request did not give a usable response
      │    ├── BlockedURL      refused before any byte was sent (scheme, private address, robots.txt)
+     │    │    └── PrivateAddress  the host resolves to a non-public address
      │    ├── TooLarge        the decoded body passed the size cap
      │    ├── HTTPStatusError the server answered with an error status
      │    └── TransportError  timeout, reset, DNS failure, redirect loop, TLS
-     └── ParseError           the bytes are not a feed / page we can read
+     ├── ParseError           the bytes are not a feed / page we can read
+     ├── DeliveryError        a digest e-mail or an alert could not be delivered
+     ├── BadURL               a link is not a usable http(s) URL (also a ValueError)
+     └── ArchiveError         a snapshot could not be written, read or verified
 
     Drop(reason)              not an error: an entry is skipped on purpose, and the
                               reason is counted in the pass report
@@ -51,6 +55,10 @@ class BlockedURL(FetchError):
     """Refused before sending: bad scheme, non-global address, or robots.txt."""
 
 
+class PrivateAddress(BlockedURL):
+    """The host resolves to an address that is not globally routable."""
+
+
 class TooLarge(FetchError):
     """The decoded body passed the configured size cap."""
 
@@ -71,6 +79,29 @@ class TransportError(FetchError):
 
 class ParseError(ClippingsError):
     """The body is not something the parse stage can read."""
+
+
+class DeliveryError(ClippingsError):
+    """A digest e-mail or an alert was not delivered; ``status`` is the HTTP status if any."""
+
+    def __init__(self, reason: str, *, target: str, status: int | None = None) -> None:
+        self.reason = reason
+        self.target = target
+        self.status = status
+        super().__init__(f"{reason} ({target})")
+
+
+class BadURL(ClippingsError, ValueError):
+    """A link that is not a usable http(s) URL; ``reason`` says why, without the URL."""
+
+    def __init__(self, reason: str, *, url: str) -> None:
+        self.reason = reason
+        self.url = url
+        super().__init__(f"{reason}: {url!r}")
+
+
+class ArchiveError(ClippingsError):
+    """A snapshot could not be written, read or verified; ``str(exc)`` says why."""
 
 
 class Drop(Exception):  # a signal, not an error

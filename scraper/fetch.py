@@ -1,7 +1,9 @@
 """The only module that talks to the network.
 
 ``Fetcher.fetch(url)`` makes one polite, bounded GET and returns a
-``Response`` or raises a ``FetchError`` with a readable reason. It:
+``Response`` or raises a ``FetchError`` with a readable reason
+(``Fetcher.post_form`` sends a form through the same gates: Google News link
+resolution). It:
 
 - refuses non-http(s) schemes, and private, loopback and link-local addresses
   after DNS resolution and on every redirect (``netguard``), unless
@@ -12,8 +14,8 @@
   (``decode``), so a bomb or an endless body ends as ``TooLarge``;
 - obeys robots.txt per origin (``scraper.robots``), unless a source opts out;
 - bounds concurrency overall and per host, and keeps a minimum gap between
-  two requests to one host (widened by robots.txt ``Crawl-delay``), however
-  many sources live on that host;
+  two requests to one host (widened by robots.txt ``Crawl-delay`` and by
+  ``host_delays``, e.g. GDELT's 5 s), however many sources live on that host;
 - after a ``429`` or ``503`` with ``Retry-After``, sends nothing more to that
   host until the time has passed (other sources on it fail fast, with the
   same ``retry_after``);
@@ -42,7 +44,7 @@ import zlib
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
 import brotli
 import httpcore
@@ -53,6 +55,7 @@ from scraper.errors import BlockedURL, FetchError, HTTPStatusError, TooLarge, Tr
 from scraper.netguard import AddressPolicy, GuardedBackend
 from scraper.robots import MAX_ROBOTS_BYTES, RobotsCache
 from scraper.stallclock import NetworkTimeout, StallClock
+from scraper.urls import host_problem
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +87,8 @@ class FetchOptions:
     per_host_delay: float = 1.0  # seconds between two requests to one host
     allow_private: bool = False
     respect_robots: bool = True
+    # (host, seconds): a wider gap for hosts that ask for one (GDELT: 5 s, scraper.search)
+    host_delays: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,7 +223,7 @@ class Fetcher:
                 self._forget_idle_hosts()
             gate = _HostGate(
                 asyncio.Semaphore(self.options.per_host_concurrency),
-                gap=self.options.per_host_delay,
+                gap=max(self.options.per_host_delay, dict(self.options.host_delays).get(host, 0.0)),
             )
             self._hosts[host] = gate
         return gate
@@ -259,11 +264,13 @@ class Fetcher:
         last_modified: str | None = None,
         accept: str = FEED_ACCEPT,
         robots: bool | None = None,
+        method: str = "GET",
     ) -> Response:
         """GET ``url``; raise FetchError (or a subclass) with a readable reason.
 
         ``robots`` overrides ``respect_robots`` for this request (a source's
-        ``robots:`` key).
+        ``robots:`` key). ``method="HEAD"`` asks for the headers only (link
+        checks); the same gates and limits apply.
         """
         obey = self.options.respect_robots if robots is None else robots
         return await self._fetch(
@@ -273,6 +280,27 @@ class Fetcher:
             accept=accept,
             robots=obey,
             cap=self.options.max_body_bytes,
+            method=method,
+        )
+
+    async def post_form(
+        self, url: str, form: Mapping[str, str], *, accept: str = "*/*", robots: bool | None = None
+    ) -> Response:
+        """POST ``form`` (URL-encoded) to ``url`` through the same gates as a GET.
+
+        A redirect in answer is an error: a form is never sent on to another address.
+        """
+        obey = self.options.respect_robots if robots is None else robots
+        body = urlencode(form).encode("ascii")
+        return await self._fetch(
+            url,
+            etag=None,
+            last_modified=None,
+            accept=accept,
+            robots=obey,
+            cap=self.options.max_body_bytes,
+            method="POST",
+            form=body,
         )
 
     async def _fetch_robots(self, url: str) -> bytes:
@@ -294,19 +322,28 @@ class Fetcher:
         accept: str,
         robots: bool,
         cap: int,
+        method: str = "GET",
+        form: bytes | None = None,
     ) -> Response:
         started = time.monotonic()
         visited: list[str] = []
         current = url
         while True:
-            parts = urlsplit(current)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
+            try:
+                parts = urlsplit(current)
+                hostname = parts.hostname
+            except ValueError as exc:  # "Invalid IPv6 URL"
+                raise BlockedURL(f"refused: the URL is not valid ({exc})", url=current) from exc
+            if parts.scheme not in ("http", "https") or not hostname:
                 raise BlockedURL(
                     "refused: only http and https URLs are fetched "
                     f"({parts.scheme or 'no'} scheme)",
                     url=current,
                 )
-            host = parts.hostname.lower()
+            problem = host_problem(hostname)
+            if problem:
+                raise BlockedURL(f"refused: {problem}", url=current)
+            host = hostname.lower()
             gate = self._gate(host)
             await self._check_pause(gate, host, current)
             if robots:
@@ -320,7 +357,17 @@ class Fetcher:
                 headers["If-None-Match"] = etag
             if last_modified and not visited:
                 headers["If-Modified-Since"] = last_modified
-            status, response_headers, body = await self._gated_request(gate, current, headers, cap)
+            if form is not None:
+                headers["Content-Type"] = "application/x-www-form-urlencoded;charset=UTF-8"
+            status, response_headers, body = await self._gated_request(
+                gate, current, headers, cap, method, form
+            )
+            if status in (301, 302, 303, 307, 308) and form is not None:
+                raise HTTPStatusError(
+                    f"redirect {status} in answer to a form (not followed)",
+                    url=current,
+                    status=status,
+                )
             if status in (301, 302, 303, 307, 308):
                 location = response_headers.get("location")
                 if not location:
@@ -360,16 +407,28 @@ class Fetcher:
             return Response(current, status, body, response_headers, elapsed, tuple(visited))
 
     async def _gated_request(
-        self, gate: _HostGate, url: str, headers: dict[str, str], cap: int
+        self,
+        gate: _HostGate,
+        url: str,
+        headers: dict[str, str],
+        cap: int,
+        method: str,
+        form: bytes | None = None,
     ) -> tuple[int, dict[str, str], bytes]:
         gate.users += 1
         try:
-            return await self._through_gate(gate, url, headers, cap)
+            return await self._through_gate(gate, url, headers, cap, method, form)
         finally:
             gate.users -= 1
 
     async def _through_gate(
-        self, gate: _HostGate, url: str, headers: dict[str, str], cap: int
+        self,
+        gate: _HostGate,
+        url: str,
+        headers: dict[str, str],
+        cap: int,
+        method: str,
+        form: bytes | None = None,
     ) -> tuple[int, dict[str, str], bytes]:
         async with gate.semaphore:
             async with gate.lock:
@@ -382,7 +441,8 @@ class Fetcher:
                 try:
                     # Network time only: a stall of the loop does not count (scraper.stallclock).
                     return await self.stall_clock.within(
-                        self._one_request(url, headers, cap), timeout=self.options.timeout
+                        self._one_request(url, headers, cap, method, form),
+                        timeout=self.options.timeout,
                     )
                 except NetworkTimeout as exc:
                     raise TransportError(
@@ -394,16 +454,18 @@ class Fetcher:
                 self._global.release()
 
     async def _one_request(
-        self, url: str, headers: dict[str, str], cap: int
+        self, url: str, headers: dict[str, str], cap: int, method: str, form: bytes | None = None
     ) -> tuple[int, dict[str, str], bytes]:
         try:
-            async with self._client.stream("GET", url, headers=headers) as response:
+            async with self._client.stream(method, url, headers=headers, content=form) as response:
                 response_headers = {k.lower(): v for k, v in response.headers.items()}
                 if (
                     response.status_code in (301, 302, 303, 307, 308, 304)
                     or response.status_code >= 400
                 ):
                     await _drain(response, response_headers)
+                    return response.status_code, response_headers, b""
+                if method == "HEAD":  # no body follows, whatever Content-Length says
                     return response.status_code, response_headers, b""
                 declared = response_headers.get("content-length", "")
                 if (
@@ -442,6 +504,8 @@ class Fetcher:
                 return response.status_code, response_headers, b"".join(chunks)
         except FetchError:
             raise
+        except httpx.InvalidURL as exc:  # e.g. a host that is not a valid IDNA name
+            raise BlockedURL(f"refused: the URL is not valid ({exc})", url=url) from exc
         except httpx.TimeoutException as exc:
             raise TransportError(f"timed out ({type(exc).__name__})", url=url) from exc
         except httpx.TooManyRedirects as exc:

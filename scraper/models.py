@@ -30,6 +30,9 @@ class Evidence:
     end: int
     field: EvidenceField = "text"
     note: str = ""  # a short human reason, e.g. "state named next to city"
+    # How sure the stage is of the label (tag, city or speaker), 0..1; every entry
+    # of one label carries the label's confidence. None for relevance and excerpt.
+    confidence: float | None = None
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -40,7 +43,27 @@ class Evidence:
             "end": self.end,
             "field": self.field,
             "note": self.note,
+            "confidence": self.confidence,
         }
+
+
+SuggestionKind = Literal["program", "city"]
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A program or city the evidence points to, below the tagging threshold.
+
+    It is not a tag: the desk offers it for one click, and its evidence is in
+    the analysis's ``evidence`` under the same label.
+    """
+
+    kind: SuggestionKind
+    label: str
+    confidence: float
+
+    def to_json(self) -> dict[str, object]:
+        return {"kind": self.kind, "label": self.label, "confidence": self.confidence}
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +110,8 @@ class Entry:
     guid: str | None = None
     author: str | None = None
     outlet: str | None = None  # for search feeds: the entry's own source
+    outlet_url: str | None = None  # for search feeds: that source's site (Google's <source url>)
+    via: str | None = None  # the search engine's own link when ``url`` was resolved from it
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,3 +126,20 @@ class Analysis:
     relevant: bool = False
     relevance_reason: str = ""
     evidence: tuple[Evidence, ...] = field(default_factory=tuple)
+    suggestions: tuple[Suggestion, ...] = ()  # below the thresholds: not tags
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRecord:
+    """A search engine's link and the article URL behind it, as cached (``link_resolutions``).
+
+    ``url`` is None while unresolved; then ``retry_at`` says when Google may be
+    asked again and ``last_error`` why the last attempt failed.
+    """
+
+    key: str  # "google-news:<token>"
+    url: str | None
+    attempts: int = 0
+    last_error: str | None = None
+    retry_at: datetime | None = None
+    resolved_at: datetime | None = None

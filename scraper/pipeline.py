@@ -25,21 +25,29 @@ import asyncio
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
-from scraper import batch_ingest
+from scraper import batch_ingest, search
 from scraper.analysis_pool import Job, analysis_config, analysis_pool, run_analysis
 from scraper.analyze import article_from_entry
+from scraper.cities_home import home_from_history
 from scraper.config import Config
 from scraper.dedup import StoryKeys, story_keys
-from scraper.errors import Drop, FetchError, HTTPStatusError, ParseError
-from scraper.fetch import FEED_ACCEPT, PAGE_ACCEPT, Fetcher
+from scraper.errors import (
+    BadURL,
+    Drop,
+    FetchError,
+    HTTPStatusError,
+    ParseError,
+)
+from scraper.fetch import FEED_ACCEPT, PAGE_ACCEPT, Fetcher, Response
 from scraper.models import Analysis, Entry
-from scraper.neardup import Fingerprint, entry_hash
+from scraper.neardup import entry_hash
 from scraper.parse import ParsedFeed, parse_feed, parse_listing
+from scraper.pipeline_links import upgrade_search_links
 from scraper.policy import (
     CheckPolicy,
     adaptive_interval,
@@ -47,14 +55,20 @@ from scraper.policy import (
     next_check_at,
     not_before,
 )
+from scraper.resolve import GoogleNewsResolver, LinkResolver, resolve_entries
 from scraper.sandbox import Sandbox, default_sandbox
 from scraper.storethread import on_store_thread
 from scraper.urls import canonicalize_url
+from scraper.visible import visible_or_none, visible_text
 from storage import stories
 from storage.fetch_writer import FetchWriter
+from storage.links import LinkCache
+from storage.outlet_history import outlet_cities
 from storage.repo import FetchRecord, Sighting, SourceState, Store, StoryData, StoryLookup
 
 log = logging.getLogger(__name__)
+
+HOME_MEMORY = timedelta(hours=1)  # how long an outlet's remembered home is reused
 
 
 def utcnow() -> datetime:
@@ -109,12 +123,29 @@ class Collector:
         *,
         clock: Callable[[], datetime] = utcnow,
         sandbox: Sandbox | None = None,
+        resolver: LinkResolver | None = None,
+        keep_page: Callable[[str, Response, datetime], Awaitable[None]] | None = None,
+        refuse_private: bool = False,
     ) -> None:
         self.config = config
+        # Article responses go here too (Archiver.keep_page in scraper.archive.jobs): a story
+        # approved soon after is snapshotted from these very bytes.
+        self.keep_page = keep_page
         self.store = store
         self.fetcher = fetcher
         self.clock = clock
+        self._homes: dict[str, tuple[str | None, datetime]] = {}  # outlet -> remembered home
         self._analysis_config: tuple[Config, Config] | None = None
+        # Search-engine links -> article URLs (scraper.resolve), cached in the database.
+        self.resolver = resolver or GoogleNewsResolver(
+            LinkCache(store),
+            network=fetcher,
+            online=config.settings.resolve_google_news_links,
+            clock=clock,
+        )
+        # A submitted link whose page is on a non-public address stores nothing
+        # (PrivateAddress propagates) instead of a story noting the refusal.
+        self.refuse_private = refuse_private
         # Parsing runs in worker processes with a time limit (scraper.sandbox).
         self.sandbox = sandbox or default_sandbox(
             workers=config.settings.parse_workers, time_limit=config.settings.parse_time_limit
@@ -178,7 +209,7 @@ class Collector:
         last ones when the pass ends, however it ends.
         """
         writer = FetchWriter(self.store)
-        await batch_ingest.recover(self)
+        await batch_ingest.recover(self)  # items a crash left pending are analysed first
         records: list[FetchRecord] = []
 
         async def one(source: SourceState) -> SourceReport:
@@ -282,7 +313,8 @@ class Collector:
             report.per_week = entries_per_week(
                 (e.published for e in parsed.entries), now=self.clock()
             )
-        await self.ingest_entries(parsed.entries, source=source, report=report)
+        entries = await resolve_entries(self.resolver, parsed.entries)
+        await self.ingest_entries(entries, source=source, report=report)
 
     async def ingest_entries(
         self, entries: Sequence[Entry], *, source: SourceState, report: SourceReport
@@ -316,6 +348,8 @@ class Collector:
         )
         found = iter(known)
         items = [None if ident is None else next(found) for ident in idents]
+        # Stored under a search link that this pass resolved: move them to the article.
+        moved = await upgrade_search_links(self, entries, items, source=source)
         changed = await on_store_thread(
             self.store.record_sightings,
             [
@@ -326,6 +360,7 @@ class Collector:
             source_id=source.id,
             now=self.clock(),
         )
+        changed -= moved  # read and analysed just now
         fetched_pages = 0
         fresh: list[tuple[Entry, str, StoryKeys]] = []  # new stories, in feed order
         again: list[Entry] = []  # entries naming a story new in this feed once more
@@ -346,7 +381,7 @@ class Collector:
                 report.seen += 1
                 continue
             try:
-                outcome, item_id, fetched = await self._refresh(
+                _outcome, item_id, fetched = await self._refresh(
                     item_id,
                     entry,
                     url=url,
@@ -397,8 +432,8 @@ class Collector:
         """The canonical URL and identity keys of an entry; raises Drop."""
         try:
             url = canonicalize_url(entry.url)
-        except ValueError as exc:
-            raise Drop("entry link is not an http(s) URL") from exc
+        except BadURL as exc:  # a bad entry, never a failure of the source
+            raise Drop(f"bad entry link: {exc.reason}") from exc
         outlet, _home = self._outlet_of(source, entry)
         keys = story_keys(
             source_id=source.id,
@@ -407,6 +442,7 @@ class Collector:
             canonical_url=None,
             outlet=outlet,
             title=entry.title,
+            via=entry.via,
         )
         return url, keys
 
@@ -420,19 +456,37 @@ class Collector:
         if source.kind == "page":
             selector = self._selector(source.id)
             return await self.sandbox.run(parse_listing, body, url=url, selector=selector)
-        return await self.sandbox.run(parse_feed, body, url=url, headers=dict(headers))
+        own = self.config.source(source.id)
+        provider = (own.provider if own else None) or search.provider_of(source.url)
+        return await self.sandbox.run(
+            parse_feed, body, url=url, headers=dict(headers), provider=provider
+        )
 
     def _selector(self, source_id: str) -> str:
         configured = self.config.source(source_id)
         return (configured.selector if configured else None) or "a"
 
+    def _remembered_home(self, outlet: str | None, now: datetime) -> str | None:
+        """Where ``outlet``'s reviewed stories are set (read at most hourly per outlet)."""
+        if not outlet:
+            return None
+        cached = self._homes.get(outlet)
+        if cached is not None and now - cached[1] < HOME_MEMORY:
+            return cached[0]
+        home = home_from_history(outlet_cities(self.store, outlet))
+        self._homes[outlet] = (home, now)
+        return home
+
     def _outlet_of(self, source: SourceState, entry: Entry) -> tuple[str | None, str | None]:
         """The outlet name and its home city for a story from ``source``.
 
-        The source's own outlet wins; a search feed's entry names its outlet,
+        The source's own outlet wins; a search feed's entry names its outlet
+        (by name, or by its site: Google's ``<source url>``, GDELT's domain),
         or its link's host belongs to a configured outlet.
         """
         outlet = self.config.outlet(source.outlet) or self.config.outlet(entry.outlet)
+        if outlet is None and source.outlet is None and entry.outlet_url:
+            outlet = self.config.outlet_for_url(entry.outlet_url)
         if outlet is None and source.outlet is None:
             outlet = self.config.outlet_for_url(entry.url)
         name = outlet.name if outlet else (source.outlet or entry.outlet)
@@ -445,9 +499,10 @@ class Collector:
         """Store one entry once: ``(outcome, item_id, pages_fetched)``; raises Drop.
 
         ``looked_up``: the caller found no stored story for the entry a moment
-        ago, so it is not looked up again before analysis.
+        ago (``ingest_entries``), so it is not looked up again before analysis.
         """
         url, keys = self._identity(entry, source)
+        outlet, home = self._outlet_of(source, entry)
         now = self.clock()
         existing = (
             None
@@ -469,8 +524,8 @@ class Collector:
                 now=now,
             )
             return await self._refresh(existing, entry, url=url, source=source, may_fetch=may_fetch)
-        (story, fp), fetched = await self._read(
-            entry, url=url, source=source, may_fetch=may_fetch, now=now
+        story, fetched = await self._read(
+            entry, url=url, source=source, outlet=outlet, home=home, may_fetch=may_fetch, now=now
         )
         # The entry as first seen: a later change of it by this source is an update.
         first_entry = entry_hash(entry.title, entry.summary)
@@ -482,7 +537,6 @@ class Collector:
             now=now,
             looked_up=looked_up,
             entry_hash=first_entry,  # recorded with a new story, in its transaction
-            fingerprint=fp,
         )
         if outcome != "new":
             await on_store_thread(
@@ -521,8 +575,9 @@ class Collector:
         )
         if not changed:
             return "seen", item_id, 0
-        (story, _fp), fetched = await self._read(
-            entry, url=url, source=source, may_fetch=may_fetch, now=now
+        outlet, home = self._outlet_of(source, entry)
+        story, fetched = await self._read(
+            entry, url=url, source=source, outlet=outlet, home=home, may_fetch=may_fetch, now=now
         )
         fields = await on_store_thread(
             stories.update_item, self.store, item_id, story, source_id=source.id, now=now
@@ -530,13 +585,25 @@ class Collector:
         return ("updated" if fields else "seen"), item_id, fetched
 
     async def _read(
-        self, entry: Entry, *, url: str, source: SourceState, may_fetch: bool, now: datetime
-    ) -> tuple[tuple[StoryData, Fingerprint], int]:
-        """Fetch (within the page budget) and analyse an article: ``((story, fp), pages)``."""
-        job = await batch_ingest.job_for(self, entry, url=url, source=source, may_fetch=may_fetch)
-        fetched = 1 if may_fetch and self.config.settings.fetch_articles else 0
-        [result] = await batch_ingest.analyse(self, [job], now=now)
-        return result, fetched
+        self,
+        entry: Entry,
+        *,
+        url: str,
+        source: SourceState,
+        outlet: str | None,
+        home: str | None,
+        may_fetch: bool,
+        now: datetime,
+    ) -> tuple[StoryData, int]:
+        """Fetch (within the page budget) and analyse an article: ``(story, pages_fetched)``.
+
+        The page is read here; the analysis runs in a worker (``scraper.analysis_pool``).
+        """
+        job = await batch_ingest.job_for(
+            self, entry, url=url, source=source, may_fetch=may_fetch, outlet=(outlet, home), now=now
+        )
+        [(story, _fp)] = await batch_ingest.analyse(self, [job], now=now)
+        return story, job.pages
 
 
 def write_records(writer: FetchWriter, records: list[FetchRecord], *, flush: bool = False) -> None:
@@ -593,6 +660,7 @@ def story_data(
         canonical_url=canonical,
         outlet=article.outlet,
         title=article.headline or entry.title,
+        via=entry.via,
     )
     return StoryData(
         url=url,
@@ -600,12 +668,14 @@ def story_data(
         url_key=keys.url_key,
         keys=keys.keys,
         title_key=keys.title_key,
-        outlet=article.outlet,
-        headline=article.headline or entry.title,
+        # Invisible format characters (a right-to-left override...) are removed from
+        # what the desk, the page and the command line show.
+        outlet=visible_or_none(article.outlet),
+        headline=visible_or_none(article.headline or entry.title),
         published_at=article.published or entry.published,
-        authors=article.authors,
-        summary=entry.summary,
-        excerpt=analysis.excerpt,
+        authors=tuple(visible_text(a) for a in article.authors),
+        summary=visible_or_none(entry.summary),
+        excerpt=visible_text(analysis.excerpt),
         text=article.text,
         status="candidate" if analysis.relevant else "filtered",
         status_reason=None if analysis.relevant else analysis.relevance_reason,

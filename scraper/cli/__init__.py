@@ -13,14 +13,19 @@ from scraper.cli._common import main
 COMMAND_MODULES = (
     "scraper.cli.collect",
     "scraper.cli.sources",
+    "scraper.cli.search_url",
     "scraper.cli.items",
     "scraper.cli.stories",
     "scraper.cli.inspect",
     "scraper.cli.publish",
     "scraper.cli.add",
     "scraper.cli.review",
+    "scraper.cli.archive",
     "scraper.cli.users",
     "scraper.cli.serve",
+    "scraper.cli.doctor",
+    "scraper.cli.digest",
+    "scraper.cli.report",
 )
 
 for _module in COMMAND_MODULES:
