@@ -12,6 +12,7 @@ for a mistyped key, the nearest valid one::
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import os
 import re
 from collections.abc import Sequence
@@ -82,6 +83,28 @@ def _check_city(value: object) -> str:
 
 Interval = Annotated[timedelta, BeforeValidator(parse_interval)]
 HttpURL = Annotated[str, BeforeValidator(_check_http_url)]
+
+
+def _check_network(value: Any) -> str:
+    """``"10.0.0.5"`` or ``"10.0.0.0/8"`` (IPv4 or IPv6), as text; ValueError otherwise."""
+    text = str(value).strip()
+    try:
+        return str(ipaddress.ip_network(text, strict=False))
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is not an IP address or network like 10.0.0.0/8") from exc
+
+
+def _check_host_pattern(value: Any) -> str:
+    """``"news.example.org"`` or ``"*.example.org"``, lower-cased; ValueError otherwise."""
+    text = str(value).strip().lower()
+    name = text.removeprefix("*.")
+    if not name or any(c in name for c in "/@?# "):
+        raise ValueError(f"{text!r} is not a host name like news.example.org or *.example.org")
+    return text
+
+
+Network = Annotated[str, BeforeValidator(_check_network)]
+HostPattern = Annotated[str, BeforeValidator(_check_host_pattern)]
 CityName = Annotated[str, BeforeValidator(_check_city)]
 ZoneName = Annotated[str, BeforeValidator(check_zone_name)]
 
@@ -169,6 +192,25 @@ class Settings(_Strict):
     allow_private_networks: bool = Field(
         False,
         description="Allow fetching private, loopback and link-local addresses (tests, intranets).",
+    )
+    trusted_proxies: list[Network] = Field(
+        default_factory=list,
+        description="Addresses (or networks) of reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto are believed; empty: the connecting address is the client's.",
+    )
+    allowed_hosts: list[HostPattern] = Field(
+        default_factory=list,
+        description="Host names the web app answers to (`*.example.org` for subdomains); "
+        "others get 400. Empty: the host of `site_url`, 127.0.0.1, ::1 and localhost.",
+    )
+    session_idle: Interval = Field(
+        timedelta(days=3),
+        description="A desk session nobody used for this long ends (besides 14 days after login).",
+    )
+    max_request_bytes: int = Field(
+        1_000_000,
+        gt=0,
+        description="Largest request body the web app reads, in bytes; larger gets 413 unread.",
     )
     respect_robots: bool = Field(True, description="Obey robots.txt (a source may override).")
     adaptive_intervals: bool = Field(

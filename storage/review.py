@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
@@ -22,8 +22,9 @@ from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from storage.login_throttle import LoginPolicy as LoginPolicy  # re-exported
 from storage.repo import Store, item_json, original_values
-from storage.review_tables import AuditRow, LoginFailureRow, SessionRow, UserRow
+from storage.review_tables import AuditRow, SessionRow, UserRow
 from storage.search import Kept, text_condition
 from storage.stories import with_copies
 from storage.story_index import follow_primaries
@@ -72,23 +73,6 @@ class User:
 
 
 @dataclass(frozen=True, slots=True)
-class LoginPolicy:
-    """How failed logins are slowed down and locked out."""
-
-    max_failures: int = 5  # per user name within ``window``; then locked for ``lockout``
-    max_failures_per_address: int = 20  # an office behind one address has several people
-    window: timedelta = timedelta(minutes=15)
-    lockout: timedelta = timedelta(minutes=15)
-    delay_base: float = 0.5  # seconds after the first failure, doubling, up to delay_max
-    delay_max: float = 4.0
-
-    def delay(self, failures: int) -> float:
-        if failures <= 0:
-            return 0.0
-        return float(min(self.delay_base * 2 ** (failures - 1), self.delay_max))
-
-
-@dataclass(frozen=True, slots=True)
 class QueueFilter:
     """What the queue shows; ``status=None`` means every status."""
 
@@ -100,7 +84,9 @@ class QueueFilter:
     since: date | None = None
     until: date | None = None
     text: str | None = None
-    order: Literal["newest", "relevance"] = "newest"
+    # newest: by publication date (first seen where none); collected: by first seen;
+    # relevance: most tags first, then first seen.
+    order: Literal["newest", "collected", "relevance"] = "newest"
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,17 +234,16 @@ class ReviewStore:
             if found is None:
                 return None
             row, user = found
+            # The SELECT began the session's transaction: write in it, then commit.
             if row.expires_at <= now or row.last_seen_at + idle <= now:
-                with session.begin():
-                    session.execute(delete(SessionRow).where(SessionRow.id == session_id))
+                session.execute(delete(SessionRow).where(SessionRow.id == session_id))
+                session.commit()
                 return None
             if now - row.last_seen_at >= touch_every:  # at most one write per interval
-                with session.begin():
-                    session.execute(
-                        update(SessionRow)
-                        .where(SessionRow.id == session_id)
-                        .values(last_seen_at=now)
-                    )
+                session.execute(
+                    update(SessionRow).where(SessionRow.id == session_id).values(last_seen_at=now)
+                )
+                session.commit()
             return _user(user)
 
     def end_session(self, session_id: str) -> None:
@@ -276,43 +261,6 @@ class ReviewStore:
                 or 0
             )
 
-    # --- login throttling --------------------------------------------------
-
-    def locked_until(self, keys: Sequence[str], *, now: datetime) -> datetime | None:
-        """The latest lock among ``keys`` still in force, or None."""
-        with self._session() as session:
-            return session.scalar(
-                select(func.max(LoginFailureRow.locked_until)).where(
-                    LoginFailureRow.key.in_(keys), LoginFailureRow.locked_until > now
-                )
-            )
-
-    def record_login_failure(
-        self, limits: Mapping[str, int], *, now: datetime, policy: LoginPolicy
-    ) -> int:
-        """Count a failure for each key (key -> its limit); returns the highest count."""
-        highest = 0
-        with self._session() as session, session.begin():
-            for key, limit in limits.items():
-                row = session.get(LoginFailureRow, key)
-                if row is None or row.last_at + policy.window <= now:
-                    if row is not None:
-                        session.delete(row)
-                        session.flush()
-                    row = LoginFailureRow(key=key, count=0, first_at=now, last_at=now)
-                    session.add(row)
-                row.count += 1
-                row.last_at = now
-                if row.count >= limit:
-                    row.locked_until = now + policy.lockout
-                    row.count = 0  # after the lock, a fresh allowance
-                highest = max(highest, row.count)
-        return highest
-
-    def clear_login_failures(self, keys: Sequence[str]) -> None:
-        with self._session() as session, session.begin():
-            session.execute(delete(LoginFailureRow).where(LoginFailureRow.key.in_(keys)))
-
     # --- the queue ---------------------------------------------------------
 
     def queue(self, flt: QueueFilter, *, page: int = 1, per_page: int = 25) -> QueuePage:
@@ -321,6 +269,8 @@ class ReviewStore:
         order: list[ColumnElement[Any]] = [ItemRow.first_seen_at.desc(), ItemRow.id.desc()]
         if flt.order == "relevance":
             order.insert(0, Kept.tag_count.desc())
+        elif flt.order == "newest":
+            order = [Kept.when.desc(), ItemRow.id.desc()]
         page = max(1, page)
         with self._session() as session:
             total = int(

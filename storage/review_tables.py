@@ -41,6 +41,7 @@ class UserRow(Base):
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]
     password_changed_at: Mapped[datetime]
+    queue_view: Mapped[str | None] = mapped_column(String(10))  # "cards" | "list" (0012_desk)
 
 
 class SessionRow(Base):
@@ -53,6 +54,8 @@ class SessionRow(Base):
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
     expires_at: Mapped[datetime]
+    address: Mapped[str | None] = mapped_column(String(64))  # the client at login
+    user_agent: Mapped[str | None] = mapped_column(String(200))  # its browser, as it said
 
 
 class LoginFailureRow(Base):

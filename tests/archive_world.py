@@ -21,10 +21,12 @@ from scraper.archive.jobs import Archiver, ArchiveReport
 from scraper.config import Config
 from scraper.fetch import Fetcher
 from scraper.pipeline import Collector
+from scraper.web import create_app
 from storage.repo import Store
 from storage.review import ReviewStore
 from tests.collecting import make_config, open_store
 from tests.conftest import article_html
+from tests.desk_fixtures import SECRET, DeskWorld, _hashed
 from tests.feedserver import FeedServer, Reply, Request
 
 PARAGRAPHS = [
@@ -120,7 +122,9 @@ class ArchiveWorld:
     folder: Path
 
     @classmethod
-    def make(cls, site: NewsSite, tmp_path: Path, *, settings: str = "") -> ArchiveWorld:
+    def make(
+        cls, site: NewsSite, tmp_path: Path, *, settings: str = "", db_url: str | None = None
+    ) -> ArchiveWorld:
         folder = tmp_path / "snapshots"
         config = make_config(
             f"- id: ledger\n  kind: feed\n  url: {site.url('/feed.xml')}\n",
@@ -133,7 +137,7 @@ class ArchiveWorld:
             )
             + textwrap.dedent(settings),
         )
-        store = open_store(config, f"sqlite:///{tmp_path / 'archive.db'}")
+        store = open_store(config, db_url or f"sqlite:///{tmp_path / 'archive.db'}")
         return cls(site, config, store, ReviewStore(store), Archiver(config, store), folder)
 
     def collect(self) -> None:
@@ -159,3 +163,11 @@ class ArchiveWorld:
 
     def archive(self, **kwargs: object) -> ArchiveReport:
         return asyncio.run(self.archiver.run_once(**kwargs))  # type: ignore[arg-type]
+
+
+def desk_app(world: ArchiveWorld) -> DeskWorld:
+    """The web app over the world's database, with the test accounts, archiving on approve."""
+    for name in ("alice", "root"):
+        world.review.add_user(name, _hashed(name), admin=name == "root", now=datetime.now(UTC))
+    app = create_app(world.config, world.store, secret_key=SECRET, archiver=world.archiver)
+    return DeskWorld(app=app, store=world.store, review=world.review, config=world.config)

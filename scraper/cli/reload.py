@@ -119,8 +119,12 @@ class SourcesWatcher:
                 "\n  ".join(exc.problems),
             )
             return False
+        try:
+            self.store.sync_sources(source_specs(new), now=datetime.now(UTC))
+        except Exception:
+            self._signature = self._digest = None  # try again at the next tick
+            raise
         old, self.config = self.config, new
-        self.store.sync_sources(source_specs(new), now=datetime.now(UTC))
         self.apply(new)
         log.warning("%s reloaded: %s", self.path, describe_change(old, new))
         restart = sorted(
@@ -158,20 +162,22 @@ def describe_change(old: Config, new: Config) -> str:
 def watch(scheduler: Any, watcher: SourcesWatcher, *, every: float) -> None:
     """Check ``watcher`` every ``every`` seconds, and at once on SIGHUP (in a worker
     thread: reading the file and syncing the database never hold the event loop)."""
+
+    async def check(force: bool = False) -> None:
+        try:
+            await asyncio.to_thread(watcher.check, force=force)
+        except asyncio.CancelledError:
+            return  # clippings is stopping; the next start reads the file anyway
+        except Exception as exc:  # e.g. the database busy: the next tick tries again
+            log.error("could not apply %s (%s); trying again next tick", watcher.path, exc)
+
     scheduler.add_job(
-        watcher.check,
-        "interval",
-        seconds=every,
-        id="reload-sources",
-        max_instances=1,
-        coalesce=True,
+        check, "interval", seconds=every, id="reload-sources", max_instances=1, coalesce=True
     )
 
     def now() -> None:
         log.info("SIGHUP: reading %s", watcher.path)
-        scheduler.add_job(
-            watcher.check, kwargs={"force": True}, id="reload-now", replace_existing=True
-        )
+        scheduler.add_job(check, kwargs={"force": True}, id="reload-now", replace_existing=True)
 
     loop = asyncio.get_running_loop()
     with contextlib.suppress(NotImplementedError, RuntimeError, AttributeError):

@@ -9,11 +9,12 @@ trusted form.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urlencode
@@ -26,6 +27,9 @@ from starlette.templating import Jinja2Templates
 
 from scraper.config import Config
 from scraper.web import auth
+from scraper.web.dates import desk_zone
+from storage.desk_sessions import DeskSessions
+from storage.login_throttle import LoginThrottle
 from storage.repo import Store
 from storage.review import ReviewStore, User
 
@@ -48,10 +52,18 @@ class Desk:
     review: ReviewStore
     auth: auth.AuthSettings
     templates: Jinja2Templates
+    throttle: LoginThrottle
+    sessions: DeskSessions
+    verifying: asyncio.Semaphore  # bounds Argon2 verifications in flight (memory)
     _facets: tuple[float, dict[str, list[str]]] | None = None
     _counts: tuple[float, dict[str, int]] | None = None
     background: set[Any] = field(default_factory=set)
     archiver: Archiver | None = None  # snapshots an approved story at once (scraper.archive)
+
+    @property
+    def zone(self) -> tzinfo:
+        """The time zone the desk shows dates in (``settings.timezone``; UTC without it)."""
+        return desk_zone(self.config.settings)
 
     def facets(self) -> dict[str, list[str]]:
         """Filter menu values, recomputed at most every FACETS_TTL seconds."""
@@ -144,6 +156,8 @@ def render(
     context.setdefault("user", getattr(request.state, "user", None))
     context.setdefault("csrf", getattr(request.state, "csrf", ""))
     context.setdefault("settings", state.config.settings)
+    context.setdefault("zone", state.zone)
+    context.setdefault("now", now())
     response = state.templates.TemplateResponse(request, name, context, status_code=status)
     if cookie:
         response.delete_cookie(auth.FLASH_COOKIE, path="/desk")

@@ -21,6 +21,9 @@ from scraper.web.common import (
     redirect,
     render,
 )
+from scraper.web.guards import small_int
+from scraper.web.sources_view import source_rows
+from storage.audit_view import AuditKind, audit_entries, headlines
 from storage.review import audit_csv
 
 log = logging.getLogger(__name__)
@@ -42,7 +45,7 @@ async def submit_post(request: Request) -> Response:
         result = await submit_url(
             url, config=state.config, store=state.store, user=request.state.user.name
         )
-    except ValueError as exc:
+    except ValueError as exc:  # SubmitError: nothing was stored
         return render(request, "submit.html", {"url": url, "error": str(exc)}, status=400)
     state.forget_facets()
     return redirect(request, f"/desk/items/{result.item_id}", message=result.message())
@@ -52,6 +55,7 @@ async def submit_post(request: Request) -> Response:
 async def sources_page(request: Request) -> Response:
     state = desk(request)
     sources = await call(state.store.sources)
+    rows = source_rows(sources, now=datetime.now(UTC), zone=state.zone)
     failures = {
         s.id: f
         for s in sources
@@ -63,10 +67,9 @@ async def sources_page(request: Request) -> Response:
         request,
         "sources.html",
         {
-            "sources": sources,
-            "now": datetime.now(UTC),
+            "rows": rows,
+            "failing": sum(r.health == "failing" for r in rows),
             "checking": _checking(request),
-            "problems": {sid: f.words for sid, f in failures.items()},
             "outage": grouped.shared,
         },
     )
@@ -121,15 +124,22 @@ async def _collect_one(request: Request, source_id: str) -> None:
 @guarded(admin=True)
 async def audit_page(request: Request) -> Response:
     state = desk(request)
-    try:
-        page = max(1, int(request.query_params.get("page") or 1))
-    except ValueError:
-        page = 1
+    page = small_int(request.query_params.get("page"), default=1, high=1_000_000)
     user = request.query_params.get("user") or None
-    item = request.query_params.get("item") or ""
-    item_id = int(item) if item.isdigit() else None
+    item = (request.query_params.get("item") or "").strip().lstrip("#")
+    item_id = small_int(item, default=0) or None
+    raw_kind = request.query_params.get("kind")
+    kind: AuditKind = (
+        "logins"
+        if raw_kind in ("logins", "security")
+        else "all"
+        if raw_kind == "all"
+        else "stories"
+    )
     entries = await call(
-        state.review.audit,
+        audit_entries,
+        state.store,
+        kind=kind,
         item_id=item_id,
         user=user,
         limit=AUDIT_PER_PAGE + 1,
@@ -140,8 +150,10 @@ async def audit_page(request: Request) -> Response:
         "audit.html",
         {
             "entries": entries[:AUDIT_PER_PAGE],
+            "headlines": await call(headlines, state.store, [e.item_id for e in entries]),
             "more": len(entries) > AUDIT_PER_PAGE,
             "page": page,
+            "kind": kind,
             "filter_user": user or "",
             "filter_item": item_id or "",
         },

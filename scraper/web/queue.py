@@ -31,14 +31,18 @@ from scraper.web.forms import (
     MAX_NOTE,
     MAX_REASON,
     PER_PAGE,
+    active_filters,
     clean,
     one_line,
     parse_edit,
     parse_queue,
-    quote_excerpt,
+    quote_choices,
     safe_next,
     same_day,
 )
+from scraper.web.guards import MAX_ID_DIGITS
+from scraper.web.reading import pane_context
+from storage import preferences
 from storage.review import ACTIONS, Conflict, NotAllowed, NotFound, ReviewError
 
 STATUS_TABS = ("candidate", "approved", "published", "rejected", "filtered", "all")
@@ -56,19 +60,23 @@ def _item_id(request: Request) -> int:
 
 def _version(request: Request) -> int | None:
     raw = field_value(request, "version")
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if raw.isdigit() and len(raw) <= MAX_ID_DIGITS else None
 
 
 def _card_html(request: Request, item: dict[str, Any], *, message: str | None = None) -> str:
+    """The item as the page that sent the form shows it: a card, or a list row."""
     state = desk(request)
-    template = state.templates.get_template("_card.html")
-    return template.render(
+    view = field_value(request, "view")
+    template = state.templates.get_template("_row.html" if view == "list" else "_card.html")
+    html: str = template.render(
         item=item,
+        view=view or "cards",
         csrf=request.state.csrf,
         user=request.state.user,
         next=safe_next(field_value(request, "next")),
         card_message=message,
     )
+    return html.strip()
 
 
 @guarded()
@@ -78,6 +86,7 @@ async def queue_page(request: Request) -> Response:
     page = await call(state.review.queue, query.filter, page=query.page, per_page=PER_PAGE)
     counts = await call(state.counts)
     facets = await call(state.facets)
+    view = await call(preferences.queue_view, state.store, request.state.user.id)
     return render(
         request,
         "queue.html",
@@ -87,6 +96,8 @@ async def queue_page(request: Request) -> Response:
             "counts": counts,
             "facets": facets,
             "tabs": STATUS_TABS,
+            "view": view,
+            "chips": active_filters(query),
             "gone": await call(gone_links, state, [i["id"] for i in page.items]),
             "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         },
@@ -100,11 +111,17 @@ async def item_page(request: Request) -> Response:
     if item is None:
         return error_page(request, 404, "Not found", "There is no such item.")
     history = await call(state.review.audit, item_id=item["id"], limit=50)
+    context = await call(pane_context, state.store, item)
     gone = await call(gone_links, state, [item["id"]])
     return render(
         request,
         "item.html",
-        {"item": item, "history": history, "here": request.url.path, "gone": gone.get(item["id"])},
+        {
+            **context,
+            "history": history,
+            "here": request.url.path,
+            "gone_link": gone.get(item["id"]),
+        },
     )
 
 
@@ -115,7 +132,9 @@ async def act(request: Request) -> Response:
     action = field_value(request, "action")
     if action not in ACTIONS:
         return error_page(request, 400, "Unknown action", f"Unknown action {action!r}.")
-    reason = one_line(field_value(request, "reason"))[:MAX_REASON] or None
+    reason = one_line(field_value(request, "reason")) or None
+    if reason and len(reason) > MAX_REASON:
+        return error_page(request, 400, "Too long", _too_long_reason(reason))
     item_id = _item_id(request)
     try:
         item = await call(
@@ -137,6 +156,10 @@ async def act(request: Request) -> Response:
         after_approval(state, [item_id])
     message = f"{DONE[action]}: {item['headline'] or item['url']}"
     return _done(request, item, message)
+
+
+def _too_long_reason(reason: str) -> str:
+    return f"A reason holds at most {MAX_REASON} characters (this one has {len(reason)})."
 
 
 def _done(request: Request, item: dict[str, Any], message: str) -> Response:
@@ -166,10 +189,11 @@ def _conflict(request: Request, exc: Conflict) -> Response:
             },
             status_code=409,
         )
+    context = pane_context(desk(request).store, exc.current)
     return render(
         request,
         "item.html",
-        {"item": exc.current, "conflict": str(exc), "history": [], "here": request.url.path},
+        {**context, "conflict": str(exc), "history": [], "here": request.url.path},
         status=409,
     )
 
@@ -181,11 +205,13 @@ async def bulk(request: Request) -> Response:
     action = field_value(request, "action")
     if action not in ("approve", "reject"):
         return error_page(request, 400, "Unknown action", "Choose approve or reject.")
-    reason = one_line(field_value(request, "reason"))[:MAX_REASON] or None
+    reason = one_line(field_value(request, "reason")) or None
+    if reason and len(reason) > MAX_REASON:
+        return error_page(request, 400, "Too long", _too_long_reason(reason))
     done, problems, approved = 0, [], []
     for raw in form_of(request).getlist("ids"):
         item_id, _, version = str(raw).partition(":")
-        if not item_id.isdigit():
+        if not item_id.isdigit() or len(item_id) > MAX_ID_DIGITS or len(version) > MAX_ID_DIGITS:
             continue
         try:
             await call(
@@ -233,8 +259,31 @@ async def notes(request: Request) -> Response:
     state = desk(request)
     internal = clean(field_value(request, "internal_note"))
     public = clean(field_value(request, "public_note"))
-    if len(internal) > MAX_NOTE or len(public) > MAX_NOTE:
-        return error_page(request, 400, "Too long", f"A note holds at most {MAX_NOTE} characters.")
+    errors = {
+        name: f"A note holds at most {MAX_NOTE} characters (this one has {len(text)})."
+        for name, text in (("public_note", public), ("internal_note", internal))
+        if len(text) > MAX_NOTE
+    }
+    if errors:
+        item = await call(state.store.item, _item_id(request))
+        if item is None:
+            return error_page(request, 404, "Not found", "There is no such item.")
+        if wants_json(request):
+            return error_page(request, 400, "Too long", next(iter(errors.values())))
+        history = await call(state.review.audit, item_id=item["id"], limit=50)
+        typed = {"public_note": public, "internal_note": internal}
+        return render(
+            request,
+            "item.html",
+            {
+                "item": item,
+                "history": history,
+                "here": request.url.path,
+                "note_errors": errors,
+                "typed": typed,
+            },
+            status=400,
+        )
     try:
         item = await call(
             state.review.set_notes,
@@ -280,7 +329,7 @@ def _edit_context(
         "values": values,
         "errors": errors,
         "program_choices": _program_choices(request, item),
-        "quote_excerpts": [quote_excerpt(q) for q in item["quotes"]],
+        "quote_excerpts": quote_choices(item),
         "next": safe_next(
             request.query_params.get("next") or field_value(request, "next")
             if request.method == "POST"
@@ -305,7 +354,7 @@ async def edit_submit(request: Request) -> Response:
     use_quote = field_value(request, "use_quote")
     if use_quote.isdigit() and int(use_quote) < len(item["quotes"]):
         # Without JavaScript, "use this quote" re-shows the form with the excerpt filled in.
-        text_fields["excerpt"] = quote_excerpt(item["quotes"][int(use_quote)])
+        text_fields["excerpt"] = quote_choices(item)[int(use_quote)]
         values = {
             **item,
             **text_fields,

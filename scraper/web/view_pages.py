@@ -111,7 +111,7 @@ def routes() -> list[BaseRoute]:
     return [
         Route("/views", views_page, methods=["GET"], name="views"),
         Route("/views", views_create, methods=["POST"]),
-        Route("/views/{view_id:int}/feed", view_feed_new, methods=["POST"], name="view_feed"),
-        Route("/views/{view_id:int}/revoke", view_revoke, methods=["POST"], name="view_revoke"),
-        Route("/views/{view_id:int}/delete", view_delete, methods=["POST"], name="view_delete"),
+        Route("/views/{view_id:id}/feed", view_feed_new, methods=["POST"], name="view_feed"),
+        Route("/views/{view_id:id}/revoke", view_revoke, methods=["POST"], name="view_revoke"),
+        Route("/views/{view_id:id}/delete", view_delete, methods=["POST"], name="view_delete"),
     ]
