@@ -18,7 +18,7 @@
   and without a status, as ``ix_items_queue`` does for collection order.
 
 Revision ID: 0012_desk
-Revises: 0013_link_resolutions
+Revises: 0009_security
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from alembic import op
 
 
 revision = "0012_desk"
-down_revision = "0013_link_resolutions"
+down_revision = "0009_security"
 branch_labels = None
 depends_on = None
 
