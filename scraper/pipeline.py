@@ -30,6 +30,7 @@ from typing import Literal
 
 from scraper import search
 from scraper.analyze import analyze, article_from_entry
+from scraper.cities_home import home_from_history
 from scraper.config import Config
 from scraper.dedup import StoryKeys, story_keys
 from scraper.errors import (
@@ -59,12 +60,14 @@ from scraper.visible import visible_or_none, visible_text
 from storage import stories
 from storage.fetch_writer import FetchWriter
 from storage.links import LinkCache
+from storage.outlet_history import outlet_cities
 from storage.repo import FetchRecord, Sighting, SourceState, Store, StoryData, StoryLookup
 
 log = logging.getLogger(__name__)
 
 # Analysis is pure Python and holds the GIL: more threads add no speed, only memory
 # (several first calls would each build the lazily loaded vocabularies at once).
+HOME_MEMORY = timedelta(hours=1)  # how long an outlet's remembered home is reused
 ANALYSIS_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="analyze")
 
 
@@ -131,6 +134,7 @@ class Collector:
         self.store = store
         self.fetcher = fetcher
         self.clock = clock
+        self._homes: dict[str, tuple[str | None, datetime]] = {}  # outlet -> remembered home
         # Search-engine links -> article URLs (scraper.resolve), cached in the database.
         self.resolver = resolver or GoogleNewsResolver(
             LinkCache(store),
@@ -396,6 +400,17 @@ class Collector:
         configured = self.config.source(source_id)
         return (configured.selector if configured else None) or "a"
 
+    def _remembered_home(self, outlet: str | None, now: datetime) -> str | None:
+        """Where ``outlet``'s reviewed stories are set (read at most hourly per outlet)."""
+        if not outlet:
+            return None
+        cached = self._homes.get(outlet)
+        if cached is not None and now - cached[1] < HOME_MEMORY:
+            return cached[0]
+        home = home_from_history(outlet_cities(self.store, outlet))
+        self._homes[outlet] = (home, now)
+        return home
+
     def _outlet_of(self, source: SourceState, entry: Entry) -> tuple[str | None, str | None]:
         """The outlet name and its home city for a story from ``source``.
 
@@ -531,6 +546,7 @@ class Collector:
                     entry=entry,
                     outlet=outlet,
                     outlet_home=home,
+                    remembered_home=None if home else self._remembered_home(outlet, now),
                 ),
             )
         except Exception as exc:  # a bug in one analysis must not lose the story

@@ -23,7 +23,9 @@ COMMAND_MODULES = (
     "scraper.cli.archive",
     "scraper.cli.users",
     "scraper.cli.serve",
+    "scraper.cli.doctor",
     "scraper.cli.digest",
+    "scraper.cli.alerts",
     "scraper.cli.report",
 )
 
