@@ -18,7 +18,7 @@
   and without a status, as ``ix_items_queue`` does for collection order.
 
 Revision ID: 0012_desk
-Revises: 0009_security
+Revises: 0013_link_resolutions
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from alembic import op
 
 
 revision = "0012_desk"
-down_revision = "0009_security"
+down_revision = "0013_link_resolutions"
 branch_labels = None
 depends_on = None
 
