@@ -122,7 +122,9 @@ def _role(tokens: list[Token]) -> str | None:
 
 
 # Words that open a clause of its own inside the words before a speech verb.
-_CLAUSE_OPENERS = frozenset("as while when after before because since until once".split())
+_CLAUSE_OPENERS = frozenset(
+    ["as", "while", "when", "after", "before", "because", "since", "until", "once"]
+)
 
 
 def _nearest_clause(seg: list[Token]) -> list[Token]:
