@@ -88,6 +88,12 @@ alerts:
             asyncio.run(runner.tick(config, world.store, now=now + timedelta(minutes=1)))
             assert [str(m["To"]) for m in smtp.messages] == ["board@example.org"]
             assert DigestStore(world.store).failing() == 0
+            DigestStore(world.store).set_user_settings(
+                "root", email="board@example.org", digest=False, now=now
+            )
+            mine = admin.get("/desk/me").text
+            assert "My latest digests" in mine
+            assert "sent (0 stories)" in mine  # no story was approved in that window
 
             # A desk rule: added by an admin with a secret shown once, refused for others.
             assert (

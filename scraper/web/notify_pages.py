@@ -48,7 +48,12 @@ def _next_digests(request: Request) -> list[tuple[str, datetime]]:
 async def me_page(request: Request) -> Response:
     digests = DigestStore(desk(request).store)
     mine = await call(digests.user_settings, request.state.user.name)
-    return render(request, "me.html", {"mine": mine, "next": _next_digests(request), "errors": {}})
+    sent = await call(digests.sends_to, mine.email) if mine.email else []
+    return render(
+        request,
+        "me.html",
+        {"mine": mine, "next": _next_digests(request), "errors": {}, "sent": sent},
+    )
 
 
 @guarded()
