@@ -118,6 +118,9 @@ alerts:
             listed = admin.get("/desk/notifications").text
             assert "signing secret (shown once)" in listed
             assert "York, PA; Gary, IN" in listed
+            audit = [(e.action, e.user, e.detail) for e in world.review.audit(limit=10)]
+            assert ("alert_added", "root", f"desk-rule -> 127.0.0.1:{hook.port}") in audit
+            assert any(a == "notify_retry" for a, _u, _d in audit)
             rules = dict(AlertStore(world.store).rules())
             assert rules["desk-rule"]["cities"] == ["York, PA", "Gary, IN"]
             assert len(rules["desk-rule"]["secret"]) >= 40
