@@ -18,7 +18,7 @@ from scraper.dedup import story_keys
 from scraper.errors import Drop
 from scraper.models import Entry
 from scraper.storethread import on_store_thread
-from scraper.urls import canonicalize_url
+from scraper.urls import canonicalize_url, url_key
 from storage import links, stories
 from storage.repo import SourceState
 
@@ -50,6 +50,8 @@ async def upgrade_search_links(
             url = canonicalize_url(entry.url)
         except ValueError:
             continue
+        if await on_store_thread(links.taken, collector.store, item_id, url_key(url)):
+            continue  # the article is stored as another item already: not read again each pass
         outlet, home = collector._outlet_of(source, entry)
         now = collector.clock()
         try:
