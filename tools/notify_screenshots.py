@@ -37,7 +37,10 @@ from tests.publishing_demo import add_demo_stories
 
 CONFIG = """
 settings: {timezone: America/Chicago, site_url: "https://news.example.org/"}
-email: {host: smtp.example.org, user: clippings@example.org, sender: "Clippings <clippings@example.org>"}
+email:
+  host: smtp.example.org
+  user: clippings@example.org
+  sender: "Clippings <clippings@example.org>"
 digests:
   - {name: morning, to: reviewers, every: daily, at: "08:00", days: [mon, tue, wed, thu, fri]}
   - {name: board, to: readers, readers: [director@example.org], every: weekly, at: "09:00"}
