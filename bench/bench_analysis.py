@@ -1,4 +1,4 @@
-"""Score the whole analysis (``scraper.analyze.analyze``) on the hand-labelled dev set.
+"""Score the whole analysis (``scraper.understand.analyze.analyze``) on the hand-labelled dev set.
 
     .venv/bin/python bench/bench_analysis.py [--verbose] [path/to/dev.jsonl]
 
@@ -24,9 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from quote_scoring import match, same_speaker
 
-from scraper.analyze import analyze
-from scraper.config import Config
+from scraper.config.schema import Config
 from scraper.models import Entry
+from scraper.understand.analyze import analyze
 
 DEFAULT_DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev.jsonl"
 
@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
                 misses.append(f"relevant {result.relevant} ({result.relevance_reason})")
             if misses:
                 print(f"--- {record['id']}: " + "; ".join(misses))
-    print(f"analysis of {total} dev records through scraper.analyze.analyze")
+    print(f"analysis of {total} dev records through scraper.understand.analyze.analyze")
     print(f"{'field':<12} {'precision':>9} {'recall':>7} {'F1':>7}")
     print(programs.row("programs"))
     print(cities.row("cities"))

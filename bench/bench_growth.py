@@ -44,11 +44,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from feedgen import PROGRAMS, story_fields
 from sqlalchemy import func, insert, select
 
-from scraper.adapters import fetch_options, source_specs
-from scraper.config import Config, Settings, Source
-from scraper.fetch import Fetcher
+from scraper.config.adapters import fetch_options, source_specs
+from scraper.config.schema import Config, Settings, Source
+from scraper.fetch.client import Fetcher
 from scraper.models import Entry
-from scraper.pipeline import Collector
+from scraper.pipeline.collector import Collector
 from storage.db import open_database
 from storage.repo import Store, StoryData
 from storage.review import QueueFilter, ReviewStore

@@ -8,7 +8,7 @@ The same feed bytes (``bench/feedgen.py``: 50 invented stories per feed) go
 through:
 
 1. ``feedparser.parse`` alone: the floor nothing built on feedparser can beat;
-2. ``scraper.parse.parse_feed`` as the pipeline runs it (in the parse sandbox's
+2. ``scraper.sources.parse.parse_feed`` as the pipeline runs it (in the parse sandbox's
    worker processes);
 3. the whole ingest of a new story: parse (2), then per entry ``Collector.ingest``
    (canonical URL, identity keys, lookup, analysis of the feed text: quotes,
@@ -42,14 +42,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import feedparser
 from feedgen import rss
 
-from scraper import pipeline
-from scraper.adapters import fetch_options, source_specs
-from scraper.analyze import analyze, article_from_entry
-from scraper.config import Config, Settings, Source
-from scraper.fetch import Fetcher
+from scraper.config.adapters import fetch_options, source_specs
+from scraper.config.schema import Config, Settings, Source
+from scraper.fetch.client import Fetcher
 from scraper.models import Analysis, Entry
-from scraper.parse import ParsedFeed, parse_feed
-from scraper.pipeline import Collector, SourceReport
+from scraper.pipeline.collector import Collector, SourceReport
+from scraper.pipeline.collector import collector as pipeline
+from scraper.sources.parse import ParsedFeed, parse_feed
+from scraper.understand.analyze import analyze, article_from_entry
 from storage.db import open_database
 from storage.repo import Store
 

@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, select  # noqa: E402
 
-from scraper import neardup  # noqa: E402
+from scraper.identity import neardup  # noqa: E402
 from storage.db import make_engine, open_database  # noqa: E402
 from storage.repo import Store, StoryData  # noqa: E402
 from storage.story_index import _band_query, join_story  # noqa: E402

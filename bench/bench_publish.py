@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 from starlette.applications import Starlette
 
-from scraper.config import Config
+from scraper.config.schema import Config
 from scraper.publish.export import SiteExporter
 from scraper.publish.publisher import Publisher
 from scraper.publish.web import public_routes

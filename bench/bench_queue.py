@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import httpx
 
-from scraper.config import Config
+from scraper.config.schema import Config
 from scraper.web import create_app
 from scraper.web.auth import SESSION_COOKIE, hash_password, new_session_cookie
 from storage.db import open_database

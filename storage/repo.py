@@ -34,7 +34,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from scraper import neardup
+from scraper.identity import neardup
 from storage.story_index import join_story
 from storage.story_tables import EntryStateRow
 from storage.tables import (
@@ -761,7 +761,7 @@ class Store:
         ``find_stories``) and found nothing, so the first attempt inserts at
         once; the unique keys still refuse a story stored in between, and the
         retry looks it up. ``entry_hash``: the source's entry for the story
-        (``scraper.neardup.entry_hash``), recorded with a new story in the
+        (``scraper.identity.neardup.entry_hash``), recorded with a new story in the
         same transaction (``storage.stories.entry_changed`` reads it).
         """
         fingerprint = neardup.fingerprint(story.headline, story.text)  # outside the transaction

@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from scraper import neardup
+from scraper.identity import neardup
 from storage.repo import Store, StoryData
 from storage.story_index import (
     StoryError,

@@ -2,9 +2,9 @@
 
 Session-level functions, called inside the caller's transaction
 (``Store.save_story`` groups a new item in the same transaction that inserts
-it). The item's LSH band keys (``scraper.neardup``) are looked up in
+it). The item's LSH band keys (``scraper.identity.neardup``) are looked up in
 ``story_bands`` (one indexed query, at most ``MAX_CANDIDATES`` rows), each
-candidate's stored signature is compared with ``scraper.neardup.match``, and
+candidate's stored signature is compared with ``scraper.identity.neardup.match``, and
 the item joins the story of the best match within ``TEXT_WINDOW`` (texts) or
 ``TITLE_WINDOW`` (headlines only) of its date. No pairwise scan and no
 in-memory index: the cost does not grow with the number of stored items.
@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import TextClause, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session, aliased
 
-from scraper import neardup
+from scraper.identity import neardup
 from storage.story_tables import StoryBandRow, StoryRow
 from storage.tables import ItemRow
 

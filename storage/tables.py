@@ -146,7 +146,7 @@ class ItemRow(Base):
     # Every item belongs to one story (storage.story_tables); copies follow its primary.
     story_id: Mapped[int | None] = mapped_column(Integer, index=True)
     is_primary: Mapped[bool] = mapped_column(Boolean, default=True)
-    neardup_signature: Mapped[bytes | None] = mapped_column(LargeBinary)  # scraper.neardup
+    neardup_signature: Mapped[bytes | None] = mapped_column(LargeBinary)  # scraper.identity.neardup
     shingle_count: Mapped[int] = mapped_column(Integer, default=0)
     content_hash: Mapped[str | None] = mapped_column(String(64))  # headline + text, normalised
     revision: Mapped[int] = mapped_column(Integer, default=1)  # +1 when the article changes

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scraper.errors import ParseError
-from scraper.parse import ParsedFeed, parse_feed
+from scraper.sources.parse import ParsedFeed, parse_feed
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "feedparser-tests"
 SUITES = ("wellformed", "illformed", "encoding", "entities", "json")

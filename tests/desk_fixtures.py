@@ -25,7 +25,7 @@ import httpx
 import uvicorn
 from starlette.applications import Starlette
 
-from scraper.config import Config
+from scraper.config.schema import Config
 from scraper.web import create_app
 from scraper.web.auth import SESSION_COOKIE, csrf_token, hash_password, new_session_cookie
 from storage.db import open_database

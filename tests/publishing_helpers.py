@@ -15,8 +15,8 @@ import uvicorn
 from sqlalchemy import update
 from starlette.applications import Starlette
 
-from scraper.config import Config
-from scraper.dedup import story_keys
+from scraper.config.schema import Config
+from scraper.identity.keys import story_keys
 from scraper.publish.web import public_routes
 from storage.repo import Store, StoryData
 from storage.tables import ItemRow

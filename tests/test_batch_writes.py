@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from scraper.dedup import story_keys
+from scraper.identity.keys import story_keys
 from storage.db import open_database
 from storage.fetch_writer import FetchWriter
 from storage.leases import claim_due, lease_holders

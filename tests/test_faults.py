@@ -22,8 +22,8 @@ import brotli
 import pytest
 from sqlalchemy import func, select
 
-from scraper.netguard import IPAddress, is_public_address
-from scraper.pipeline import SourceReport
+from scraper.fetch.netguard import IPAddress, is_public_address
+from scraper.pipeline.collector import SourceReport
 from storage.repo import Store
 from storage.tables import ItemKeyRow
 from tests.collecting import RSS_TYPE, make_config, open_store, rss, run_pass

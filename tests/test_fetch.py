@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from scraper.errors import BlockedURL, HTTPStatusError, TooLarge, TransportError
-from scraper.fetch import Fetcher, FetchOptions, Response
+from scraper.fetch.client import Fetcher, FetchOptions, Response
 from tests.feedserver import FeedServer, Reply, Request
 
 OPTS = FetchOptions(

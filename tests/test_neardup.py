@@ -1,10 +1,10 @@
-"""Near-duplicate fingerprints and the copy decision (scraper.neardup), on invented articles."""
+"""Near-duplicate fingerprints and the copy decision (scraper.identity.neardup), on invented articles."""
 
 from __future__ import annotations
 
 import pytest
 
-from scraper import neardup
+from scraper.identity import neardup
 from tests.stories_fixtures import (
     COPY_HEADLINE,
     SAME_EVENT,

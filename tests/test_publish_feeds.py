@@ -13,10 +13,10 @@ import jsonschema
 import pytest
 from lxml import etree
 
-from scraper.parse import parse_feed
 from scraper.publish.model import clean_line, clean_paragraphs, month_year, public_item, slugify
 from scraper.publish.publisher import Publisher
 from scraper.publish.site import Site
+from scraper.sources.parse import parse_feed
 from storage.db import open_database
 from storage.publishing import approve_items, public_items
 from storage.repo import Store

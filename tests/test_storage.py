@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from scraper.dedup import story_keys
+from scraper.identity.keys import story_keys
 from storage.db import is_current, open_database
 from storage.repo import FetchRecord, SourceSpec, Store, StoryData
 

@@ -1,4 +1,4 @@
-"""URL canonicalisation rules (documented in scraper/urls.py), and third-party cases."""
+"""URL canonicalisation rules (documented in scraper/identity/urls.py), and third-party cases."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from scraper.dedup import story_keys, title_key
-from scraper.urls import canonicalize_url, normalise_title, unwrap_redirect, url_key
+from scraper.identity.keys import story_keys, title_key
+from scraper.identity.urls import canonicalize_url, normalise_title, unwrap_redirect, url_key
 from tests.conftest import SHARED
 
 CANONICAL = [

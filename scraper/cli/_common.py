@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from scraper import __version__
-from scraper.config import Config, database_url, load_config
+from scraper.config.schema import Config, database_url, load_config
 from scraper.errors import ConfigError
 
 F = TypeVar("F", bound=Callable[..., Any])

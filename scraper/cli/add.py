@@ -8,7 +8,7 @@ import click
 
 from scraper.cli._common import Context, common_options, json_line, main, pass_context
 from scraper.cli.serve import app_config
-from scraper.manual import submit_url
+from scraper.pipeline.manual import submit_url
 
 
 @main.command()

@@ -14,16 +14,16 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from scraper.adapters import fetch_options, source_specs
 from scraper.cli._common import Context, common_options, json_line, main, pass_context
 from scraper.cli.serve import host_port_options, make_server, serve_alongside
-from scraper.config import Config
-from scraper.fetch import Fetcher
+from scraper.config.adapters import fetch_options, source_specs
+from scraper.config.schema import Config
+from scraper.fetch.client import Fetcher
 from storage.leases import CollectorBusy
 from storage.repo import SourceState, Store
 
 if TYPE_CHECKING:
-    from scraper.pipeline import SourceReport
+    from scraper.pipeline.collector import SourceReport
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +112,7 @@ async def _collect(
     *,
     quiet: bool,
 ) -> list[SourceReport]:
-    from scraper.pipeline import Collector
+    from scraper.pipeline.collector import Collector
 
     async with Fetcher(fetch_options(config)) as fetcher:
         collector = Collector(config, store, fetcher)
@@ -175,9 +175,9 @@ def run(
     backoff for failing sources. Ctrl-C lets the running pass finish; a second
     Ctrl-C stops at once. Nothing already stored is lost either way.
     """
-    from scraper.pipeline import Collector
+    from scraper.pipeline.collector import Collector
     from scraper.publish.export import SiteExporter, keep_exported
-    from scraper.schedule import run_due, run_forever
+    from scraper.schedule.loop import run_due, run_forever
 
     config, store = prepare(ctx)
     exporter = SiteExporter(config, store, publish_dir) if publish_dir else None

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from scraper.cli._common import Context, common_options, json_line, main, pass_context
-from scraper.config import Config
+from scraper.config.schema import Config
 from scraper.web.forms import parse_edit, same_day
 from storage.review import QueueFilter, ReviewError, ReviewStore, audit_csv
 from storage.tables import ITEM_STATUSES

@@ -12,7 +12,7 @@ import click
 import uvicorn
 
 from scraper.cli._common import Context, common_options, main, pass_context
-from scraper.config import Config
+from scraper.config.schema import Config
 from storage.repo import Store
 
 log = logging.getLogger(__name__)

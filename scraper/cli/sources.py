@@ -13,15 +13,15 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
-from scraper.adapters import fetch_options, source_specs
 from scraper.cli._common import Context, common_options, json_line, main, pass_context
-from scraper.config import Config, format_interval
-from scraper.discover import discover, suggest_id
+from scraper.config.adapters import fetch_options, source_specs
+from scraper.config.schema import Config, format_interval
 from scraper.errors import FetchError, ParseError
-from scraper.fetch import PAGE_ACCEPT, Fetcher
-from scraper.opml import OpmlFeed, read_opml, write_opml
-from scraper.parse import parse_feed, parse_listing
-from scraper.policy import health as policy_health
+from scraper.fetch.client import PAGE_ACCEPT, Fetcher
+from scraper.schedule.policy import health as policy_health
+from scraper.sources.discover import discover, suggest_id
+from scraper.sources.opml import OpmlFeed, read_opml, write_opml
+from scraper.sources.parse import parse_feed, parse_listing
 from storage.repo import SourceState
 
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scraper.config import Config
+from scraper.config.schema import Config
 from scraper.errors import ClippingsError
 from scraper.publish.publisher import Publisher
 from scraper.publish.site import Site

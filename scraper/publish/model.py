@@ -33,7 +33,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from scraper.text import one_line, plain_text
+from scraper.text.markup import one_line, plain_text
 
 MONTHS = (
     "January",

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from scraper.config import Config
+from scraper.config.schema import Config
 from scraper.publish.model import public_item
 from scraper.publish.site import Site, SiteOptions, build_site
 from storage.publishing import (

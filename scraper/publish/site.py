@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from scraper.config import Config
+from scraper.config.schema import Config
 from scraper.publish import feeds
 from scraper.publish.model import PublicItem, TagKind, slugify
 from scraper.publish.page import (

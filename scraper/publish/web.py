@@ -28,7 +28,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from scraper.config import Config
+from scraper.config.schema import Config
 from scraper.publish.publisher import Publisher
 from scraper.publish.site import Resource
 from storage.repo import Store

@@ -24,7 +24,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from scraper.config import Config
+from scraper.config.schema import Config
 from scraper.web import login, pages, queue
 from scraper.web import stories as story_pages
 from scraper.web.auth import AuthSettings

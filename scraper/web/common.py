@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
-from scraper.config import Config
+from scraper.config.schema import Config
 from scraper.web import auth
 from storage.repo import Store
 from storage.review import ReviewStore, User

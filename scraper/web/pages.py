@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from starlette.requests import Request
 from starlette.responses import Response
 
-from scraper.manual import check_url, submit_url
+from scraper.pipeline.manual import check_url, submit_url
 from scraper.web.common import (
     call,
     desk,
@@ -88,9 +88,9 @@ async def check_source(request: Request) -> Response:
 
 
 async def _collect_one(request: Request, source_id: str) -> None:
-    from scraper.adapters import fetch_options
-    from scraper.fetch import Fetcher
-    from scraper.pipeline import Collector
+    from scraper.config.adapters import fetch_options
+    from scraper.fetch.client import Fetcher
+    from scraper.pipeline.collector import Collector
 
     state = desk(request)
     source = await call(state.store.source, source_id)
