@@ -35,14 +35,11 @@ from pathlib import Path
 from sqlalchemy import or_, select, update
 from sqlalchemy.engine import make_url
 
+from scraper.models.errors import CollectorBusy
 from storage.repo import SourceState, Store, _state
 from storage.tables import SourceRow
 
 LEASE = timedelta(minutes=5)  # renewed every LEASE / 3 while the source is being fetched
-
-
-class CollectorBusy(RuntimeError):
-    """Another collector already runs on this SQLite database."""
 
 
 _OWNER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"

@@ -22,6 +22,7 @@ from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from scraper.models.errors import Conflict, NotAllowed, NotFound, ReviewError
 from storage.repo import Store, item_json, original_values
 from storage.review_tables import AuditRow, LoginFailureRow, SessionRow, UserRow
 from storage.search import Kept, text_condition
@@ -41,26 +42,6 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "promote": (frozenset({"filtered", "rejected"}), "candidate"),
 }
 UNDOABLE = frozenset({*ACTIONS, "edit", "notes"})
-
-
-class ReviewError(Exception):
-    """A review change that cannot be made; ``str(exc)`` is for people."""
-
-
-class NotFound(ReviewError):
-    pass
-
-
-class NotAllowed(ReviewError):
-    """The action does not apply to the item's status (e.g. approving an approved item)."""
-
-
-class Conflict(ReviewError):
-    """The item changed since the form was shown; ``current`` is how it is now."""
-
-    def __init__(self, message: str, *, current: dict[str, Any]) -> None:
-        super().__init__(message)
-        self.current = current
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,9 +27,9 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from scraper.identity import neardup
+from scraper.models.errors import StoryError
 from storage.repo import Store, StoryData
 from storage.story_index import (
-    StoryError,
     find_copy,
     follow_primary,
     join_story,

@@ -21,16 +21,13 @@ from sqlalchemy import TextClause, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session, aliased
 
 from scraper.identity import neardup
+from scraper.models.errors import StoryError
 from storage.story_tables import StoryBandRow, StoryRow
 from storage.tables import ItemRow
 
 MAX_CANDIDATES = 200  # band matches read per new item: bounds the cost when a band is common
 TEXT_WINDOW = timedelta(days=30)  # copies of a text are published within this of each other
 TITLE_WINDOW = timedelta(days=3)  # headline-only matches: a recurring headline must not merge
-
-
-class StoryError(ValueError):
-    """A story operation that cannot be done (unknown item, merge with itself...)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from scraper.config.schema import Config, Settings, load_config, parse_config, parse_interval
-from scraper.errors import ConfigError
+from scraper.models.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]
 

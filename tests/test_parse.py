@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from scraper.errors import ParseError
+from scraper.models.errors import ParseError
 from scraper.sources.parse import parse_feed, parse_listing
 from tests.conftest import fixture_text
 

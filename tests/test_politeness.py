@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from scraper.cli import main
-from scraper.errors import HTTPStatusError
 from scraper.fetch.client import Fetcher, FetchOptions
+from scraper.models.errors import HTTPStatusError
 from scraper.schedule.policy import (
     CheckPolicy,
     adaptive_interval,

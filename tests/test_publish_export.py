@@ -12,8 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from scraper.cli import main
+from scraper.models.errors import ExportError
 from scraper.publish import export
-from scraper.publish.export import MARKER, ExportError, SiteExporter, write_site
+from scraper.publish.export import MARKER, SiteExporter, write_site
 from storage.db import open_database
 from storage.publishing import approve_items, unpublish_items
 from storage.repo import Store

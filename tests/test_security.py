@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from scraper.errors import BlockedURL, FetchError, ParseError
 from scraper.fetch.client import Fetcher, FetchOptions, Response
 from scraper.fetch.netguard import AddressPolicy, IPAddress, is_public_address
+from scraper.models.errors import BlockedURL, FetchError, ParseError
 from scraper.sources.parse import parse_feed
 from scraper.sources.sandbox import Sandbox
 from scraper.text.markup import plain_text, safe_html

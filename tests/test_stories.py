@@ -10,10 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 from scraper.cli import main
+from scraper.models.errors import StoryError
 from storage import stories
 from storage.db import open_database
 from storage.repo import Store, StoryData
-from storage.story_index import StoryError, follow_primary
+from storage.story_index import follow_primary
 from storage.tables import ItemRow
 from tests.collecting import RSS_TYPE, make_config, rss, run_pass
 from tests.conftest import article_html

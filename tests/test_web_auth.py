@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from scraper.models.errors import SecretKeyError
 from scraper.web.auth import (
     csrf_token,
     hash_password,
@@ -17,7 +18,7 @@ from scraper.web.auth import (
     session_id_from_cookie,
     verify_password,
 )
-from scraper.web.secret_key import SecretKeyError, load_secret_key
+from scraper.web.secret_key import load_secret_key
 from storage.review import LoginPolicy
 from tests.desk_fixtures import (
     PASSWORDS,

@@ -17,7 +17,7 @@ import click
 
 from scraper import __version__
 from scraper.config.schema import Config, database_url, load_config
-from scraper.errors import ConfigError
+from scraper.models.errors import ConfigError
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -19,7 +19,8 @@ from scraper.cli.serve import host_port_options, make_server, serve_alongside
 from scraper.config.adapters import fetch_options, source_specs
 from scraper.config.schema import Config
 from scraper.fetch.client import Fetcher
-from storage.leases import CollectorBusy
+from scraper.models.errors import CollectorBusy
+from storage.leases import collector_lock
 from storage.repo import SourceState, Store
 
 if TYPE_CHECKING:
@@ -114,17 +115,21 @@ async def _collect(
 ) -> list[SourceReport]:
     from scraper.pipeline.collector import Collector
 
+    # The same collector lock as `clippings run`: two collectors never fetch at once on SQLite.
     async with Fetcher(fetch_options(config)) as fetcher:
         collector = Collector(config, store, fetcher)
-        with Progress(
-            TextColumn("[progress.description]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            disable=quiet or not console.is_terminal,
-            transient=True,
-        ) as progress:
+        with (
+            collector_lock(store),
+            Progress(
+                TextColumn("[progress.description]{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=console,
+                disable=quiet or not console.is_terminal,
+                transient=True,
+            ) as progress,
+        ):
             task = progress.add_task("collecting", total=len(states))
             return await collector.collect(
                 states,

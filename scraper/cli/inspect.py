@@ -100,7 +100,7 @@ def inspect(ctx: Context, targets: tuple[str, ...], as_json: bool) -> None:
     evidence for each. A page that cannot be fetched is reported and the
     others go on (exit 1 if any failed).
     """
-    from scraper.errors import FetchError
+    from scraper.models.errors import FetchError
     from scraper.understand.analyze import analyze
 
     config = ctx.config() if Path(ctx.sources_path).exists() else Config()

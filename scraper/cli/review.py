@@ -16,8 +16,9 @@ from rich.table import Table
 
 from scraper.cli._common import Context, common_options, json_line, main, pass_context
 from scraper.config.schema import Config
+from scraper.models.errors import ReviewError
 from scraper.web.forms import parse_edit, same_day
-from storage.review import QueueFilter, ReviewError, ReviewStore, audit_csv
+from storage.review import QueueFilter, ReviewStore, audit_csv
 from storage.tables import ITEM_STATUSES
 
 user_option = click.option(

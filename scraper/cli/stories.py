@@ -19,8 +19,8 @@ from rich.console import Console
 from rich.table import Table
 
 from scraper.cli._common import Context, common_options, json_line, main, pass_context
+from scraper.models.errors import StoryError
 from storage import stories as repo
-from storage.story_index import StoryError
 
 user_option = click.option(
     "--user", default="cli", show_default=True, help="Name recorded in the audit log."

@@ -30,8 +30,8 @@ from scraper.config.vocab import (
     default_keywords,
     default_programs,
 )
-from scraper.config.yamlpos import DuplicateKey, line_for, load_with_lines
-from scraper.errors import ConfigError
+from scraper.config.yamlpos import line_for, load_with_lines
+from scraper.models.errors import ConfigError, DuplicateKey
 
 DEFAULT_DATA_DIR = Path(os.environ.get("CLIPPINGS_HOME", Path.home() / ".local/share/clippings"))
 DEFAULT_DATABASE_URL = f"sqlite:///{DEFAULT_DATA_DIR / 'clippings.db'}"

@@ -14,14 +14,9 @@ from typing import Any
 
 import yaml
 
+from scraper.models.errors import DuplicateKey
+
 Path = tuple[str | int, ...]
-
-
-class DuplicateKey(Exception):
-    def __init__(self, key: str, line: int) -> None:
-        self.key = key
-        self.line = line
-        super().__init__(f"duplicate key {key!r}")
 
 
 def _walk(node: yaml.Node, path: Path, lines: dict[Path, int]) -> Any:

@@ -47,10 +47,10 @@ import brotli
 import httpcore
 import httpx
 
-from scraper.errors import BlockedURL, FetchError, HTTPStatusError, TooLarge, TransportError
 from scraper.fetch.decode import decoder_for
 from scraper.fetch.netguard import AddressPolicy, GuardedBackend
 from scraper.fetch.robots import MAX_ROBOTS_BYTES, RobotsCache
+from scraper.models.errors import BlockedURL, FetchError, HTTPStatusError, TooLarge, TransportError
 
 log = logging.getLogger(__name__)
 

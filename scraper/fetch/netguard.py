@@ -18,7 +18,7 @@ from typing import Any
 
 import httpcore
 
-from scraper.errors import BlockedURL
+from scraper.models.errors import BlockedURL
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 # Decides whether ``host`` (as written in the URL) may be reached at ``address``

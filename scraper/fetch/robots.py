@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 from protego import Protego
 
-from scraper.errors import FetchError, HTTPStatusError
+from scraper.models.errors import FetchError, HTTPStatusError
 
 log = logging.getLogger(__name__)
 

@@ -31,6 +31,8 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
+from scraper.models.errors import InvalidURL
+
 TRACKING_PARAMS = frozenset(
     {
         "fbclid",
@@ -117,7 +119,7 @@ def _clean_query(query: str) -> list[tuple[str, str]]:
 def canonicalize_url(url: str, *, base: str | None = None) -> str:
     """The URL to store and link to: tracking removed, form normalised.
 
-    Raises ValueError when ``url`` is not an http(s) URL with a host.
+    Raises ``InvalidURL`` when ``url`` is not an http(s) URL with a host.
     """
     raw = url.strip().replace("\\", "/")
     if base is not None:
@@ -131,14 +133,14 @@ def canonicalize_url(url: str, *, base: str | None = None) -> str:
     parts = urlsplit(raw)
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS:
-        raise ValueError(f"not an http(s) URL: {url!r}")
+        raise InvalidURL("not an http(s) URL", url=url)
     host = (parts.hostname or "").rstrip(".")
     if not host:
-        raise ValueError(f"URL has no host: {url!r}")
+        raise InvalidURL("URL has no host", url=url)
     try:
         port = parts.port
     except ValueError as exc:
-        raise ValueError(f"URL has a bad port: {url!r}") from exc
+        raise InvalidURL("URL has a bad port", url=url) from exc
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"

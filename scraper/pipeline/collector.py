@@ -29,12 +29,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from scraper.config.schema import Config
-from scraper.errors import Drop, FetchError, HTTPStatusError, ParseError
 from scraper.fetch.client import FEED_ACCEPT, PAGE_ACCEPT, Fetcher
 from scraper.identity.keys import StoryKeys, story_keys
 from scraper.identity.neardup import entry_hash
 from scraper.identity.urls import canonicalize_url
 from scraper.models import Analysis, Entry
+from scraper.models.errors import Drop, FetchError, HTTPStatusError, InvalidURL, ParseError
 from scraper.schedule.policy import (
     CheckPolicy,
     adaptive_interval,
@@ -330,8 +330,8 @@ class Collector:
         """The canonical URL and identity keys of an entry; raises Drop."""
         try:
             url = canonicalize_url(entry.url)
-        except ValueError as exc:
-            raise Drop("entry link is not an http(s) URL") from exc
+        except InvalidURL as exc:
+            raise Drop(f"entry link: {exc.reason}") from exc
         outlet, _home = self._outlet_of(source, entry)
         keys = story_keys(
             source_id=source.id,
@@ -514,7 +514,7 @@ def story_data(
     if article.canonical_url:
         try:
             canonical = canonicalize_url(article.canonical_url)
-        except ValueError:
+        except InvalidURL:
             canonical = url
     keys = story_keys(
         source_id=source_id,

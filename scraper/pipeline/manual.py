@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 
 from scraper.config.adapters import fetch_options
 from scraper.config.schema import Config
-from scraper.errors import Drop
 from scraper.fetch.client import Fetcher
 from scraper.identity.urls import canonicalize_url
 from scraper.models import Entry
+from scraper.models.errors import Drop, InvalidURL, SubmitError
 from storage.repo import SourceState, Store
 from storage.review import ReviewStore
 
@@ -64,20 +64,20 @@ def manual_source() -> SourceState:
 
 
 def check_url(url: str) -> str:
-    """The canonical form of a submitted URL; ValueError with a readable reason."""
+    """The canonical form of a submitted URL; ``SubmitError`` with a readable reason."""
     url = url.strip()
     if not url:
-        raise ValueError("Paste the address of a story.")
+        raise SubmitError("Paste the address of a story.")
     try:
         return canonicalize_url(url)
-    except ValueError as exc:
-        raise ValueError("That is not an http(s) address of a web page.") from exc
+    except InvalidURL as exc:
+        raise SubmitError("That is not an http(s) address of a web page.") from exc
 
 
 async def submit_url(
     url: str, *, config: Config, store: Store, user: str, fetcher: Fetcher | None = None
 ) -> Submitted:
-    """Fetch, analyse and store ``url`` like a collected story; raises ValueError."""
+    """Fetch, analyse and store ``url`` like a collected story; raises ``SubmitError``."""
     from scraper.pipeline.collector import Collector
 
     check_url(url)
@@ -91,7 +91,7 @@ async def submit_url(
             Entry(url=url.strip()), source=manual_source(), may_fetch=True
         )
     except Drop as drop:
-        raise ValueError(f"Not added: {drop.reason}.") from drop
+        raise SubmitError(f"Not added: {drop.reason}.") from drop
     now = datetime.now(UTC)
     item = store.item(item_id) or {}
     review.record(user=user, action="submit", now=now, item_id=item_id, detail=url.strip())

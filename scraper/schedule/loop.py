@@ -23,7 +23,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from scraper.pipeline.collector import Collector, SourceReport
 from storage.fetch_writer import FetchWriter
-from storage.leases import LEASE, CollectorBusy, claim_due, collector_lock, default_owner, release
+from storage.leases import LEASE, claim_due, collector_lock, default_owner, release
 from storage.leases import renew as renew_leases
 from storage.repo import Store
 
@@ -190,8 +190,6 @@ async def run_forever(
                     )
                     await asyncio.gather(*running, return_exceptions=True)
                 scheduler.shutdown(wait=False)
-    except CollectorBusy as exc:
-        raise SystemExit(f"clippings: {exc}") from None
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError):

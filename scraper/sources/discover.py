@@ -12,8 +12,8 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 
-from scraper.errors import FetchError, ParseError
 from scraper.fetch.client import PAGE_ACCEPT, Fetcher
+from scraper.models.errors import FetchError, ParseError
 from scraper.sources.parse import looks_like_html, parse_feed
 
 FEED_TYPES = (

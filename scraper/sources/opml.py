@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from lxml import etree  # type: ignore[import-untyped]
 
-from scraper.errors import ParseError
+from scraper.models.errors import ParseError
 
 
 @dataclass(frozen=True, slots=True)

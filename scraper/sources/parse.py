@@ -23,9 +23,9 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 from bs4 import BeautifulSoup
 
-from scraper.errors import ParseError
 from scraper.identity.urls import unwrap_redirect
 from scraper.models import Entry
+from scraper.models.errors import ParseError
 from scraper.text.markup import one_line, plain_text
 
 MAX_ENTRIES = 500  # entries read from one feed per pass; the newest come first in practice

@@ -35,7 +35,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import ParamSpec, TypeVar
 
-from scraper.errors import ParseError
+from scraper.models.errors import ParseError
 
 log = logging.getLogger(__name__)
 

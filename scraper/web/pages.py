@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from starlette.requests import Request
 from starlette.responses import Response
 
+from scraper.models.errors import SubmitError
 from scraper.pipeline.manual import check_url, submit_url
 from scraper.web.common import (
     call,
@@ -41,7 +42,7 @@ async def submit_post(request: Request) -> Response:
         result = await submit_url(
             url, config=state.config, store=state.store, user=request.state.user.name
         )
-    except ValueError as exc:
+    except SubmitError as exc:
         return render(request, "submit.html", {"url": url, "error": str(exc)}, status=400)
     state.forget_facets()
     return redirect(request, f"/desk/items/{result.item_id}", message=result.message())

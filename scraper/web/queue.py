@@ -14,6 +14,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from scraper.models.errors import Conflict, NotAllowed, NotFound, ReviewError
 from scraper.web.common import (
     call,
     desk,
@@ -38,7 +39,7 @@ from scraper.web.forms import (
     safe_next,
     same_day,
 )
-from storage.review import ACTIONS, Conflict, NotAllowed, NotFound, ReviewError
+from storage.review import ACTIONS
 
 STATUS_TABS = ("candidate", "approved", "published", "rejected", "filtered", "all")
 DONE = {
