@@ -48,10 +48,9 @@ from scraper.fetch.client import Fetcher
 from scraper.models import Analysis, Entry
 from scraper.pipeline.collector import Collector, SourceReport
 from scraper.pipeline.collector import collector as pipeline
+from scraper.pipeline.wiring import open_store
 from scraper.sources.parse import ParsedFeed, parse_feed
 from scraper.understand.analyze import analyze, article_from_entry
-from storage.db import open_database
-from storage.repo import Store
 
 BASE = "https://bench.example.org"
 ENTRIES = 50
@@ -91,7 +90,7 @@ async def run(feeds: int, db_url: str) -> None:
     print(f"1. feedparser alone          {rate(total, floor)}")
 
     config = bench_config(2 * feeds)  # the second half for (6)
-    store = Store(open_database(db_url))
+    store = open_store(db_url)
     store.sync_sources(source_specs(config), now=datetime.now(UTC))
     states = {s.id: s for s in store.sources()}
     async with Fetcher(fetch_options(config)) as fetcher:

@@ -164,12 +164,11 @@ async def clippings_pass(
     from scraper.config.adapters import fetch_options, source_specs
     from scraper.fetch.client import Fetcher
     from scraper.pipeline.collector import Collector
+    from scraper.pipeline.wiring import open_store
     from scraper.schedule.loop import run_due
-    from storage.db import open_database
-    from storage.repo import Store
 
     config = bench_config(base, feeds, concurrency)
-    store = Store(open_database(db_url))
+    store = open_store(db_url)
     now = datetime.now(UTC)
     store.sync_sources(source_specs(config), now=now)
     if variant == "304":  # every source known with its ETag, and due now
@@ -226,10 +225,9 @@ def prepare_sources(db: str, base: str, feeds: int, concurrency: int) -> None:
     from datetime import UTC, datetime
 
     from scraper.config.adapters import source_specs
-    from storage.db import open_database
-    from storage.repo import Store
+    from scraper.pipeline.wiring import open_store
 
-    store = Store(open_database(db))
+    store = open_store(db)
     store.sync_sources(source_specs(bench_config(base, feeds, concurrency)), now=datetime.now(UTC))
     store.engine.dispose()
 

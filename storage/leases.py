@@ -36,7 +36,9 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.engine import make_url
 
 from scraper.models.errors import CollectorBusy
-from storage.repo import SourceState, Store, _state
+from scraper.models.stored import SourceState
+from storage.sources import _state
+from storage.store import Store
 from storage.tables import SourceRow
 
 LEASE = timedelta(minutes=5)  # renewed every LEASE / 3 while the source is being fetched

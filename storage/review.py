@@ -1,6 +1,6 @@
 """The review desk's repository: accounts, sessions, login throttling, queue, actions, audit.
 
-Like ``storage.repo``, callers pass and receive plain values; no SQLAlchemy
+Like ``storage.store``, callers pass and receive plain values; no SQLAlchemy
 object leaves this module. Review changes are guarded by the item's
 ``version``: a change carries the version it was made against, the update
 only applies ``WHERE version = expected``, and a stale version raises
@@ -23,9 +23,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from scraper.models.errors import Conflict, NotAllowed, NotFound, ReviewError
-from storage.repo import Store, item_json, original_values
+from storage.records import item_json, original_values
 from storage.review_tables import AuditRow, LoginFailureRow, SessionRow, UserRow
 from storage.search import Kept, text_condition
+from storage.store import Store
 from storage.stories import with_copies
 from storage.story_index import follow_primaries
 from storage.tables import ItemRow, ItemTagRow, SightingRow

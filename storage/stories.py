@@ -26,9 +26,9 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from scraper.identity import neardup
 from scraper.models.errors import StoryError
-from storage.repo import Store, StoryData
+from scraper.models.stored import StoryData
+from storage.store import Store
 from storage.story_index import (
     find_copy,
     follow_primary,
@@ -328,7 +328,7 @@ def update_item(
         row.updated_at = now
         session.flush()
         _sync_tags(session, row)
-        store_fingerprint(session, row, neardup.fingerprint(row.headline, row.text))
+        store_fingerprint(session, row, store.neardup.fingerprint(row.headline, row.text))
         return changed
 
 
@@ -375,11 +375,13 @@ def reindex(store: Store, *, now: datetime, batch: int = 200) -> int:
                 return done
             for row in rows:
                 done += 1
-                fp = neardup.fingerprint(row.headline, row.text)
+                fp = store.neardup.fingerprint(row.headline, row.text)
                 if row.story_id is None:
-                    join_story(session, row, fp, now=now)
+                    join_story(session, row, fp, store.neardup, now=now)
                     continue
-                found = find_copy(session, fp, headline=row.headline, at=when(row), exclude=row.id)
+                found = find_copy(
+                    session, fp, store.neardup, headline=row.headline, at=when(row), exclude=row.id
+                )
                 store_fingerprint(session, row, fp)
                 if found is None or found[0].story_id in (None, row.story_id):
                     continue

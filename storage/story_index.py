@@ -20,8 +20,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import TextClause, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session, aliased
 
-from scraper.identity import neardup
 from scraper.models.errors import StoryError
+from scraper.models.stored import Fingerprint, Match, NearDuplicates, Stored
 from storage.story_tables import StoryBandRow, StoryRow
 from storage.tables import ItemRow
 
@@ -36,7 +36,7 @@ class Joined:
 
     story_id: int
     primary_item_id: int
-    match: neardup.Match | None = None
+    match: Match | None = None
 
 
 def when(row: ItemRow) -> datetime:
@@ -63,12 +63,13 @@ def _band_query(count: int) -> TextClause:
 
 def find_copy(
     session: Session,
-    fp: neardup.Fingerprint,
+    fp: Fingerprint,
+    neardup: NearDuplicates,
     *,
     headline: str | None,
     at: datetime,
     exclude: int | None = None,
-) -> tuple[ItemRow, neardup.Match] | None:
+) -> tuple[ItemRow, Match] | None:
     """The stored item ``fp`` is a copy of (best match first), or None."""
     if not fp.bands:
         return None
@@ -79,9 +80,9 @@ def find_copy(
     ids = list(dict.fromkeys(session.scalars(query, params)))
     if not ids:
         return None
-    best: tuple[ItemRow, neardup.Match] | None = None
+    best: tuple[ItemRow, Match] | None = None
     for row in session.scalars(select(ItemRow).where(ItemRow.id.in_(ids))):
-        stored = neardup.Stored(row.headline, row.neardup_signature, row.shingle_count)
+        stored = Stored(row.headline, row.neardup_signature, row.shingle_count)
         found = neardup.match(fp, headline, stored)
         if found is None:
             continue
@@ -93,7 +94,7 @@ def find_copy(
     return best
 
 
-def store_fingerprint(session: Session, row: ItemRow, fp: neardup.Fingerprint) -> None:
+def store_fingerprint(session: Session, row: ItemRow, fp: Fingerprint) -> None:
     row.neardup_signature = fp.signature
     row.shingle_count = fp.shingles
     row.content_hash = fp.content_hash
@@ -103,9 +104,11 @@ def store_fingerprint(session: Session, row: ItemRow, fp: neardup.Fingerprint) -
         session.execute(insert(StoryBandRow), bands)
 
 
-def join_story(session: Session, row: ItemRow, fp: neardup.Fingerprint, *, now: datetime) -> Joined:
+def join_story(
+    session: Session, row: ItemRow, fp: Fingerprint, neardup: NearDuplicates, *, now: datetime
+) -> Joined:
     """Put a just-inserted item in a story: the story it is a copy of, or a new one."""
-    found = find_copy(session, fp, headline=row.headline, at=when(row), exclude=row.id)
+    found = find_copy(session, fp, neardup, headline=row.headline, at=when(row), exclude=row.id)
     store_fingerprint(session, row, fp)
     if found is None or found[0].story_id is None:
         story = StoryRow(primary_item_id=row.id, created_at=now, updated_at=now)

@@ -133,7 +133,7 @@ class ItemRow(Base):
     updated_at: Mapped[datetime]
     # --- review (issue 4) ---
     # Edits never overwrite the columns above: ``edits`` maps a field name to its
-    # edited value and readers apply it (``storage.repo.item_json``).
+    # edited value and readers apply it (``storage.records.item_json``).
     edits: Mapped[dict[str, Any]] = mapped_column(default=dict)
     internal_note: Mapped[str | None] = mapped_column(Text)  # never published
     public_note: Mapped[str | None] = mapped_column(Text)  # goes out with the item

@@ -14,11 +14,11 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import delete
 
+from scraper.pipeline.wiring import open_store
 from storage import stories
-from storage.db import open_database
-from storage.repo import Store
 from storage.review import QueueFilter, ReviewStore
 from storage.search import fts5_query, search_terms, tsquery
+from storage.store import Store
 from storage.tables import ItemRow
 from tests.desk_fixtures import save, story
 
@@ -49,7 +49,7 @@ TEXTS = {
 
 @pytest.fixture
 def desk(db_url: str) -> Iterator[tuple[Store, ReviewStore]]:
-    store = Store(open_database(db_url))
+    store = open_store(db_url)
     for i, (headline, text) in TEXTS.items():
         programs = () if i == 3 else ("Group Violence Intervention",)
         save(store, story(i, headline=headline, text=text, programs=programs))

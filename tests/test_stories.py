@@ -11,9 +11,10 @@ from click.testing import CliRunner
 
 from scraper.cli import main
 from scraper.models.errors import StoryError
+from scraper.models.stored import StoryData
+from scraper.pipeline.wiring import open_store
 from storage import stories
-from storage.db import open_database
-from storage.repo import Store, StoryData
+from storage.store import Store
 from storage.story_index import follow_primary
 from storage.tables import ItemRow
 from tests.collecting import RSS_TYPE, make_config, rss, run_pass
@@ -70,7 +71,7 @@ def save(store: Store, data: StoryData) -> int:
 
 @pytest.fixture
 def store(db_url: str) -> Store:
-    return Store(open_database(db_url))
+    return open_store(db_url)
 
 
 def by_id(store: Store) -> dict[int, dict[str, Any]]:
@@ -278,7 +279,7 @@ def cli(db: str, *args: str) -> Any:
 def test_cli_actions(
     sqlite_url: str, command: list[str], expect_primary: str, expect_story_size: int
 ) -> None:
-    store = Store(open_database(sqlite_url))
+    store = open_store(sqlite_url)
     ids = {
         "a": save(store, story(1, WIRE_HEADLINE, text(WIRE))),
         "b": save(store, story(2, COPY_HEADLINE, wire_trimmed())),
@@ -293,7 +294,7 @@ def test_cli_actions(
 
 
 def test_cli_items_json_counts_stories_and_copies(sqlite_url: str) -> None:
-    store = Store(open_database(sqlite_url))
+    store = open_store(sqlite_url)
     save(store, story(1, WIRE_HEADLINE, text(WIRE)))
     save(store, story(2, COPY_HEADLINE, wire_trimmed()))
     save(store, story(3, SAME_EVENT_HEADLINE, text(SAME_EVENT)))
@@ -306,7 +307,7 @@ def test_cli_items_json_counts_stories_and_copies(sqlite_url: str) -> None:
 
 
 def test_cli_errors_are_messages(sqlite_url: str) -> None:
-    store = Store(open_database(sqlite_url))
+    store = open_store(sqlite_url)
     only = save(store, story(1, WIRE_HEADLINE, text(WIRE)))
     result = cli(sqlite_url, "stories", "split", str(only))
     assert result.exit_code == 1
@@ -356,7 +357,7 @@ def test_pipeline_groups_copies_and_updates_a_corrected_headline(
     config = make_config(PIPELINE_SOURCES.format(base=base), settings="fetch_articles: true\n")
 
     run_pass(config, sqlite_url)
-    store = Store(open_database(sqlite_url))
+    store = open_store(sqlite_url)
     items = {i["url"]: i for i in store.items()}
     assert len(items) == 3
     wire, copy, other = items[record_link], items[sentinel_link], items[other_link]

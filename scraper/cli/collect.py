@@ -20,8 +20,9 @@ from scraper.config.adapters import fetch_options, source_specs
 from scraper.config.schema import Config
 from scraper.fetch.client import Fetcher
 from scraper.models.errors import CollectorBusy
+from scraper.models.stored import SourceState
 from storage.leases import collector_lock
-from storage.repo import SourceState, Store
+from storage.store import Store
 
 if TYPE_CHECKING:
     from scraper.pipeline.collector import SourceReport

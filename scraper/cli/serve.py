@@ -13,7 +13,7 @@ import uvicorn
 
 from scraper.cli._common import Context, common_options, main, pass_context
 from scraper.config.schema import Config
-from storage.repo import Store
+from storage.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -18,11 +18,11 @@ from scraper.config.adapters import fetch_options, source_specs
 from scraper.config.schema import Config, format_interval
 from scraper.fetch.client import PAGE_ACCEPT, Fetcher
 from scraper.models.errors import FetchError, ParseError
+from scraper.models.stored import SourceState
 from scraper.schedule.policy import health as policy_health
 from scraper.sources.discover import discover, suggest_id
 from scraper.sources.opml import OpmlFeed, read_opml, write_opml
 from scraper.sources.parse import parse_feed, parse_listing
-from storage.repo import SourceState
 
 
 def health(state: SourceState | None, *, unhealthy_after: int = 5) -> str:

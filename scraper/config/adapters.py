@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from scraper.config.schema import Config
 from scraper.fetch.client import FetchOptions
-from storage.repo import SourceSpec
+from scraper.models.stored import SourceSpec
 
 
 def fetch_options(config: Config) -> FetchOptions:

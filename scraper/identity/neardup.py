@@ -35,10 +35,10 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
+
+from scraper.models.stored import Band, Fingerprint, Match, Stored
 
 NUM_PERM = 128  # MinHash permutations: the estimate's standard error is about 0.04
 SEED = 1
@@ -97,8 +97,6 @@ TITLE_STOPWORDS = frozenset(
         "new",
     ]
 )
-
-Band = tuple[int, int]  # (band number, signed 64-bit hash of the band's rows)
 
 
 def words(text: str) -> list[str]:
@@ -160,23 +158,6 @@ def _bands(values: np.ndarray, *, count: int, rows: int, base: int) -> list[Band
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class Fingerprint:
-    """What is stored about one article to find its copies later.
-
-    ``signature`` is the text's MinHash (``NUM_PERM`` little-endian uint32,
-    512 bytes), None when the text is too short to compare; ``shingles`` is
-    the size of the text's shingle set (for containment); ``bands`` are the
-    LSH keys of the text and of the headline; ``content_hash`` changes when
-    the headline or the text changes (updates of a stored article).
-    """
-
-    signature: bytes | None
-    shingles: int
-    bands: tuple[Band, ...]
-    content_hash: str
-
-
 def content_hash(headline: str | None, text: str | None) -> str:
     """SHA-256 (hex) of the normalised headline and text: equal for reformatted copies."""
     body = " ".join(words(headline or "")) + "\n" + " ".join(words(text or ""))
@@ -200,24 +181,6 @@ def fingerprint(headline: str | None, text: str | None) -> Fingerprint:
         values = _minhash({w.encode() for w in title})
         bands += _bands(values, count=TITLE_BANDS, rows=TITLE_ROWS, base=TITLE_BAND_BASE)
     return Fingerprint(signature, count, tuple(bands), content_hash(headline, text))
-
-
-@dataclass(frozen=True, slots=True)
-class Stored:
-    """A stored article as ``match`` sees it."""
-
-    headline: str | None
-    signature: bytes | None
-    shingles: int
-
-
-@dataclass(frozen=True, slots=True)
-class Match:
-    """Why two articles are copies: ``by`` text or title, and the measured similarity."""
-
-    by: Literal["text", "title"]
-    jaccard: float
-    containment: float
 
 
 def estimate(a: bytes, b: bytes) -> float:

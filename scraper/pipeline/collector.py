@@ -31,10 +31,11 @@ from typing import Literal
 from scraper.config.schema import Config
 from scraper.fetch.client import FEED_ACCEPT, PAGE_ACCEPT, Fetcher
 from scraper.identity.keys import StoryKeys, story_keys
-from scraper.identity.neardup import entry_hash
+from scraper.identity.neardup import entry_hash, fingerprint
 from scraper.identity.urls import canonicalize_url
 from scraper.models import Analysis, Entry
 from scraper.models.errors import Drop, FetchError, HTTPStatusError, InvalidURL, ParseError
+from scraper.models.stored import FetchRecord, Sighting, SourceState, StoryData, StoryLookup
 from scraper.schedule.policy import (
     CheckPolicy,
     adaptive_interval,
@@ -47,7 +48,7 @@ from scraper.sources.sandbox import Sandbox, default_sandbox
 from scraper.understand.analyze import analyze, article_from_entry
 from storage import stories
 from storage.fetch_writer import FetchWriter
-from storage.repo import FetchRecord, Sighting, SourceState, Store, StoryData, StoryLookup
+from storage.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -546,4 +547,5 @@ def story_data(
         evidence=[e.to_json() for e in analysis.evidence],
         analysed_at=now,
         analysis_note=note,
+        fingerprint=fingerprint(article.headline or entry.title, article.text),
     )

@@ -17,8 +17,9 @@ from scraper.fetch.client import Fetcher
 from scraper.identity.urls import canonicalize_url
 from scraper.models import Entry
 from scraper.models.errors import Drop, InvalidURL, SubmitError
-from storage.repo import SourceState, Store
+from scraper.models.stored import SourceState
 from storage.review import ReviewStore
+from storage.store import Store
 
 MANUAL_SOURCE = "manual"
 

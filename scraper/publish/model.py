@@ -178,7 +178,7 @@ def _names(values: object) -> tuple[str, ...]:
 
 
 def public_item(item: Mapping[str, Any], *, host: str) -> PublicItem:
-    """A stored item (``storage.repo.item_json`` shape) -> its sanitised public record.
+    """A stored item (``storage.records.item_json`` shape) -> its sanitised public record.
 
     ``internal_note`` is never read here: it cannot reach any output.
     """

@@ -27,7 +27,7 @@ from storage.publishing import (
     public_fingerprint,
     public_items,
 )
-from storage.repo import Store
+from storage.store import Store
 
 log = logging.getLogger(__name__)
 

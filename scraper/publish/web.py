@@ -31,7 +31,7 @@ from starlette.routing import BaseRoute, Route
 from scraper.config.schema import Config
 from scraper.publish.publisher import Publisher
 from scraper.publish.site import Resource
-from storage.repo import Store
+from storage.store import Store
 
 RECHECK_SECONDS = 1.0  # the database is asked for changes at most this often
 CACHE_CONTROL = "public, max-age=60"  # seconds a cache may reuse an answer before revalidating

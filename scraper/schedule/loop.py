@@ -25,7 +25,7 @@ from scraper.pipeline.collector import Collector, SourceReport
 from storage.fetch_writer import FetchWriter
 from storage.leases import LEASE, claim_due, collector_lock, default_owner, release
 from storage.leases import renew as renew_leases
-from storage.repo import Store
+from storage.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -30,8 +30,8 @@ from scraper.web import stories as story_pages
 from scraper.web.auth import AuthSettings
 from scraper.web.common import TEMPLATES, Desk
 from scraper.web.secret_key import load_secret_key
-from storage.repo import Store
 from storage.review import LoginPolicy, ReviewStore
+from storage.store import Store
 
 log = logging.getLogger(__name__)
 

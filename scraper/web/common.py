@@ -26,8 +26,8 @@ from starlette.templating import Jinja2Templates
 
 from scraper.config.schema import Config
 from scraper.web import auth
-from storage.repo import Store
 from storage.review import ReviewStore, User
+from storage.store import Store
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 TEMPLATES = Path(__file__).parent / "templates"
