@@ -51,7 +51,8 @@ from scraper.models import Entry
 from scraper.models.stored import StoryData
 from scraper.pipeline.collector import Collector
 from scraper.pipeline.wiring import open_store
-from storage.review import QueueFilter, ReviewStore
+from storage.queue import QueueFilter
+from storage.review import ReviewStore
 from storage.store import Store
 from storage.tables import ItemKeyRow, ItemRow, ItemTagRow, SightingRow
 

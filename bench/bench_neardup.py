@@ -269,7 +269,7 @@ def probe_cost(store: Store, records: list[dict[str, str]], probes: int) -> list
             session.add(row)
             session.flush()
             started = time.perf_counter()
-            join_story(session, row, fp, now=NOW)
+            join_story(session, row, fp, neardup, now=NOW)
             session.flush()
             times.append((time.perf_counter() - started) * 1000)
             session.rollback()

@@ -16,7 +16,8 @@ from sqlalchemy import delete
 
 from scraper.pipeline.wiring import open_store
 from storage import stories
-from storage.review import QueueFilter, ReviewStore
+from storage.queue import QueueFilter
+from storage.review import ReviewStore
 from storage.search import fts5_query, search_terms, tsquery
 from storage.store import Store
 from storage.tables import ItemRow

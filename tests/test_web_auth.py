@@ -19,7 +19,7 @@ from scraper.web.auth import (
     verify_password,
 )
 from scraper.web.secret_key import load_secret_key
-from storage.review import LoginPolicy
+from storage.users import LoginPolicy
 from tests.desk_fixtures import (
     PASSWORDS,
     SECRET,

@@ -30,8 +30,9 @@ from scraper.web import stories as story_pages
 from scraper.web.auth import AuthSettings
 from scraper.web.common import TEMPLATES, Desk
 from scraper.web.secret_key import load_secret_key
-from storage.review import LoginPolicy, ReviewStore
+from storage.review import ReviewStore
 from storage.store import Store
+from storage.users import LoginPolicy
 
 log = logging.getLogger(__name__)
 

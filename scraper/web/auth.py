@@ -21,7 +21,7 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from storage.review import LoginPolicy
+from storage.users import LoginPolicy
 
 SESSION_COOKIE = "clippings_session"
 LOGIN_COOKIE = "clippings_login"

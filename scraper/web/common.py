@@ -26,8 +26,9 @@ from starlette.templating import Jinja2Templates
 
 from scraper.config.schema import Config
 from scraper.web import auth
-from storage.review import ReviewStore, User
+from storage.review import ReviewStore
 from storage.store import Store
+from storage.users import User
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 TEMPLATES = Path(__file__).parent / "templates"

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 from urllib.parse import urlencode
 
-from storage.review import QueueFilter
+from storage.queue import QueueFilter
 from storage.tables import ITEM_STATUSES
 
 PER_PAGE = 25

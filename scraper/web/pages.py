@@ -21,7 +21,7 @@ from scraper.web.common import (
     redirect,
     render,
 )
-from storage.review import audit_csv
+from storage.audit import audit_csv
 
 log = logging.getLogger(__name__)
 
