@@ -44,11 +44,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from feedgen import PROGRAMS, story_fields
 from sqlalchemy import func, insert, select
 
-from scraper.config.adapters import fetch_options, source_specs
 from scraper.config.schema import Config, Settings, Source
 from scraper.fetch.client import Fetcher
 from scraper.models import Entry
 from scraper.models.stored import StoryData
+from scraper.pipeline.adapters import fetch_options, source_specs
 from scraper.pipeline.collector import Collector
 from scraper.pipeline.wiring import open_store
 from storage.queue import QueueFilter

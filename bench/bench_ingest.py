@@ -42,10 +42,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import feedparser
 from feedgen import rss
 
-from scraper.config.adapters import fetch_options, source_specs
 from scraper.config.schema import Config, Settings, Source
 from scraper.fetch.client import Fetcher
 from scraper.models import Analysis, Entry
+from scraper.pipeline.adapters import fetch_options, source_specs
 from scraper.pipeline.collector import Collector, SourceReport
 from scraper.pipeline.collector import collector as pipeline
 from scraper.pipeline.wiring import open_store

@@ -161,8 +161,8 @@ async def clippings_pass(
 ) -> dict[str, Any]:
     from datetime import UTC, datetime
 
-    from scraper.config.adapters import fetch_options, source_specs
     from scraper.fetch.client import Fetcher
+    from scraper.pipeline.adapters import fetch_options, source_specs
     from scraper.pipeline.collector import Collector
     from scraper.pipeline.wiring import open_store
     from scraper.schedule.loop import run_due
@@ -224,7 +224,7 @@ def prepare_sources(db: str, base: str, feeds: int, concurrency: int) -> None:
     """The sources table as clippings would write it on start."""
     from datetime import UTC, datetime
 
-    from scraper.config.adapters import source_specs
+    from scraper.pipeline.adapters import source_specs
     from scraper.pipeline.wiring import open_store
 
     store = open_store(db)

@@ -16,11 +16,11 @@ from rich.table import Table
 
 from scraper.cli._common import Context, common_options, json_line, main, pass_context
 from scraper.cli.serve import host_port_options, make_server, serve_alongside
-from scraper.config.adapters import fetch_options, source_specs
 from scraper.config.schema import Config
 from scraper.fetch.client import Fetcher
 from scraper.models.errors import CollectorBusy
 from scraper.models.stored import SourceState
+from scraper.pipeline.adapters import fetch_options, source_specs
 from storage.leases import collector_lock
 from storage.store import Store
 

@@ -73,8 +73,8 @@ async def _read(target: str, config: Config) -> tuple[str, bytes]:
     if target == "-":
         return "stdin:", sys.stdin.buffer.read()
     if target.startswith(("http://", "https://")):
-        from scraper.config.adapters import fetch_options
         from scraper.fetch.client import PAGE_ACCEPT, Fetcher
+        from scraper.pipeline.adapters import fetch_options
 
         async with Fetcher(fetch_options(config)) as fetcher:
             response = await fetcher.fetch(target, accept=PAGE_ACCEPT)

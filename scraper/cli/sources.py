@@ -14,13 +14,13 @@ from rich.console import Console
 from rich.table import Table
 
 from scraper.cli._common import Context, common_options, json_line, main, pass_context
-from scraper.config.adapters import fetch_options, source_specs
 from scraper.config.schema import Config, format_interval
 from scraper.fetch.client import PAGE_ACCEPT, Fetcher
 from scraper.models.errors import FetchError, ParseError
 from scraper.models.stored import SourceState
+from scraper.pipeline.adapters import fetch_options, source_specs
+from scraper.pipeline.discover import discover, suggest_id
 from scraper.schedule.policy import health as policy_health
-from scraper.sources.discover import discover, suggest_id
 from scraper.sources.opml import OpmlFeed, read_opml, write_opml
 from scraper.sources.parse import parse_feed, parse_listing
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from scraper.config.adapters import fetch_options
 from scraper.config.schema import Config
 from scraper.fetch.client import Fetcher
 from scraper.identity.urls import canonicalize_url
 from scraper.models import Entry
 from scraper.models.errors import Drop, InvalidURL, SubmitError
 from scraper.models.stored import SourceState
+from scraper.pipeline.adapters import fetch_options
 from storage.review import ReviewStore
 from storage.store import Store
 

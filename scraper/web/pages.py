@@ -89,8 +89,8 @@ async def check_source(request: Request) -> Response:
 
 
 async def _collect_one(request: Request, source_id: str) -> None:
-    from scraper.config.adapters import fetch_options
     from scraper.fetch.client import Fetcher
+    from scraper.pipeline.adapters import fetch_options
     from scraper.pipeline.collector import Collector
 
     state = desk(request)
