@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from scraper.models.errors import Conflict, NotAllowed, NotFound, ReviewError
@@ -24,7 +24,8 @@ from storage.queue import ReviewQueue
 from storage.records import item_json, original_values
 from storage.review_tables import AuditRow
 from storage.story_index import follow_primaries
-from storage.tables import ItemRow, ItemTagRow
+from storage.tables import ItemRow
+from storage.tags import sync_tags
 from storage.users import UserAccounts
 
 Action = Literal["approve", "reject", "unpublish", "promote"]
@@ -116,7 +117,7 @@ class ReviewStore(UserAccounts, ReviewQueue, AuditLog):
             session.refresh(row)  # another writer committed between our read and write
             self._check_version(session, row, version)
         if "edits" in values:
-            self._sync_tags(session, row, values["edits"])
+            sync_tags(session, row, values["edits"])
         if "status" in values:
             follow_primaries(session, [row.id])  # the decision applies to the story's copies
         session.refresh(row)
@@ -145,21 +146,6 @@ class ReviewStore(UserAccounts, ReviewQueue, AuditLog):
                 "Here is its current state.",
                 current=self._current(session, row),
             )
-
-    @staticmethod
-    def _sync_tags(session: Session, row: ItemRow, edits: Mapping[str, Any]) -> None:
-        """Make ``item_tags`` hold the effective programs and cities (filters read them)."""
-        for kind, field, original in (
-            ("program", "programs", row.programs),
-            ("city", "cities", row.cities),
-        ):
-            values = list(dict.fromkeys(edits.get(field, original or [])))
-            session.execute(
-                delete(ItemTagRow).where(ItemTagRow.item_id == row.id, ItemTagRow.kind == kind)
-            )
-            for value in values:
-                session.add(ItemTagRow(item_id=row.id, kind=kind, value=value))
-        session.flush()
 
     def act(
         self,

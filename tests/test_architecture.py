@@ -67,8 +67,6 @@ OVERSIZE: dict[str, str] = {
     "scraper/pipeline/collector.py": "being split (issue 11)",
     "scraper/understand/tags/cities.py": "rewritten by the analysis work (issue 12); split then",
     "scraper/understand/tags/city_mentions.py": "rewritten by the analysis work (issue 12)",
-    "storage/items.py": "being split (issue 11)",
-    "storage/stories.py": "being split (issue 11)",
 }
 
 

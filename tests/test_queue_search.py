@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import delete
 
 from scraper.pipeline.wiring import open_store
-from storage import stories
+from storage import revisions
 from storage.queue import QueueFilter
 from storage.review import ReviewStore
 from storage.search import fts5_query, search_terms, tsquery
@@ -123,7 +123,7 @@ def test_search_forgets_replaced_and_deleted_text(desk: tuple[Store, ReviewStore
     corrected = replace(
         story(2, headline=TEXTS[2][0]), text="The council delayed the vote on street lights."
     )
-    assert "text" in stories.update_item(store, 2, corrected, source_id="ledger", now=NOW)
+    assert "text" in revisions.update_item(store, 2, corrected, source_id="ledger", now=NOW)
     assert _found(review, text="call-in") == {3}
     assert _found(review, text="street lights") == {2}
     with store.session() as session, session.begin():

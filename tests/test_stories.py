@@ -13,7 +13,7 @@ from scraper.cli import main
 from scraper.models.errors import StoryError
 from scraper.models.stored import StoryData
 from scraper.pipeline.wiring import open_store
-from storage import stories
+from storage import revisions, stories
 from storage.store import Store
 from storage.story_index import follow_primary
 from storage.tables import ItemRow
@@ -248,14 +248,14 @@ def test_also_ran_in() -> None:
 def test_update_item_keeps_the_previous_headline(store: Store) -> None:
     item = save(store, story(1, WIRE_HEADLINE, text(WIRE)))
     corrected = story(1, WIRE_HEADLINE.replace("two", "three"), text(WIRE))
-    assert stories.update_item(store, item, corrected, source_id="test", now=NOW) == ["headline"]
-    assert stories.update_item(store, item, corrected, source_id="test", now=NOW) == []
+    assert revisions.update_item(store, item, corrected, source_id="test", now=NOW) == ["headline"]
+    assert revisions.update_item(store, item, corrected, source_id="test", now=NOW) == []
     unreadable = story(1, "Headline from the feed only", "")
-    assert stories.update_item(store, item, unreadable, source_id="test", now=NOW) == []
+    assert revisions.update_item(store, item, unreadable, source_id="test", now=NOW) == []
     current = by_id(store)[item]
     assert (current["headline"], current["revision"]) == (corrected.headline, 2)
     assert len(store.items()) == 1
-    history = stories.revisions(store, item)
+    history = revisions.revisions(store, item)
     assert [(h["revision"], h["fields"], h["before"]) for h in history] == [
         (1, ["headline"], {"headline": WIRE_HEADLINE})
     ]
@@ -375,5 +375,5 @@ def test_pipeline_groups_copies_and_updates_a_corrected_headline(
     assert len(items) == 3
     assert (items[record_link]["headline"], items[record_link]["revision"]) == (corrected, 2)
     assert items[record_link]["story_id"] == wire["story_id"]
-    history = stories.revisions(store, items[record_link]["id"])
+    history = revisions.revisions(store, items[record_link]["id"])
     assert history[0]["before"]["headline"] == WIRE_HEADLINE

@@ -46,7 +46,7 @@ from scraper.schedule.policy import (
 from scraper.sources.parse import ParsedFeed, parse_feed, parse_listing
 from scraper.sources.sandbox import Sandbox, default_sandbox
 from scraper.understand.analyze import analyze, article_from_entry
-from storage import stories
+from storage import revisions
 from storage.fetch_writer import FetchWriter
 from storage.store import Store
 
@@ -410,7 +410,7 @@ class Collector:
             entry_hash=first_entry,  # recorded with a new story, in its transaction
         )
         if outcome != "new":
-            stories.entry_changed(
+            revisions.entry_changed(
                 self.store, item_id, source_id=source.id, entry_hash=first_entry, now=now
             )
         return outcome, item_id, fetched
@@ -423,7 +423,7 @@ class Collector:
         Updates are noticed in the feed: the source's entry for the article (its
         title and summary) differs from the last one that source gave, as when
         an outlet corrects a headline. The page is then read and analysed again
-        and the item updated in place (``storage.stories.update_item`` keeps the
+        and the item updated in place (``storage.revisions.update_item`` keeps the
         previous values). Without a page to spare this pass, the change is left
         unrecorded so the next pass sees it again.
         """
@@ -431,7 +431,7 @@ class Collector:
         if not may_fetch and settings.fetch_articles:
             return "seen", item_id, 0
         now = self.clock()
-        changed = stories.entry_changed(
+        changed = revisions.entry_changed(
             self.store,
             item_id,
             source_id=source.id,
@@ -444,7 +444,7 @@ class Collector:
         story, fetched = await self._read(
             entry, url=url, source=source, outlet=outlet, home=home, may_fetch=may_fetch, now=now
         )
-        fields = stories.update_item(self.store, item_id, story, source_id=source.id, now=now)
+        fields = revisions.update_item(self.store, item_id, story, source_id=source.id, now=now)
         return ("updated" if fields else "seen"), item_id, fetched
 
     async def _read(
