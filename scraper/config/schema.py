@@ -195,11 +195,15 @@ class Outlet(_Strict):
     )
 
 
+# The kinds of ``scraper.sources.registry.KINDS`` (tests/test_registries.py checks they agree).
+SourceKindName = Literal["feed", "page", "search"]
+
+
 class Source(_Strict):
     """``sources:`` — one feed, listing page or search feed to collect."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", description="Unique id (a-z, 0-9, . _ -).")
-    kind: Literal["feed", "page", "search"] = Field(
+    kind: SourceKindName = Field(
         description="`feed` (RSS/Atom/JSON Feed), `page` (HTML listing + selector) or `search`."
     )
     url: HttpURL = Field(description="Address of the feed or page.")

@@ -22,20 +22,21 @@ import functools
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from scraper.config.schema import Config
-from scraper.fetch.client import FEED_ACCEPT, PAGE_ACCEPT, Fetcher
+from scraper.fetch.client import PAGE_ACCEPT, Fetcher
 from scraper.identity.keys import StoryKeys, story_keys
 from scraper.identity.neardup import entry_hash, fingerprint
 from scraper.identity.urls import canonicalize_url
 from scraper.models import Analysis, Entry
 from scraper.models.errors import Drop, FetchError, HTTPStatusError, InvalidURL, ParseError
 from scraper.models.stored import FetchRecord, Sighting, SourceState, StoryData, StoryLookup
+from scraper.pipeline.reading import accept_for, read_source
 from scraper.schedule.policy import (
     CheckPolicy,
     adaptive_interval,
@@ -43,7 +44,7 @@ from scraper.schedule.policy import (
     next_check_at,
     not_before,
 )
-from scraper.sources.parse import ParsedFeed, parse_feed, parse_listing
+from scraper.sources.registry import kind_of
 from scraper.sources.sandbox import Sandbox, default_sandbox
 from scraper.understand.analyze import analyze, article_from_entry
 from storage import revisions
@@ -229,13 +230,13 @@ class Collector:
         )
 
     async def _collect(self, source: SourceState, report: SourceReport) -> None:
-        accept = PAGE_ACCEPT if source.kind == "page" else FEED_ACCEPT
+        kind = kind_of(source.kind)
         try:
             response = await self.fetcher.fetch(
                 source.url,
                 etag=source.etag,
                 last_modified=source.last_modified,
-                accept=accept,
+                accept=accept_for(kind),
                 robots=self._robots(source.id),
             )
         except HTTPStatusError as exc:
@@ -249,13 +250,20 @@ class Collector:
         report.bytes = len(response.body)
         report.etag = response.etag
         report.last_modified = response.last_modified
-        parsed = await self._parse(source, response.body, response.url, response.headers)
+        parsed = await read_source(
+            self.sandbox,
+            kind,
+            response.body,
+            url=response.url,
+            headers=response.headers,
+            selector=self._selector(source.id),
+        )
         report.warning = parsed.warning
         report.entries = len(parsed.entries)
         report.not_before = not_before(
             response.headers, ttl_minutes=parsed.ttl_minutes, now=self.clock()
         )
-        if source.kind != "page":
+        if kind.dated:
             report.per_week = entries_per_week(
                 (e.published for e in parsed.entries), now=self.clock()
             )
@@ -348,17 +356,9 @@ class Collector:
         settings = self.config.settings
         return settings.max_articles_per_pass if settings.fetch_articles else 0
 
-    async def _parse(
-        self, source: SourceState, body: bytes, url: str, headers: Mapping[str, str]
-    ) -> ParsedFeed:
-        if source.kind == "page":
-            selector = self._selector(source.id)
-            return await self.sandbox.run(parse_listing, body, url=url, selector=selector)
-        return await self.sandbox.run(parse_feed, body, url=url, headers=dict(headers))
-
-    def _selector(self, source_id: str) -> str:
+    def _selector(self, source_id: str) -> str | None:
         configured = self.config.source(source_id)
-        return (configured.selector if configured else None) or "a"
+        return configured.selector if configured else None
 
     def _outlet_of(self, source: SourceState, entry: Entry) -> tuple[str | None, str | None]:
         """The outlet name and its home city for a story from ``source``.
