@@ -1,0 +1,42 @@
+"""The state every part of the collector shares: configuration, store, fetcher, clock, sandbox."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from scraper.config.schema import Config
+from scraper.fetch.client import Fetcher
+from scraper.pipeline.report import utcnow
+from scraper.sources.sandbox import Sandbox, default_sandbox
+from storage.store import Store
+
+log = logging.getLogger(__name__)
+
+
+class CollectorBase:
+    """Runs collection passes over sources with one fetcher and one store."""
+
+    def __init__(
+        self,
+        config: Config,
+        store: Store,
+        fetcher: Fetcher,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        sandbox: Sandbox | None = None,
+    ) -> None:
+        self.config = config
+        self.store = store
+        self.fetcher = fetcher
+        self.clock = clock
+        # Parsing runs in worker processes with a time limit (scraper.sources.sandbox).
+        self.sandbox = sandbox or default_sandbox(
+            workers=config.settings.parse_workers, time_limit=config.settings.parse_time_limit
+        )
+
+    def _robots(self, source_id: str) -> bool | None:
+        """The source's robots.txt override (None: the ``respect_robots`` setting)."""
+        own = self.config.source(source_id)
+        return own.robots if own is not None else None
