@@ -26,6 +26,7 @@ import json
 import re
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -151,13 +152,15 @@ def _covered(span: tuple[int, int], contents: list[tuple[int, int]]) -> bool:
     return inside > 0.5 * (span[1] - span[0])
 
 
-def bench_polnear(misses: bool) -> PolnearResult:
-    """Found quotes against PolNeAR's direct-quote attributions."""
+def bench_polnear(
+    misses: bool, *, keep: Callable[[str], bool] = lambda _key: True
+) -> PolnearResult:
+    """Found quotes against PolNeAR's direct-quote attributions (articles ``keep`` accepts)."""
     res = PolnearResult()
     seen: set[str] = set()
     for line in POLNEAR.read_text(encoding="utf-8").splitlines():
         rec = json.loads(line)
-        if rec["doc_id"] in seen:
+        if rec["doc_id"] in seen or not keep(rec["doc_id"]):
             continue  # a second annotator of the same article
         seen.add(rec["doc_id"])
         text = rec["text"]

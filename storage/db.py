@@ -1,7 +1,8 @@
 """Open the database and bring its schema up to date.
 
 ``open_database(url)`` returns an ``Engine`` whose schema is at the newest
-Alembic revision. SQLite files get their folder created and run in WAL mode
+Alembic revision. SQLite files get their folder created (0700, the file 0600:
+``storage.files``) and run in WAL mode
 (readers never block the writer) with foreign keys on and a busy timeout, so
 the web app can read while a collection pass writes.
 """
@@ -18,6 +19,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+
+from storage.files import private_sqlite
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +42,8 @@ def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
-        if database and database != ":memory:":
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        if database and database != ":memory:" and not database.startswith("file:"):
+            private_sqlite(Path(database).expanduser())  # folder 0700, file (and -wal/-shm) 0600
         # Pooled, not NullPool: opening a SQLite connection (pragmas) and closing the last
         # one (a WAL checkpoint) cost ~6 ms, which made storing a story 8x slower.
         engine = create_engine(url)

@@ -37,6 +37,7 @@ from sqlalchemy.engine import make_url
 
 from scraper.models.errors import CollectorBusy
 from scraper.models.stored import SourceState
+from storage.files import private_dir
 from storage.sources import _state
 from storage.store import Store
 from storage.tables import SourceRow
@@ -193,8 +194,8 @@ def _acquire(path: Path) -> None:
         if held is not None:
             _held[path] = (held[0], held[1] + 1)
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        private_dir(path.parent)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

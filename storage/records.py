@@ -25,6 +25,22 @@ def original_values(row: ItemRow) -> dict[str, Any]:
     }
 
 
+def suggestions(evidence: Sequence[dict[str, Any]], tags: Sequence[str]) -> list[dict[str, Any]]:
+    """Programs and cities the stored evidence names that are not tags (yet).
+
+    The analysis keeps the evidence of labels below the confidence thresholds;
+    a reviewer who accepts one makes it a tag, and it leaves this list.
+    """
+    best: dict[str, dict[str, Any]] = {}
+    for ev in evidence:
+        if ev.get("kind") not in ("program", "city") or ev.get("label") in tags:
+            continue
+        label, confidence = str(ev.get("label")), float(ev.get("confidence") or 0.0)
+        if label not in best or confidence > best[label]["confidence"]:
+            best[label] = {"kind": ev["kind"], "label": label, "confidence": confidence}
+    return list(best.values())
+
+
 def item_json(row: ItemRow, sightings: Sequence[SightingRow]) -> dict[str, Any]:
     """The public shape of an item (``clippings items --json``).
 
@@ -53,6 +69,7 @@ def item_json(row: ItemRow, sightings: Sequence[SightingRow]) -> dict[str, Any]:
         "cities": list(current["cities"]),
         "relevant": bool(row.relevant),
         "evidence": list(row.evidence or []),
+        "suggestions": suggestions(row.evidence or [], [*current["programs"], *current["cities"]]),
         "first_seen": _iso(row.first_seen_at),
         "last_seen": _iso(row.last_seen_at),
         "sources": list(dict.fromkeys(s.source_id for s in sightings)),

@@ -203,8 +203,11 @@ class ItemTagRow(Base):
     value: Mapped[str] = mapped_column(String(300))
 
 
-# Tables of the review desk live in their own module; importing it here puts them
-# in ``Base.metadata`` for Alembic and for every reader of this module.
+# Tables of the review desk, of digests/alerts/saved views (issue 16) and of the
+# archive (issue 18) live in their own modules; importing them here puts them in
+# ``Base.metadata`` for Alembic and for every reader of this module.
+from storage import archive_tables as _archive_tables  # noqa: E402, F401
+from storage import notify_tables as _notify_tables  # noqa: E402, F401
 from storage import review_tables as _review_tables  # noqa: E402, F401
 
 # Tables of stories and copies (issue 8), in Base.metadata the same way.

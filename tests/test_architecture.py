@@ -16,6 +16,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 STAGES = (
+    "scraper.explain",
     "scraper.text",
     "scraper.config",
     "scraper.identity",
@@ -27,12 +28,13 @@ SHARED = ("scraper.models", "scraper")  # ``scraper`` itself: only its __version
 # always may import itself.
 ALLOWED: dict[str, tuple[str, ...]] = {
     "scraper.models": (),
+    "scraper.explain": SHARED,  # failures and times in words a person can act on
     "scraper.text": SHARED,
-    "scraper.config": (*SHARED, "scraper.text"),
+    "scraper.config": (*SHARED, "scraper.text", "scraper.explain"),
     "scraper.identity": (*SHARED, "scraper.text", "scraper.config"),
     "scraper.understand": (*SHARED, "scraper.text", "scraper.config", "scraper.identity"),
     "scraper.sources": (*SHARED, "scraper.text", "scraper.config", "scraper.identity"),
-    "scraper.fetch": (*SHARED, "scraper.config"),
+    "scraper.fetch": (*SHARED, "scraper.config", "scraper.identity"),
     "storage": ("scraper.models",),
     # The pipeline joins the stages, the network and storage; of the scheduler it
     # uses only the pure due-ness policy (the loop, in turn, runs the pipeline).
@@ -45,6 +47,18 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     ),
     "scraper.schedule": (*SHARED, *STAGES, "scraper.fetch", "storage", "scraper.pipeline"),
     "scraper.publish": (*SHARED, *STAGES, "storage"),
+    "scraper.report": (*SHARED, *STAGES, "storage", "scraper.publish"),
+    # Snapshots of approved stories: fetched like articles, kept in storage.
+    "scraper.archive": (*SHARED, *STAGES, "scraper.fetch", "storage", "scraper.pipeline"),
+    # Digests and alerts: the news page's rendering, the queue's saved filters.
+    "scraper.notify": (
+        *SHARED,
+        *STAGES,
+        "scraper.fetch",
+        "storage",
+        "scraper.publish",
+        "scraper.web.forms",
+    ),
     "scraper.web": (
         *SHARED,
         *STAGES,
@@ -53,6 +67,9 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "scraper.pipeline",
         "scraper.schedule",
         "scraper.publish",
+        "scraper.report",
+        "scraper.archive",
+        "scraper.notify",
     ),
     "scraper.cli": ("scraper", "storage"),  # the top: anything
     "scraper.__main__": ("scraper.cli",),

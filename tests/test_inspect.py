@@ -12,7 +12,7 @@ from tests.test_pipeline import clippings
 YORK = FIXTURES / "articles" / "york-callin.html"
 FIELDS = [
     "url", "canonical_url", "outlet", "headline", "published", "authors", "text",
-    "excerpt", "quotes", "programs", "cities", "relevant", "evidence",
+    "excerpt", "quotes", "programs", "cities", "relevant", "evidence", "suggestions",
 ]  # fmt: skip
 
 
@@ -49,6 +49,14 @@ def test_inspect_json_has_exactly_the_documented_fields(tmp_path: Path) -> None:
     for item in page["evidence"]:
         source = page["headline"] if item["field"] == "headline" else page["text"]
         assert source[item["start"] : item["end"]] == item["phrase"]
+        if item["kind"] in ("program", "city", "quote"):
+            assert 0 < item["confidence"] <= 1, item
+    # Tags are at or above their threshold; suggestions are below it and no tag.
+    tags = {*page["programs"], *page["cities"]}
+    for item in page["evidence"]:
+        if item["kind"] in ("program", "city") and item["label"] in tags:
+            assert item["confidence"] >= 0.5
+    assert not {s["label"] for s in page["suggestions"]} & tags
 
 
 def test_inspect_for_a_person_and_over_http(tmp_path: Path, server: FeedServer) -> None:

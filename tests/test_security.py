@@ -64,25 +64,58 @@ def test_redirect_to_another_scheme_is_refused(target: str, server: FeedServer) 
 
 # --- addresses -------------------------------------------------------------------------
 
+# The special ranges, IPv4 and IPv6, and the IPv6 forms that carry an IPv4 address.
 ADDRESSES = {
     "8.8.8.8": True,
+    "1.1.1.1": True,
     "2001:4860:4860::8888": True,
+    "2620:4f:8000::1": True,
+    "0.1.2.3": False,  # "this network"
     "127.0.0.1": False,
+    "127.255.0.9": False,
     "10.1.2.3": False,
     "172.16.0.1": False,
+    "172.31.255.254": False,
     "192.168.1.1": False,
     "100.64.0.1": False,  # carrier-grade NAT
     "169.254.169.254": False,  # cloud metadata
+    "192.0.0.8": False,  # IETF protocol assignments
+    "192.0.2.1": False,  # documentation
+    "198.51.100.7": False,  # documentation
+    "203.0.113.7": False,  # documentation
+    "192.88.99.1": False,  # 6to4 relay anycast
+    "198.18.0.1": False,  # benchmarking
     "0.0.0.0": False,
     "255.255.255.255": False,
     "224.0.0.1": False,
+    "239.255.255.250": False,  # multicast (SSDP)
+    "240.0.0.1": False,  # reserved
+    "::": False,
     "::1": False,
-    "fe80::1": False,
-    "fc00::1": False,
+    "fe80::1": False,  # link-local
+    "fec0::1": False,  # site-local (deprecated, passed Python's is_global)
+    "fc00::1": False,  # unique local
+    "fd12:3456::1": False,  # unique local
+    "ff02::1": False,  # multicast
+    "100::1": False,  # discard-only
+    "2001:db8::1": False,  # documentation
+    "3fff::1": False,  # documentation (2024)
+    "2001:2::1": False,  # benchmarking
+    "2001:10::1": False,  # ORCHID
+    "5f00::1": False,  # outside global unicast 2000::/3
+    "::1.2.3.4": False,  # IPv4-compatible (deprecated)
     "::ffff:127.0.0.1": False,  # IPv4-mapped
+    "::ffff:10.0.0.1": False,
     "::ffff:8.8.8.8": True,
     "2002:a00:1::": False,  # 6to4 wrapping 10.0.0.1
-    "64:ff9b::a00:1": False,  # NAT64 of 10.0.0.1 is not global either
+    "2002:7f00:1::1": False,  # 6to4 wrapping 127.0.0.1
+    "2002:808:808::1": True,  # 6to4 wrapping 8.8.8.8
+    "2001:0:4136:e378:8000:63bf:80ff:fffe": False,  # Teredo, client 127.0.0.1
+    "2001:0:4136:e378:8000:63bf:f7f7:f7f7": True,  # Teredo, client 8.8.8.8
+    "64:ff9b::a00:1": False,  # NAT64 of 10.0.0.1
+    "64:ff9b::7f00:1": False,  # NAT64 of 127.0.0.1
+    "64:ff9b::808:808": True,  # NAT64 of 8.8.8.8
+    "64:ff9b:1::a00:1": False,  # local-use NAT64
 }
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from scraper.identity.keys import story_keys, title_key
 from scraper.identity.urls import canonicalize_url, normalise_title, unwrap_redirect, url_key
-from scraper.models.errors import InvalidURL
+from scraper.models.errors import BadURL
 from tests.conftest import SHARED
 
 CANONICAL = [
@@ -50,7 +50,7 @@ def test_canonicalize(url: str, expected: str) -> None:
     "url", ["ftp://example.com/a", "javascript:alert(1)", "mailto:a@b.c", "https://"]
 )
 def test_non_http_urls_are_rejected(url: str) -> None:
-    with pytest.raises(InvalidURL):
+    with pytest.raises(BadURL):
         canonicalize_url(url)
 
 

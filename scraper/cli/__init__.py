@@ -19,8 +19,11 @@ COMMAND_MODULES = (
     "scraper.cli.publish",
     "scraper.cli.add",
     "scraper.cli.review",
+    "scraper.cli.archive",
     "scraper.cli.users",
     "scraper.cli.serve",
+    "scraper.cli.digest",
+    "scraper.cli.report",
 )
 
 for _module in COMMAND_MODULES:

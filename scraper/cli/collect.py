@@ -7,16 +7,18 @@ import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from scraper.cli._common import Context, common_options, json_line, main, pass_context
 from scraper.cli.serve import host_port_options, make_server, serve_alongside
+from scraper.cli.tables import collect_failures, summary_notes, summary_table
+from scraper.cli.welcome import print_where_to_go
 from scraper.config.schema import Config
+from scraper.explain.failures import explain
 from scraper.fetch.client import Fetcher
 from scraper.models.errors import CollectorBusy
 from scraper.models.stored import SourceState
@@ -29,8 +31,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_RESULT = {"ok": "[green]ok[/]", "not_modified": "not modified", "error": "[red]error[/]"}
-
 
 def prepare(ctx: Context) -> tuple[Config, Store]:
     """Config checked, database migrated, sources synced."""
@@ -40,24 +40,6 @@ def prepare(ctx: Context) -> tuple[Config, Store]:
     if config.settings.allow_private_networks:
         log.warning("allow_private_networks is on: private and loopback addresses will be fetched")
     return config, store
-
-
-def summary_table(reports: Sequence[SourceReport]) -> Table:
-    table = Table(title="Collection summary")
-    table.add_column("source")
-    table.add_column("result")
-    for name in ("new", "seen", "entries"):
-        table.add_column(name, justify="right")
-    table.add_column("note")
-    for r in sorted(reports, key=lambda r: (r.outcome != "error", r.source_id)):
-        note = r.error or r.warning or ""
-        if r.dropped:
-            dropped = ", ".join(f"{n} {reason}" for reason, n in r.dropped.items())
-            note = f"{note}; skipped {dropped}".strip("; ")
-        table.add_row(
-            r.source_id, _RESULT[r.outcome], str(r.new), str(r.seen), str(r.entries), note[:120]
-        )
-    return table
 
 
 @main.command()
@@ -94,16 +76,20 @@ def collect(ctx: Context, source_ids: tuple[str, ...], as_json: bool, no_article
         reports = asyncio.run(_collect(config, store, states, console, quiet=as_json))
     except CollectorBusy as exc:
         raise click.ClickException(str(exc)) from None
+    urls = {s.id: s.url for s in states}
     if as_json:
         for report in reports:
-            json_line(report.to_json())
+            failure = explain(report.error, url=urls.get(report.source_id), status=report.status)
+            json_line({**report.to_json(), "reason": failure.words if failure else None})
         return
-    Console().print(summary_table(reports))
+    grouped = collect_failures(reports, urls=urls)
+    console = Console()
+    console.print(summary_table(reports))
     failed = [r for r in reports if r.outcome == "error"]
     total_new = sum(r.new for r in reports)
     click.echo(f"{total_new} new item(s) from {len(reports)} source(s); {len(failed)} failed.")
-    for report in failed:
-        click.echo(f"  failed: {report.source_id}: {report.error}", err=True)
+    for line in summary_notes(reports, grouped, width=console.width):
+        click.echo(line)
 
 
 async def _collect(
@@ -114,11 +100,13 @@ async def _collect(
     *,
     quiet: bool,
 ) -> list[SourceReport]:
+    from scraper.archive.jobs import Archiver
     from scraper.pipeline.collector import Collector
 
-    # The same collector lock as `clippings run`: two collectors never fetch at once on SQLite.
+    archiver = Archiver(config, store)  # keeps article responses for the snapshot on approve
     async with Fetcher(fetch_options(config)) as fetcher:
-        collector = Collector(config, store, fetcher)
+        collector = Collector(config, store, fetcher, keep_page=archiver.keep_page)
+        # The same collector lock as `clippings run`: two collectors never fetch at once.
         with (
             collector_lock(store),
             Progress(
@@ -181,6 +169,7 @@ def run(
     backoff for failing sources. Ctrl-C lets the running pass finish; a second
     Ctrl-C stops at once. Nothing already stored is lost either way.
     """
+    from scraper.archive.jobs import Archiver
     from scraper.pipeline.collector import Collector
     from scraper.publish.export import SiteExporter, keep_exported
     from scraper.schedule.loop import run_due, run_forever
@@ -192,23 +181,42 @@ def run(
         f"clippings: collecting {len(config.sources)} source(s) into {target}; Ctrl-C to stop.",
         err=True,
     )
+    if serve:
+        print_where_to_go(store, host=host, port=port, https=https)
+
+    def jobs(scheduler: Any) -> None:
+        from scraper.notify.runner import install
+
+        install(scheduler, config, store)  # digests and alerts, once a minute
+        archiver.install(scheduler)  # snapshots, Save Page Now, link checks, once a minute
+
+    archiver = Archiver(config, store)
 
     async def go() -> None:
         async with Fetcher(fetch_options(config)) as fetcher:
-            collector = Collector(config, store, fetcher)
+            collector = Collector(config, store, fetcher, keep_page=archiver.keep_page)
             # Publishes at start, after each pass, every publish_every s and on exit.
             async with keep_exported(exporter, every=publish_every) as after_pass:
                 if once:
                     await run_due(collector)
+                    await archiver.run_once(fetcher=fetcher)  # snapshots, link checks
                 elif serve:  # one loop: the web app and the scheduler stop together
                     stop = asyncio.Event()
                     server = make_server(
-                        config, store, host=host, port=port, https=https, embedded=True
+                        config,
+                        store,
+                        host=host,
+                        port=port,
+                        https=https,
+                        embedded=True,
+                        archiver=archiver,
                     )
-                    work = run_forever(collector, tick=tick, after_pass=after_pass, stop=stop)
+                    work = run_forever(
+                        collector, tick=tick, after_pass=after_pass, stop=stop, more_jobs=jobs
+                    )
                     await serve_alongside(server, work, stop)
                 else:
-                    await run_forever(collector, tick=tick, after_pass=after_pass)
+                    await run_forever(collector, tick=tick, after_pass=after_pass, more_jobs=jobs)
 
     try:
         asyncio.run(go())

@@ -31,6 +31,7 @@ def analysis_json(analysis: Analysis) -> dict[str, Any]:
         "cities": list(analysis.cities),
         "relevant": analysis.relevant,
         "evidence": [e.to_json() for e in analysis.evidence],
+        "suggestions": [s.to_json() for s in analysis.suggestions],
     }
 
 
@@ -48,6 +49,14 @@ def describe(analysis: Analysis) -> str:
         dateline(analysis),
         f"  {analysis.excerpt}" if analysis.excerpt else "  (no excerpt)",
         "Tags: " + ("  ".join([*analysis.cities, *analysis.programs]) or "(none)"),
+        *(
+            [
+                "Suggested: "
+                + "  ".join(f"{s.label} ({s.confidence:.2f})" for s in analysis.suggestions)
+            ]
+            if analysis.suggestions
+            else []
+        ),
         f"Link: {article.canonical_url or article.url}",
     ]
     if article.authors:
@@ -64,6 +73,8 @@ def describe(analysis: Analysis) -> str:
         for item in analysis.evidence:
             where = f"{item.field} {item.start}-{item.end}"
             note = f" ({item.note})" if item.note else ""
+            if item.confidence is not None:
+                note += f" [confidence {item.confidence:.2f}]"
             lines.append(f"  {item.kind}: {item.label} <- {item.phrase!r} at {where}{note}")
     return "\n".join(lines)
 

@@ -7,13 +7,18 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Generator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import uvicorn
 
 from scraper.cli._common import Context, common_options, main, pass_context
+from scraper.cli.welcome import print_where_to_go
 from scraper.config.schema import Config
 from storage.store import Store
+
+if TYPE_CHECKING:
+    from scraper.archive.jobs import Archiver
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +33,12 @@ def host_port_options(func: click.decorators.FC) -> click.decorators.FC:
         help="Served over HTTPS (e.g. behind a TLS proxy): cookies get the Secure flag.",
     )(func)
     func = click.option(
-        "--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(1, 65535)
+        "--port",
+        default=DEFAULT_PORT,
+        show_default=True,
+        envvar="CLIPPINGS_PORT",
+        type=click.IntRange(1, 65535),
+        help="Port to listen on (also $CLIPPINGS_PORT).",
     )(func)
     return click.option(
         "--host",
@@ -52,11 +62,26 @@ class _EmbeddedServer(uvicorn.Server):
 
 
 def make_server(
-    config: Config, store: Store, *, host: str, port: int, https: bool, embedded: bool = False
+    config: Config,
+    store: Store,
+    *,
+    host: str,
+    port: int,
+    https: bool,
+    embedded: bool = False,
+    archiver: Archiver | None = None,
 ) -> uvicorn.Server:
+    """The web app in uvicorn; with ``archiver``, an approval on the desk snapshots at once.
+
+    Alone (not ``embedded``), the server also runs the archive rounds itself.
+    """
+    from scraper.archive import jobs
     from scraper.web import create_app
 
-    app = create_app(config, store, https=https)
+    archiver = archiver or jobs.Archiver(config, store)
+    app = create_app(
+        config, store, https=https, archiver=archiver, archive_in_background=not embedded
+    )
     # proxy_headers: X-Forwarded-Proto/For are honoured from FORWARDED_ALLOW_IPS
     # (default 127.0.0.1), so a local TLS proxy makes request.url.scheme "https".
     uv_config = uvicorn.Config(
@@ -98,5 +123,8 @@ def serve(ctx: Context, host: str, port: int, https: bool) -> None:
     config = app_config(ctx)
     store = ctx.store()
     server = make_server(config, store, host=host, port=port, https=https)
-    click.echo(f"clippings: desk at http://{host}:{port}/desk/ ; Ctrl-C to stop.", err=True)
-    server.run()
+    print_where_to_go(store, host=host, port=port, https=https)
+    click.echo("clippings: serving; Ctrl-C to stop.", err=True)
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the Ctrl-C it handled
+        server.run()
+    click.echo("clippings: stopped.", err=True)

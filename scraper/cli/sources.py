@@ -10,11 +10,23 @@ from typing import Any
 
 import click
 import yaml
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
 from scraper.cli._common import Context, common_options, json_line, main, pass_context
+from scraper.cli.netcheck import dns_outage
+from scraper.cli.tables import (
+    SourceRow,
+    interval_words,
+    source_failures,
+    source_problems,
+    sources_table,
+    wrap,
+)
 from scraper.config.schema import Config, format_interval
+from scraper.explain.failures import Failure, explain
+from scraper.explain.times import ago
 from scraper.fetch.client import Fetcher
 from scraper.models.errors import FetchError, ParseError
 from scraper.models.stored import SourceState
@@ -38,17 +50,6 @@ def health(state: SourceState | None, *, unhealthy_after: int = 5) -> str:
     )
 
 
-def health_note(state: SourceState | None, now: datetime) -> str:
-    """The reason at a glance: ``"3 failures: HTTP 404 not found"``, ``"for 2d: ..."``."""
-    if state is None or not state.error_count:
-        return ""
-    reason = state.last_error or "unknown error"
-    if state.unhealthy_since is not None:
-        return f"for {_ago(state.unhealthy_since, now).removesuffix(' ago')}: {reason}"
-    failures = "1 failure" if state.error_count == 1 else f"{state.error_count} failures"
-    return f"{failures}: {reason}"
-
-
 def _every(state: SourceState | None, configured: timedelta) -> str:
     """The interval in force; ``~`` marks one adapted to the source's publishing rate."""
     if state is None or not state.check_interval_seconds:
@@ -58,21 +59,16 @@ def _every(state: SourceState | None, configured: timedelta) -> str:
     return f"{mark}{format_interval(current)}"
 
 
-def _ago(when: datetime | None, now: datetime) -> str:
-    if when is None:
-        return "-"
-    seconds = (when - now).total_seconds()
-    span = abs(seconds)
-    text = (
-        f"{span / 86400:.0f}d"
-        if span >= 86400
-        else f"{span / 3600:.0f}h"
-        if span >= 3600
-        else f"{span / 60:.0f}m"
-        if span >= 60
-        else f"{span:.0f}s"
-    )
-    return f"in {text}" if seconds > 0 else f"{text} ago"
+def health_note(state: SourceState | None, now: datetime, *, url: str | None = None) -> str:
+    """The reason at a glance, in plain words: ``"3 failures: the address is gone (HTTP 404)"``."""
+    if state is None or not state.error_count:
+        return ""
+    failure = explain(state.last_error, url=url or state.url, status=state.last_status)
+    reason = failure.words if failure else "unknown error"
+    if state.unhealthy_since is not None:
+        return f"since {ago(state.unhealthy_since, now=now).removesuffix(' ago')}: {reason}"
+    failures = "1 failure" if state.error_count == 1 else f"{state.error_count} failures"
+    return f"{failures}: {reason}"
 
 
 @main.group()
@@ -107,6 +103,8 @@ def list_sources(ctx: Context, as_json: bool) -> None:
                     "health_note": health_note(state, now) or None,
                     "unhealthy_since": state.unhealthy_since if state else None,
                     "check_interval": _every(state, config.interval_for(source)).lstrip("~"),
+                    "interval_in_force": interval_words(config, source, state),
+                    "problem": (f.words if (f := _failure(state)) else None),
                     "entries_per_week": state.entries_per_week if state else None,
                     "last_checked": state.last_checked_at if state else None,
                     "last_success": state.last_success_at if state else None,
@@ -117,35 +115,31 @@ def list_sources(ctx: Context, as_json: bool) -> None:
                 }
             )
         return
-    table = Table(title=f"{len(config.sources)} source(s) in {ctx.sources_path}")
-    for column in (
-        "id",
-        "kind",
-        "outlet",
-        "every",
-        "health",
-        "last check",
-        "next",
-        "items",
-        "problem",
-    ):
-        table.add_column(column, justify="right" if column == "items" else "left")
-    colour = {"ok": "green", "failing": "yellow", "unhealthy": "red", "new": "blue"}
-    for source in config.sources:
-        state = states.get(source.id)
-        status = health(state, unhealthy_after=unhealthy_after) if source.enabled else "disabled"
-        table.add_row(
-            source.id,
-            source.kind,
-            source.outlet or "",
-            _every(state, config.interval_for(source)),
-            f"[{colour.get(status, 'dim')}]{status}[/]",
-            _ago(state.last_checked_at if state else None, now),
-            _ago(state.next_check_at if state else None, now) if source.enabled else "-",
-            str(state.items_found if state else 0),
-            health_note(state, now)[:80],
+    rows = [
+        SourceRow(
+            source,
+            states.get(source.id),
+            health(states.get(source.id), unhealthy_after=unhealthy_after),
+            _failure(states.get(source.id)),
         )
-    Console().print(table)
+        for source in config.sources
+    ]
+    grouped = source_failures(rows)
+    title = f"{len(config.sources)} source(s) in {ctx.sources_path}"
+    tz = config.settings.tz()
+    console = Console()
+    console.print(sources_table(rows, config=config, title=title, now=now, tz=tz))
+    offline = None if grouped.shared else dns_outage([s.url for s in config.sources if s.enabled])
+    for line in ([wrap(offline, width=console.width, indent="")] if offline else []) + (
+        source_problems(rows, grouped, now=now, tz=tz, width=console.width)
+    ):
+        click.echo(line)
+
+
+def _failure(state: SourceState | None) -> Failure | None:
+    if state is None or not state.error_count:
+        return None
+    return explain(state.last_error, url=state.url, status=state.last_status)
 
 
 @sources.command()
@@ -163,17 +157,21 @@ def check(ctx: Context, as_json: bool, source_ids: tuple[str, ...]) -> None:
         for result in results:
             json_line(result)
     else:
-        table = Table(title=f"sources.yaml is valid; fetched {len(results)} source(s)")
-        for column in ("id", "result", "status", "entries", "seconds", "detail"):
-            table.add_column(column)
+        table = Table(
+            title=f"sources.yaml is valid; fetched {len(results)} source(s)", box=box.SIMPLE_HEAD
+        )
+        for column in ("id", "result", "status", "entries", "seconds"):
+            table.add_column(column, no_wrap=column != "id", overflow="fold")
+        table.add_column("detail", ratio=1, overflow="fold")
         for r in results:
+            failure = explain(r["error"], url=r["url"], status=r["status"])
             table.add_row(
                 r["id"],
                 "[green]ok[/]" if r["ok"] else "[red]error[/]",
                 str(r["status"] or "-"),
                 str(r["entries"]),
                 f"{r['seconds']:.1f}",
-                (r["error"] or r["title"] or "")[:80],
+                failure.words if failure else (r["title"] or ""),
             )
         Console().print(table)
     if failed:

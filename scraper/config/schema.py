@@ -15,7 +15,7 @@ import difflib
 import os
 import re
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import timedelta, tzinfo
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
+from scraper.config.notify import AlertSpec, DigestSpec, EmailSettings
 from scraper.config.vocab import (
     CitySpec,
     ProgramSpec,
@@ -31,6 +32,7 @@ from scraper.config.vocab import (
     default_programs,
 )
 from scraper.config.yamlpos import line_for, load_with_lines
+from scraper.explain.times import check_zone_name, zone
 from scraper.models.errors import ConfigError, DuplicateKey
 
 DEFAULT_DATA_DIR = Path(os.environ.get("CLIPPINGS_HOME", Path.home() / ".local/share/clippings"))
@@ -86,6 +88,7 @@ def _check_city(value: object) -> str:
 Interval = Annotated[timedelta, BeforeValidator(parse_interval)]
 HttpURL = Annotated[str, BeforeValidator(_check_http_url)]
 CityName = Annotated[str, BeforeValidator(_check_city)]
+ZoneName = Annotated[str, BeforeValidator(check_zone_name)]
 
 
 class _Strict(BaseModel):
@@ -135,6 +138,20 @@ class Settings(_Strict):
         50, ge=0, description="Article pages fetched per source per pass (the rest keep feed data)."
     )
     excerpt_length: int = Field(320, gt=40, description="Longest excerpt, in characters.")
+    program_threshold: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Confidence a program needs to be a tag; below it, evidence makes a "
+        "suggestion the desk offers for one click.",
+    )
+    city_threshold: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Confidence a city needs to be a tag; below it, a suggestion "
+        "(a wrong city costs more than a missing one).",
+    )
     relevance_keywords: list[str] = Field(
         default_factory=default_keywords,
         description="Organisation names and keywords that make a story relevant besides programs.",
@@ -143,6 +160,11 @@ class Settings(_Strict):
         None,
         description="SQLAlchemy URL; `CLIPPINGS_DATABASE_URL` and `--db` override it. "
         "Default: a SQLite file under `$CLIPPINGS_HOME` (~/.local/share/clippings/clippings.db).",
+    )
+    timezone: ZoneName | None = Field(
+        None,
+        description="Time zone of the times shown to people (an IANA name such as "
+        "America/Chicago); default: the machine's.",
     )
     allow_private_networks: bool = Field(
         False,
@@ -181,6 +203,27 @@ class Settings(_Strict):
     feed_length: int = Field(
         50, gt=0, description="Newest stories in each published feed (the page lists them all)."
     )
+    archive_dir: str | None = Field(
+        None,
+        description="Folder of the snapshots of approved stories (one WARC file a month). "
+        "Default: `$CLIPPINGS_HOME/snapshots`.",
+    )
+    link_check_interval: Interval = Field(
+        timedelta(days=7),
+        description="How often the link of each published story is checked (HEAD, then GET).",
+    )
+    archive_org: bool = Field(
+        False,
+        description="Also ask the Internet Archive's Save Page Now to capture each approved story.",
+    )
+    archive_org_endpoint: HttpURL = Field(
+        "https://web.archive.org/save/",
+        description="The Save Page Now address the story's URL is appended to (tests: a fake).",
+    )
+
+    def tz(self) -> tzinfo:
+        """The zone of ``timezone``, else the machine's (see scraper.explain.times)."""
+        return zone(self.timezone)
 
 
 class Outlet(_Strict):
@@ -227,6 +270,9 @@ class Config(_Strict):
     sources: list[Source] = Field(default_factory=list)
     programs: list[ProgramSpec] = Field(default_factory=default_programs)
     cities: list[CitySpec] = Field(default_factory=default_cities)
+    email: EmailSettings | None = None
+    digests: list[DigestSpec] = Field(default_factory=list)
+    alerts: list[AlertSpec] = Field(default_factory=list)
 
     def outlet(self, name: str | None) -> Outlet | None:
         if name is None:
@@ -269,6 +315,9 @@ _MODELS_AT: dict[str, type[BaseModel]] = {
     "sources": Source,
     "programs": ProgramSpec,
     "cities": CitySpec,
+    "email": EmailSettings,
+    "digests": DigestSpec,
+    "alerts": AlertSpec,
 }
 
 
@@ -303,14 +352,16 @@ def _where(loc: Sequence[str | int], data: Any) -> str:
             "outlets": "outlet",
             "programs": "program",
             "cities": "city",
+            "digests": "digest",
+            "alerts": "alert",
         }.get(str(section), str(section))
         if isinstance(entry, dict):
             name = entry.get("id") if section == "sources" else entry.get("name")
             if name is not None:
                 return f"{noun} {name!r}: "
         return f"{noun} #{loc[1] + 1}: "
-    if loc and loc[0] == "settings":
-        return "settings: "
+    if loc and loc[0] in ("settings", "email"):
+        return f"{loc[0]}: "
     return ""
 
 
@@ -327,7 +378,7 @@ def _describe(error: Any, data: Any) -> tuple[tuple[str | int, ...], str]:
     message = str(error["msg"]).removeprefix("Value error, ")
     if error["type"] == "missing":
         return loc, f"{_where(loc, data)}missing required key {key!r}"
-    keyname = f"{key!r}: " if key else ""
+    keyname = f"{key!r}: " if key and not (loc and isinstance(loc[-1], int)) else ""
     return loc, f"{_where(loc, data)}{keyname}{message}"
 
 
@@ -375,6 +426,24 @@ def _cross_checks(config: Config, lines: dict[Any, int], name: str) -> list[str]
                 f"{at(('programs', i, 'name'))}: program {program.name!r}: duplicate name"
             )
         programs.add(program.name)
+    problems.extend(_notify_checks(config, at))
+    return problems
+
+
+def _notify_checks(config: Config, at: Any) -> list[str]:
+    """Digests need ``email:``; digest and alert names are unique."""
+    problems: list[str] = []
+    if config.digests and config.email is None:
+        problems.append(f"{at(('digests',))}: digests need an `email:` section (the SMTP server)")
+    for section in ("digests", "alerts"):
+        names: set[str] = set()
+        entries: list[Any] = list(getattr(config, section))
+        for i, entry in enumerate(entries):
+            if entry.name in names:
+                problems.append(
+                    f"{at((section, i, 'name'))}: {section[:-1]} {entry.name!r}: duplicate name"
+                )
+            names.add(entry.name)
     return problems
 
 

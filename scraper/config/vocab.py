@@ -18,6 +18,20 @@ from pydantic import BaseModel, ConfigDict, Field
 VOCABULARY_FILE = "data/vocabulary.yaml"  # relative to the scraper package
 
 
+class DescriptionSpec(BaseModel):
+    """One component or practice of a program and the phrases that signal it.
+
+    A story that describes a program without naming it ("call-ins", "custom
+    notifications", "jobs offered to group members") is tagged when it signals
+    more than one component (:mod:`scraper.understand.tags.programs`).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    component: str  # "call-in meetings", shown in the evidence
+    signals: list[str] = Field(min_length=1)  # phrases, same syntax as cues
+
+
 class ProgramSpec(BaseModel):
     """One program of the taxonomy and the words that reveal it."""
 
@@ -34,6 +48,7 @@ class ProgramSpec(BaseModel):
     cue_context: list[str] = Field(default_factory=list)  # one needed for a cue-only tag
     yields_to: list[str] = Field(default_factory=list)  # cues ignored when these are found
     requires: list[str] = Field(default_factory=list)  # tagged only along with one of these
+    descriptions: list[DescriptionSpec] = Field(default_factory=list)  # components, by signals
 
 
 class CitySpec(BaseModel):

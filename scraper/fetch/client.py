@@ -18,8 +18,9 @@
   host until the time has passed (other sources on it fail fast, with the
   same ``retry_after``);
 - enforces a deadline on each request, body included, so a server that
-  trickles one byte a second cannot hold a worker. Waiting for a turn at a
-  busy host is not counted against the deadline.
+  trickles one byte a second cannot hold a worker. The deadline counts
+  network time only: waiting for a turn at a busy host is not counted, nor
+  is time the event loop was held by other work (``scraper.fetch.stallclock``).
 
 Order of the gates for one request (invariant: no global slot is held while
 waiting for a host)::
@@ -50,6 +51,8 @@ import httpx
 from scraper.fetch.decode import decoder_for
 from scraper.fetch.netguard import AddressPolicy, GuardedBackend
 from scraper.fetch.robots import MAX_ROBOTS_BYTES, RobotsCache
+from scraper.fetch.stallclock import NetworkTimeout, StallClock
+from scraper.identity.urls import host_problem
 from scraper.models.errors import BlockedURL, FetchError, HTTPStatusError, TooLarge, TransportError
 
 log = logging.getLogger(__name__)
@@ -64,6 +67,7 @@ DRAIN_BYTES = 65_536  # an unused body up to this size is read to keep its conne
 ROBOTS_ACCEPT = "text/plain, */*;q=0.5"
 SHORT_PAUSE = 5.0  # seconds; a host pause shorter than this is waited out, a longer one fails
 MAX_PAUSE = 24 * 3600.0  # seconds; a larger Retry-After pauses a host only this long
+BACKSTOP = 3  # httpx's wall-clock read timeout: this many times `timeout`
 MAX_HOST_GATES = 5000  # hosts remembered; idle ones are forgotten past this (search feeds)
 
 
@@ -188,10 +192,13 @@ class Fetcher:
             transport=self._transport,
             follow_redirects=False,
             trust_env=False,
-            timeout=httpx.Timeout(options.timeout, connect=options.connect_timeout),
+            # The request's deadline is network time (``_through_gate``); httpx's own
+            # timeouts are wall-clock, so they only back it up, well behind it.
+            timeout=httpx.Timeout(options.timeout * BACKSTOP, connect=options.connect_timeout),
             headers={"User-Agent": options.user_agent, "Accept-Encoding": "gzip, deflate, br"},
         )
         self._global = asyncio.Semaphore(options.concurrency)
+        self.stall_clock = StallClock()  # deadlines count network time, not loop stalls
         self._hosts: dict[str, _HostGate] = {}
         self.robots = RobotsCache(self._fetch_robots, user_agent=options.user_agent)
 
@@ -202,6 +209,7 @@ class Fetcher:
         await self.aclose()
 
     async def aclose(self) -> None:
+        await self.stall_clock.stop()
         await self._client.aclose()
 
     def _gate(self, host: str) -> _HostGate:
@@ -252,11 +260,13 @@ class Fetcher:
         last_modified: str | None = None,
         accept: str = FEED_ACCEPT,
         robots: bool | None = None,
+        method: str = "GET",
     ) -> Response:
         """GET ``url``; raise FetchError (or a subclass) with a readable reason.
 
         ``robots`` overrides ``respect_robots`` for this request (a source's
-        ``robots:`` key).
+        ``robots:`` key). ``method="HEAD"`` asks for the headers only (link
+        checks); the same gates and limits apply.
         """
         obey = self.options.respect_robots if robots is None else robots
         return await self._fetch(
@@ -266,6 +276,7 @@ class Fetcher:
             accept=accept,
             robots=obey,
             cap=self.options.max_body_bytes,
+            method=method,
         )
 
     async def _fetch_robots(self, url: str) -> bytes:
@@ -287,19 +298,27 @@ class Fetcher:
         accept: str,
         robots: bool,
         cap: int,
+        method: str = "GET",
     ) -> Response:
         started = time.monotonic()
         visited: list[str] = []
         current = url
         while True:
-            parts = urlsplit(current)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
+            try:
+                parts = urlsplit(current)
+                hostname = parts.hostname
+            except ValueError as exc:  # "Invalid IPv6 URL"
+                raise BlockedURL(f"refused: the URL is not valid ({exc})", url=current) from exc
+            if parts.scheme not in ("http", "https") or not hostname:
                 raise BlockedURL(
                     "refused: only http and https URLs are fetched "
                     f"({parts.scheme or 'no'} scheme)",
                     url=current,
                 )
-            host = parts.hostname.lower()
+            problem = host_problem(hostname)
+            if problem:
+                raise BlockedURL(f"refused: {problem}", url=current)
+            host = hostname.lower()
             gate = self._gate(host)
             await self._check_pause(gate, host, current)
             if robots:
@@ -313,7 +332,9 @@ class Fetcher:
                 headers["If-None-Match"] = etag
             if last_modified and not visited:
                 headers["If-Modified-Since"] = last_modified
-            status, response_headers, body = await self._gated_request(gate, current, headers, cap)
+            status, response_headers, body = await self._gated_request(
+                gate, current, headers, cap, method
+            )
             if status in (301, 302, 303, 307, 308):
                 location = response_headers.get("location")
                 if not location:
@@ -353,16 +374,16 @@ class Fetcher:
             return Response(current, status, body, response_headers, elapsed, tuple(visited))
 
     async def _gated_request(
-        self, gate: _HostGate, url: str, headers: dict[str, str], cap: int
+        self, gate: _HostGate, url: str, headers: dict[str, str], cap: int, method: str
     ) -> tuple[int, dict[str, str], bytes]:
         gate.users += 1
         try:
-            return await self._through_gate(gate, url, headers, cap)
+            return await self._through_gate(gate, url, headers, cap, method)
         finally:
             gate.users -= 1
 
     async def _through_gate(
-        self, gate: _HostGate, url: str, headers: dict[str, str], cap: int
+        self, gate: _HostGate, url: str, headers: dict[str, str], cap: int, method: str
     ) -> tuple[int, dict[str, str], bytes]:
         async with gate.semaphore:
             async with gate.lock:
@@ -372,14 +393,15 @@ class Fetcher:
                 await self._global.acquire()
                 gate.next_start = time.monotonic() + gate.gap
             try:
-                started = time.monotonic()
                 try:
-                    return await asyncio.wait_for(
-                        self._one_request(url, headers, cap), timeout=self.options.timeout
+                    # Network time only: a stall of the loop does not count
+                    # (scraper.fetch.stallclock).
+                    return await self.stall_clock.within(
+                        self._one_request(url, headers, cap, method), timeout=self.options.timeout
                     )
-                except TimeoutError as exc:
+                except NetworkTimeout as exc:
                     raise TransportError(
-                        f"timed out after {time.monotonic() - started:.0f} s "
+                        f"timed out after {exc.network:.1f} s "
                         "(the whole answer must arrive within `timeout`)",
                         url=url,
                     ) from exc
@@ -387,16 +409,18 @@ class Fetcher:
                 self._global.release()
 
     async def _one_request(
-        self, url: str, headers: dict[str, str], cap: int
+        self, url: str, headers: dict[str, str], cap: int, method: str
     ) -> tuple[int, dict[str, str], bytes]:
         try:
-            async with self._client.stream("GET", url, headers=headers) as response:
+            async with self._client.stream(method, url, headers=headers) as response:
                 response_headers = {k.lower(): v for k, v in response.headers.items()}
                 if (
                     response.status_code in (301, 302, 303, 307, 308, 304)
                     or response.status_code >= 400
                 ):
                     await _drain(response, response_headers)
+                    return response.status_code, response_headers, b""
+                if method == "HEAD":  # no body follows, whatever Content-Length says
                     return response.status_code, response_headers, b""
                 declared = response_headers.get("content-length", "")
                 if (
@@ -435,6 +459,8 @@ class Fetcher:
                 return response.status_code, response_headers, b"".join(chunks)
         except FetchError:
             raise
+        except httpx.InvalidURL as exc:  # e.g. a host that is not a valid IDNA name
+            raise BlockedURL(f"refused: the URL is not valid ({exc})", url=url) from exc
         except httpx.TimeoutException as exc:
             raise TransportError(f"timed out ({type(exc).__name__})", url=url) from exc
         except httpx.TooManyRedirects as exc:

@@ -18,7 +18,7 @@ from typing import Any
 
 import httpcore
 
-from scraper.models.errors import BlockedURL
+from scraper.models.errors import BlockedURL, PrivateAddress
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 # Decides whether ``host`` (as written in the URL) may be reached at ``address``
@@ -26,18 +26,75 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 AddressPolicy = Callable[[str, IPAddress], bool]
 
 
+# Every IPv4 range that is not globally routable unicast (IANA special-purpose
+# registry, RFC 6890 and successors). Checked on top of ``is_global``, whose table
+# differs between Python versions.
+_IPV4_NOT_PUBLIC = tuple(
+    ipaddress.IPv4Network(n)
+    for n in (
+        "0.0.0.0/8",  # "this network"
+        "10.0.0.0/8",  # private
+        "100.64.0.0/10",  # carrier-grade NAT
+        "127.0.0.0/8",  # loopback
+        "169.254.0.0/16",  # link-local (cloud metadata)
+        "172.16.0.0/12",  # private
+        "192.0.0.0/24",  # IETF protocol assignments
+        "192.0.2.0/24",  # documentation
+        "192.88.99.0/24",  # 6to4 relay anycast (deprecated)
+        "192.168.0.0/16",  # private
+        "198.18.0.0/15",  # benchmarking
+        "198.51.100.0/24",  # documentation
+        "203.0.113.0/24",  # documentation
+        "224.0.0.0/4",  # multicast
+        "240.0.0.0/4",  # reserved, and 255.255.255.255 broadcast
+    )
+)
+# IPv6 global unicast is 2000::/3 only; inside it, these are not public.
+_IPV6_GLOBAL_UNICAST = ipaddress.IPv6Network("2000::/3")
+_IPV6_NOT_PUBLIC = tuple(
+    ipaddress.IPv6Network(n)
+    for n in (
+        "2001::/23",  # IETF protocol assignments (Teredo's 2001::/32 is judged by its IPv4)
+        "2001:db8::/32",  # documentation
+        "3fff::/20",  # documentation
+    )
+)
+_TEREDO = ipaddress.IPv6Network("2001::/32")
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # well-known prefix: carries an IPv4 address
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address stands for (mapped, 6to4, Teredo, NAT64), if any."""
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if address in _TEREDO and address.teredo is not None:
+        return address.teredo[1]
+    if address in _NAT64:
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
 def is_public_address(address: IPAddress) -> bool:
     """True for globally routable unicast addresses only.
 
-    IPv4-mapped (``::ffff:10.0.0.1``), 6to4 (``2002:0a00:0001::``) and Teredo
-    addresses are judged by the IPv4 address they carry.
+    IPv6 must be global unicast (2000::/3) outside the special ranges, so
+    site-local ``fec0::/10``, unique-local ``fc00::/7``, link-local, multicast
+    and IPv4-compatible ``::a.b.c.d`` are refused. Forms that carry an IPv4
+    address are judged by it: IPv4-mapped ``::ffff:10.0.0.1``, 6to4
+    ``2002:0a00:0001::``, Teredo and NAT64 ``64:ff9b::10.0.0.1``.
     """
     if isinstance(address, ipaddress.IPv6Address):
-        embedded = address.ipv4_mapped or address.sixtofour
-        if embedded is None and address.teredo is not None:
-            embedded = address.teredo[1]
+        embedded = _embedded_ipv4(address)
         if embedded is not None:
-            address = embedded
+            return is_public_address(embedded)
+        if address not in _IPV6_GLOBAL_UNICAST:
+            return False
+        if any(address in network for network in _IPV6_NOT_PUBLIC):
+            return False
+    elif any(address in network for network in _IPV4_NOT_PUBLIC):
+        return False
     return bool(
         address.is_global
         and not address.is_multicast
@@ -90,7 +147,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         # may fall back to any of them.
         blocked = [a for a in addresses if not self.allowed(host, ipaddress.ip_address(a))]
         if blocked:
-            raise BlockedURL(
+            raise PrivateAddress(
                 f"refused: {host} resolves to a non-public address ({blocked[0]}); "
                 "set allow_private_networks: true to allow it",
                 url=f"//{host}:{port}",

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 from protego import Protego
 
-from scraper.models.errors import FetchError, HTTPStatusError
+from scraper.models.errors import FetchError, HTTPStatusError, PrivateAddress
 
 log = logging.getLogger(__name__)
 
@@ -151,6 +151,8 @@ class RobotsCache:
             try:
                 body = await self._fetch(origin)
                 found = parse_robots(body, now=self._clock())
+            except PrivateAddress:  # the page itself is refused the same way: say so
+                raise
             except FetchError as exc:
                 found = from_error(exc, now=self._clock())
             self._files[origin] = found

@@ -4,7 +4,7 @@ A wire story runs in many papers under different headlines, trimmed at the
 end or lightly edited. Two articles are *copies* when their texts share most
 of their word 5-shingles (``"the mayor said the program"``)::
 
-    text  -> words -> 5-word shingles -> MinHash (128 permutations, datasketch)
+    text  -> words -> 5-word shingles -> MinHash (128 permutations, scraper.identity.minhash)
           -> 42 LSH bands of 3 rows -> (band, hash) keys, stored in ``story_bands``
 
 Finding the copies of a new article is then a lookup of its band keys (an
@@ -38,6 +38,7 @@ import unicodedata
 
 import numpy as np
 
+from scraper.identity import minhash
 from scraper.models.stored import Band, Fingerprint, Match, Stored
 
 NUM_PERM = 128  # MinHash permutations: the estimate's standard error is about 0.04
@@ -104,8 +105,10 @@ def words(text: str) -> list[str]:
 
     ``"Café owner’s “Ceasefire” plan"`` -> ``["cafe", "owner", "s", "ceasefire", "plan"]``
     """
-    folded = unicodedata.normalize("NFKD", text.translate(_QUOTES).lower())
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    folded = text.translate(_QUOTES).lower()
+    if not folded.isascii():  # ASCII has nothing to decompose (most English text: skip the loop)
+        folded = unicodedata.normalize("NFKD", folded)
+        folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
     return _WORD.findall(folded)
 
 
@@ -141,12 +144,9 @@ def title_words(headline: str | None) -> frozenset[str]:
 
 
 def _minhash(items: set[bytes]) -> np.ndarray:
-    # imported here: datasketch pulls in scipy (~1 s), which commands that store nothing never need
-    from datasketch import MinHash  # type: ignore[import-untyped]
-
-    sketch = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
-    sketch.update_batch(list(items))
-    return np.asarray(sketch.hashvalues, dtype="<u4")
+    # datasketch's "affine32" scheme, value for value (scraper.identity.minhash),
+    # without its per-call setup
+    return minhash.signature(items, num_perm=NUM_PERM, seed=SEED).astype("<u4")
 
 
 def _bands(values: np.ndarray, *, count: int, rows: int, base: int) -> list[Band]:
@@ -158,14 +158,17 @@ def _bands(values: np.ndarray, *, count: int, rows: int, base: int) -> list[Band
     return out
 
 
-def content_hash(headline: str | None, text: str | None) -> str:
-    """SHA-256 (hex) of the normalised headline and text: equal for reformatted copies."""
-    body = " ".join(words(headline or "")) + "\n" + " ".join(words(text or ""))
+def content_hash(headline: str | None, text: str | None, *, tokens: list[str] | None = None) -> str:
+    """SHA-256 (hex) of the normalised headline and text: equal for reformatted copies.
+
+    ``tokens``: ``words(text)`` when the caller has it already.
+    """
+    body = " ".join(words(headline or "")) + "\n" + " ".join(tokens or words(text or ""))
     return hashlib.sha256(body.encode()).hexdigest()
 
 
 def fingerprint(headline: str | None, text: str | None) -> Fingerprint:
-    """The fingerprint of an article (pure; about 1 ms for an 800-word text)."""
+    """The fingerprint of an article (pure; about 1.5 ms for an 800-word text)."""
     tokens = words(text or "")
     bands: list[Band] = []
     signature: bytes | None = None
@@ -180,7 +183,7 @@ def fingerprint(headline: str | None, text: str | None) -> Fingerprint:
     if len(title) >= MIN_TITLE_WORDS:
         values = _minhash({w.encode() for w in title})
         bands += _bands(values, count=TITLE_BANDS, rows=TITLE_ROWS, base=TITLE_BAND_BASE)
-    return Fingerprint(signature, count, tuple(bands), content_hash(headline, text))
+    return Fingerprint(signature, count, tuple(bands), content_hash(headline, text, tokens=tokens))
 
 
 def estimate(a: bytes, b: bytes) -> float:

@@ -31,7 +31,9 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
-from scraper.models.errors import InvalidURL
+import idna
+
+from scraper.models.errors import BadURL
 
 TRACKING_PARAMS = frozenset(
     {
@@ -92,6 +94,14 @@ TRACKING_PREFIXES = ("utm_", "mtm_", "pk_", "hsa_", "aftr_", "itm_")
 _PERCENT = re.compile(r"%([0-9a-fA-F]{2})")
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_ASCII_HOST = re.compile(
+    r"^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)*$"
+)
+_NUMERIC_LABEL = re.compile(r"^(?:0x[0-9a-f]*|[0-9]+)$")
+_DOTTED_QUAD = re.compile(
+    r"^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}"
+    r"(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$"
+)
 
 
 def _is_tracking(name: str) -> bool:
@@ -116,10 +126,35 @@ def _clean_query(query: str) -> list[tuple[str, str]]:
     return [(k, v) for k, v in pairs if not _is_tracking(k)]
 
 
+def host_problem(host: str) -> str | None:
+    """Why ``host`` (lower-case, from a URL, without brackets) is not a usable host, or None.
+
+    Refused: names that are not valid international domain names (``i❤.ws``),
+    characters no host name has (spaces, ``%``...), over-long names, and numbers
+    that only some resolvers read as IPv4 (octal ``0177.0.0.1``, hex ``0x7f.1``,
+    a bare ``2130706433``): an address must be written as four decimal numbers.
+    """
+    if ":" in host:  # an IPv6 literal, already checked by urlsplit
+        return None
+    host = host.removesuffix(".")
+    if len(host) > 253:
+        return "the host name is longer than 253 characters"
+    if not host.isascii():
+        try:
+            host = idna.encode(host).decode("ascii")
+        except (idna.IDNAError, UnicodeError):
+            return "the host is not a valid international domain name"
+    if not _ASCII_HOST.match(host) or any(len(label) > 63 for label in host.split(".")):
+        return "the host name has characters or labels no host name has"
+    if _NUMERIC_LABEL.match(host.rsplit(".", 1)[-1]) and not _DOTTED_QUAD.match(host):
+        return "the host is a number that is not a dotted-decimal IPv4 address"
+    return None
+
+
 def canonicalize_url(url: str, *, base: str | None = None) -> str:
     """The URL to store and link to: tracking removed, form normalised.
 
-    Raises ``InvalidURL`` when ``url`` is not an http(s) URL with a host.
+    Raises BadURL (a ValueError) when ``url`` is not an http(s) URL with a usable host.
     """
     raw = url.strip().replace("\\", "/")
     if base is not None:
@@ -130,17 +165,23 @@ def canonicalize_url(url: str, *, base: str | None = None) -> str:
     raw = re.sub(r"^(https?:)/{0,1}(?=[^/])", r"\1//", raw, flags=re.IGNORECASE)
     if raw.startswith("//"):
         raw = "https:" + raw
-    parts = urlsplit(raw)
+    try:
+        parts = urlsplit(raw)
+    except ValueError as exc:  # "Invalid IPv6 URL"
+        raise BadURL(f"the URL cannot be read ({exc})", url=url) from exc
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS:
-        raise InvalidURL("not an http(s) URL", url=url)
+        raise BadURL("not an http(s) URL", url=url)
     host = (parts.hostname or "").rstrip(".")
     if not host:
-        raise InvalidURL("URL has no host", url=url)
+        raise BadURL("the URL has no host", url=url)
+    problem = host_problem(host)
+    if problem:
+        raise BadURL(problem, url=url)
     try:
         port = parts.port
     except ValueError as exc:
-        raise InvalidURL("URL has a bad port", url=url) from exc
+        raise BadURL("the URL has a bad port", url=url) from exc
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"

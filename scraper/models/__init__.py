@@ -19,6 +19,18 @@ from scraper.models.records import (
     EvidenceField,
     EvidenceKind,
     Quote,
+    Suggestion,
+    SuggestionKind,
 )
 
-__all__ = ["Analysis", "Article", "Entry", "Evidence", "EvidenceField", "EvidenceKind", "Quote"]
+__all__ = [
+    "Analysis",
+    "Article",
+    "Entry",
+    "Evidence",
+    "EvidenceField",
+    "EvidenceKind",
+    "Quote",
+    "Suggestion",
+    "SuggestionKind",
+]

@@ -6,9 +6,10 @@
      ├── ConfigError          sources.yaml is wrong; carries every problem found
      │    └── DuplicateKey    a mapping names one key twice (line-aware YAML loader)
      ├── SecretKeyError       the desk's signing key cannot be read or is too weak
-     ├── InvalidURL           not an http(s) URL with a host and a valid port
+     ├── BadURL               a link is not a usable http(s) URL (also a ValueError)
      ├── FetchError           a request did not give a usable response
      │    ├── BlockedURL      refused before any byte was sent (scheme, private address, robots.txt)
+     │    │    └── PrivateAddress  the host resolves to a non-public address
      │    ├── TooLarge        the decoded body passed the size cap
      │    ├── HTTPStatusError the server answered with an error status
      │    └── TransportError  timeout, reset, DNS failure, redirect loop, TLS
@@ -20,7 +21,9 @@
      │    ├── NotAllowed      the action does not apply to the item's status
      │    └── Conflict        the item changed since the form was shown
      ├── StoryError           a story operation that cannot be done (split a lone copy...)
-     └── ExportError          the static site could not be written where asked
+     ├── ExportError          the static site could not be written where asked
+     ├── DeliveryError        a digest e-mail or an alert could not be delivered
+     └── ArchiveError         a snapshot could not be written, read or verified
 
     Drop(reason)              not an error: an entry is skipped on purpose, and the
                               reason is counted in the pass report
@@ -66,13 +69,13 @@ class SecretKeyError(ClippingsError):
     """The signing key cannot be read or is too weak; the message says what to do."""
 
 
-class InvalidURL(ClippingsError):
-    """Not an http(s) URL with a host (and, when it has one, a valid port)."""
+class BadURL(ClippingsError, ValueError):
+    """A link that is not a usable http(s) URL; ``reason`` says why, without the URL."""
 
     def __init__(self, reason: str, *, url: str) -> None:
         self.reason = reason
         self.url = url
-        super().__init__(reason)
+        super().__init__(f"{reason}: {url!r}")
 
 
 class FetchError(ClippingsError):
@@ -87,6 +90,10 @@ class FetchError(ClippingsError):
 
 class BlockedURL(FetchError):
     """Refused before sending: bad scheme, non-global address, or robots.txt."""
+
+
+class PrivateAddress(BlockedURL):
+    """The host resolves to an address that is not globally routable."""
 
 
 class TooLarge(FetchError):
@@ -145,6 +152,20 @@ class StoryError(ClippingsError):
 
 class ExportError(ClippingsError):
     """The site could not be written to the folder asked for."""
+
+
+class DeliveryError(ClippingsError):
+    """A digest e-mail or an alert was not delivered; ``status`` is the HTTP status if any."""
+
+    def __init__(self, reason: str, *, target: str, status: int | None = None) -> None:
+        self.reason = reason
+        self.target = target
+        self.status = status
+        super().__init__(f"{reason} ({target})")
+
+
+class ArchiveError(ClippingsError):
+    """A snapshot could not be written, read or verified; ``str(exc)`` says why."""
 
 
 class Drop(Exception):  # a signal, not an error

@@ -30,6 +30,9 @@ class Evidence:
     end: int
     field: EvidenceField = "text"
     note: str = ""  # a short human reason, e.g. "state named next to city"
+    # How sure the stage is of the label (tag, city or speaker), 0..1; every entry
+    # of one label carries the label's confidence. None for relevance and excerpt.
+    confidence: float | None = None
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -40,7 +43,27 @@ class Evidence:
             "end": self.end,
             "field": self.field,
             "note": self.note,
+            "confidence": self.confidence,
         }
+
+
+SuggestionKind = Literal["program", "city"]
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A program or city the evidence points to, below the tagging threshold.
+
+    It is not a tag: the desk offers it for one click, and its evidence is in
+    the analysis's ``evidence`` under the same label.
+    """
+
+    kind: SuggestionKind
+    label: str
+    confidence: float
+
+    def to_json(self) -> dict[str, object]:
+        return {"kind": self.kind, "label": self.label, "confidence": self.confidence}
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,3 +124,4 @@ class Analysis:
     relevant: bool = False
     relevance_reason: str = ""
     evidence: tuple[Evidence, ...] = field(default_factory=tuple)
+    suggestions: tuple[Suggestion, ...] = ()  # below the thresholds: not tags

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from scraper.config.schema import Config
-from scraper.fetch.client import Fetcher
+from scraper.fetch.client import Fetcher, Response
 from scraper.pipeline.report import utcnow
 from scraper.sources.sandbox import Sandbox, default_sandbox
 from storage.store import Store
@@ -26,8 +26,16 @@ class CollectorBase:
         *,
         clock: Callable[[], datetime] = utcnow,
         sandbox: Sandbox | None = None,
+        keep_page: Callable[[str, Response, datetime], Awaitable[None]] | None = None,
+        refuse_private: bool = False,
     ) -> None:
         self.config = config
+        # Article responses go here too (Archiver.keep_page in scraper.archive.jobs): a story
+        # approved soon after is snapshotted from these very bytes.
+        self.keep_page = keep_page
+        # A submitted link whose page is on a non-public address stores nothing
+        # (PrivateAddress propagates) instead of a story noting the refusal.
+        self.refuse_private = refuse_private
         self.store = store
         self.fetcher = fetcher
         self.clock = clock

@@ -20,7 +20,7 @@ from scraper.identity.keys import StoryKeys, story_keys
 from scraper.identity.neardup import entry_hash
 from scraper.identity.urls import canonicalize_url
 from scraper.models import Analysis, Entry
-from scraper.models.errors import Drop, FetchError, InvalidURL
+from scraper.models.errors import BadURL, Drop, FetchError, PrivateAddress
 from scraper.models.stored import Sighting, SourceState, StoryData, StoryLookup
 from scraper.pipeline.base import CollectorBase
 from scraper.pipeline.report import SourceReport
@@ -104,8 +104,8 @@ class EntryIngest(CollectorBase):
         """The canonical URL and identity keys of an entry; raises Drop."""
         try:
             url = canonicalize_url(entry.url)
-        except InvalidURL as exc:
-            raise Drop(f"entry link: {exc.reason}") from exc
+        except BadURL as exc:  # a bad entry, never a failure of the source
+            raise Drop(f"bad entry link: {exc.reason}") from exc
         outlet, _home = self._outlet_of(source, entry)
         keys = story_keys(
             source_id=source.id,
@@ -234,6 +234,12 @@ class EntryIngest(CollectorBase):
                     url, accept=PAGE_ACCEPT, robots=self._robots(source.id)
                 )
                 html = page.body
+                if self.keep_page is not None:
+                    await self.keep_page(url, page, now)
+            except PrivateAddress:
+                if self.refuse_private:
+                    raise
+                note = "article page not read: its address is not a public one"
             except FetchError as exc:
                 note = f"article page not read: {exc.reason}"
         elif self.config.settings.fetch_articles:

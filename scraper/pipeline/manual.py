@@ -15,7 +15,7 @@ from scraper.config.schema import Config
 from scraper.fetch.client import Fetcher
 from scraper.identity.urls import canonicalize_url
 from scraper.models import Entry
-from scraper.models.errors import Drop, InvalidURL, SubmitError
+from scraper.models.errors import BadURL, Drop, PrivateAddress, SubmitError
 from scraper.models.stored import SourceState
 from scraper.pipeline.adapters import fetch_options
 from storage.review import ReviewStore
@@ -65,37 +65,50 @@ def manual_source() -> SourceState:
 
 
 def check_url(url: str) -> str:
-    """The canonical form of a submitted URL; ``SubmitError`` with a readable reason."""
+    """The canonical form of a submitted URL; ``SubmitError`` with a readable reason.
+
+    The canonical form has no user name or password: ``http://user:pass@host/a``
+    is stored, fetched and audited as ``http://host/a``.
+    """
     url = url.strip()
     if not url:
         raise SubmitError("Paste the address of a story.")
     try:
         return canonicalize_url(url)
-    except InvalidURL as exc:
-        raise SubmitError("That is not an http(s) address of a web page.") from exc
+    except BadURL as exc:
+        raise SubmitError(f"That is not a usable web address: {exc.reason}.") from exc
 
 
 async def submit_url(
     url: str, *, config: Config, store: Store, user: str, fetcher: Fetcher | None = None
 ) -> Submitted:
-    """Fetch, analyse and store ``url`` like a collected story; raises ``SubmitError``."""
+    """Fetch, analyse and store ``url`` like a collected story; raises ``SubmitError``.
+
+    A page on a non-public address stores nothing, and the message does not
+    say what the name resolved to.
+    """
     from scraper.pipeline.collector import Collector
 
-    check_url(url)
+    canonical = check_url(url)
     review = ReviewStore(store)
     if fetcher is None:
         async with Fetcher(fetch_options(config)) as own:
-            return await submit_url(url, config=config, store=store, user=user, fetcher=own)
-    collector = Collector(config, store, fetcher)
+            return await submit_url(canonical, config=config, store=store, user=user, fetcher=own)
+    collector = Collector(config, store, fetcher, refuse_private=True)
     try:
         outcome, item_id, _ = await collector.ingest(
-            Entry(url=url.strip()), source=manual_source(), may_fetch=True
+            Entry(url=canonical), source=manual_source(), may_fetch=True
         )
     except Drop as drop:
         raise SubmitError(f"Not added: {drop.reason}.") from drop
+    except PrivateAddress as exc:
+        raise SubmitError(
+            "Not added: that address is not a public web page (clippings only fetches "
+            "pages on the public internet)."
+        ) from exc
     now = datetime.now(UTC)
     item = store.item(item_id) or {}
-    review.record(user=user, action="submit", now=now, item_id=item_id, detail=url.strip())
+    review.record(user=user, action="submit", now=now, item_id=item_id, detail=canonical)
     if outcome == "new" and item.get("status") == "filtered":
         item = review.act(
             item_id,

@@ -14,8 +14,9 @@ from scraper.identity.keys import story_keys
 from scraper.identity.neardup import fingerprint
 from scraper.identity.urls import canonicalize_url
 from scraper.models import Analysis, Entry
-from scraper.models.errors import InvalidURL
+from scraper.models.errors import BadURL
 from scraper.models.stored import StoryData
+from scraper.text.visible import visible_or_none, visible_text
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ def story_data(
     if article.canonical_url:
         try:
             canonical = canonicalize_url(article.canonical_url)
-        except InvalidURL:
+        except BadURL:
             canonical = url
     keys = story_keys(
         source_id=source_id,
@@ -56,12 +57,14 @@ def story_data(
         url_key=keys.url_key,
         keys=keys.keys,
         title_key=keys.title_key,
-        outlet=article.outlet,
-        headline=article.headline or entry.title,
+        # Invisible format characters (a right-to-left override...) are removed from
+        # what the desk, the page and the command line show.
+        outlet=visible_or_none(article.outlet),
+        headline=visible_or_none(article.headline or entry.title),
         published_at=article.published or entry.published,
-        authors=article.authors,
-        summary=entry.summary,
-        excerpt=analysis.excerpt,
+        authors=tuple(visible_text(a) for a in article.authors),
+        summary=visible_or_none(entry.summary),
+        excerpt=visible_text(analysis.excerpt),
         text=article.text,
         status="candidate" if analysis.relevant else "filtered",
         status_reason=None if analysis.relevant else analysis.relevance_reason,

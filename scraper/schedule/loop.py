@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from scraper.explain.failures import explain, group
 from scraper.pipeline.collector import Collector, SourceReport
 from storage.fetch_writer import FetchWriter
 from storage.leases import LEASE, claim_due, collector_lock, default_owner, release
@@ -103,9 +104,25 @@ async def run_due(
         log.info(
             "pass done: %d source(s), %d new item(s), %d failed", len(reports), new, len(failed)
         )
-        for report in failed:
-            log.warning("source %s: %s", report.source_id, report.error)
+        log_failures(failed, store=store, total=len(reports))
     return reports
+
+
+def log_failures(failed: list[SourceReport], *, store: Store, total: int) -> None:
+    """One warning per failed source in plain words, or one line for a shared outage."""
+    if not failed:
+        return
+    urls = {s.id: s.url for s in store.sources()} if failed else {}
+    failures = {
+        r.source_id: f
+        for r in failed
+        if (f := explain(r.error, url=urls.get(r.source_id), status=r.status)) is not None
+    }
+    grouped = group(failures, total=total)
+    if grouped.shared:
+        log.warning("%s", grouped.shared)
+    for source_id, failure in grouped.each.items():
+        log.warning("source %s: %s", source_id, failure.words)
 
 
 async def _keep_leases(
@@ -128,6 +145,7 @@ async def run_forever(
     tick: float = TICK_SECONDS,
     stop: asyncio.Event | None = None,
     after_pass: Callable[[list[SourceReport]], Awaitable[None]] | None = None,
+    more_jobs: Callable[[AsyncIOScheduler], None] | None = None,
 ) -> None:
     """Run ticks until ``stop`` is set or SIGINT/SIGTERM arrives; then stop cleanly.
 
@@ -175,6 +193,8 @@ async def run_forever(
         misfire_grace_time=None,
         id="collect-due",
     )
+    if more_jobs is not None:  # e.g. scraper.notify.runner.install: digests and alerts
+        more_jobs(scheduler)
     try:
         with collector_lock(collector.store):  # held for the whole run (SQLite: one collector)
             scheduler.start()

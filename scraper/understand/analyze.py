@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from scraper.config.schema import Config
-from scraper.models import Analysis, Article, Entry
+from scraper.models import Analysis, Article, Entry, Evidence, Suggestion
 from scraper.understand.extract.article import extract_article
 from scraper.understand.quotes.find import choose_excerpt, find_quotes, quote_evidence
 from scraper.understand.tags.cities import find_cities, infer_home
+from scraper.understand.tags.city_home import outlet_abroad
 from scraper.understand.tags.programs import judge_relevance, match_programs
 
 
@@ -60,13 +61,23 @@ def analyze(
     headline = article.headline or ""
     quotes = find_quotes(text)
     excerpt = choose_excerpt(text, quotes, max_chars=config.settings.excerpt_length)
-    programs, program_evidence = match_programs(text, headline=headline, programs=config.programs)
-    home = outlet_home or infer_home(
-        article.outlet, article.canonical_url or url, aliases=config.cities
+    settings = config.settings
+    programs, program_evidence = match_programs(
+        text, headline=headline, programs=config.programs, threshold=settings.program_threshold
     )
-    cities, city_evidence = find_cities(
-        text, headline=headline, outlet_home=home, aliases=config.cities
+    page_url = article.canonical_url or url
+    home = outlet_home or infer_home(article.outlet, page_url, aliases=config.cities)
+    found_cities, city_evidence = find_cities(
+        text,
+        headline=headline,
+        outlet_home=home,
+        aliases=config.cities,
+        outlet_abroad=outlet_home is None and outlet_abroad(page_url),
     )
+    suggestions = _suggestions(program_evidence, programs) + _suggestions(
+        city_evidence, found_cities, threshold=settings.city_threshold
+    )
+    cities = [c for c in found_cities if c not in {s.label for s in suggestions}]
     relevant, reason, relevance_evidence = judge_relevance(
         text,
         headline=headline,
@@ -83,6 +94,7 @@ def analyze(
         cities=tuple(cities),
         relevant=relevant,
         relevance_reason=reason,
+        suggestions=tuple(suggestions),
         evidence=(
             *program_evidence,
             *city_evidence,
@@ -90,3 +102,21 @@ def analyze(
             *relevance_evidence,
         ),
     )
+
+
+def _suggestions(
+    evidence: list[Evidence], labels: list[str], *, threshold: float | None = None
+) -> list[Suggestion]:
+    """Labels with evidence that are not tags: below ``threshold``, or (without
+    one) absent from ``labels``, the tags the stage kept."""
+    best: dict[str, Evidence] = {}
+    for ev in evidence:
+        if ev.kind in ("program", "city") and ev.label not in best:
+            best[ev.label] = ev
+    out = []
+    for label, ev in best.items():
+        confidence = ev.confidence or 0.0
+        below = confidence < threshold if threshold is not None else label not in labels
+        if below and ev.kind in ("program", "city"):
+            out.append(Suggestion(kind=ev.kind, label=label, confidence=confidence))
+    return out

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 from starlette.applications import Starlette
@@ -25,14 +26,18 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from scraper.config.schema import Config
-from scraper.web import login, pages, queue
+from scraper.web import archived, login, pages, queue, report_pages, suggest
 from scraper.web import stories as story_pages
+from scraper.web.archived import archive_lifespan
 from scraper.web.auth import AuthSettings
 from scraper.web.common import TEMPLATES, Desk
 from scraper.web.secret_key import load_secret_key
 from storage.review import ReviewStore
 from storage.store import Store
 from storage.users import LoginPolicy
+
+if TYPE_CHECKING:
+    from scraper.archive.jobs import Archiver
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +150,9 @@ def desk_routes() -> Sequence[BaseRoute]:
         Route("/items/{item_id:int}/edit", queue.edit_submit, methods=["POST"]),
         Route("/items/{item_id:int}/notes", queue.notes, methods=["POST"], name="notes"),
         Route(
+            "/items/{item_id:int}/suggestion", suggest.accept, methods=["POST"], name="suggestion"
+        ),
+        Route(
             "/items/{item_id:int}/story", story_pages.story_action, methods=["POST"], name="story"
         ),
         Route("/bulk", queue.bulk, methods=["POST"], name="bulk"),
@@ -154,7 +162,10 @@ def desk_routes() -> Sequence[BaseRoute]:
         Route("/sources", pages.sources_page, name="sources"),
         Route("/sources/{source_id}/check", pages.check_source, methods=["POST"], name="check"),
         Route("/audit", pages.audit_page, name="audit"),
+        Route("/items/{item_id:int}/archive", archived.archive_page, name="archive"),
+        Route("/items/{item_id:int}/archive/page", archived.archived_page, name="archived_page"),
         Route("/audit.csv", pages.audit_export, name="audit_csv"),
+        *report_pages.routes(),  # coverage report (issue 16)
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
     ]
 
@@ -166,8 +177,15 @@ def create_app(
     https: bool = False,
     secret_key: bytes | None = None,
     login_policy: LoginPolicy | None = None,
+    archiver: Archiver | None = None,
+    archive_in_background: bool = False,
 ) -> Starlette:
-    """The whole web app over ``store``; ``https`` marks cookies ``Secure``."""
+    """The whole web app over ``store``; ``https`` marks cookies ``Secure``.
+
+    With ``archiver``, approving on the desk snapshots the story at once (in the
+    background); ``archive_in_background`` also runs its rounds (snapshots to
+    retry, link checks, Save Page Now) every minute while the app is up.
+    """
     settings = AuthSettings(
         secret_key=secret_key or load_secret_key(),
         https=https,
@@ -177,13 +195,17 @@ def create_app(
     public = _public_routes(config, store)
     routes.extend(public)
     routes.append(Route("/", _home))  # reached only when publishing does not serve "/"
-    app = Starlette(routes=routes)
+    app = Starlette(
+        routes=routes,
+        lifespan=archive_lifespan(archiver) if archiver and archive_in_background else None,
+    )
     app.state.desk = Desk(
         config=config,
         store=store,
         review=ReviewStore(store),
         auth=settings,
         templates=_templates(),
+        archiver=archiver,
     )
     app.add_middleware(DeskHeaders)
     return app

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urlencode
 
 from starlette.concurrency import run_in_threadpool
@@ -29,6 +29,9 @@ from scraper.web import auth
 from storage.review import ReviewStore
 from storage.store import Store
 from storage.users import User
+
+if TYPE_CHECKING:
+    from scraper.archive.jobs import Archiver
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 TEMPLATES = Path(__file__).parent / "templates"
@@ -49,6 +52,7 @@ class Desk:
     _facets: tuple[float, dict[str, list[str]]] | None = None
     _counts: tuple[float, dict[str, int]] | None = None
     background: set[Any] = field(default_factory=set)
+    archiver: Archiver | None = None  # snapshots an approved story at once (scraper.archive)
 
     def facets(self) -> dict[str, list[str]]:
         """Filter menu values, recomputed at most every FACETS_TTL seconds."""

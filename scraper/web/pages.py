@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from starlette.requests import Request
 from starlette.responses import Response
 
+from scraper.explain.failures import explain, group
 from scraper.models.errors import SubmitError
 from scraper.pipeline.manual import check_url, submit_url
 from scraper.web.common import (
@@ -52,10 +53,23 @@ async def submit_post(request: Request) -> Response:
 async def sources_page(request: Request) -> Response:
     state = desk(request)
     sources = await call(state.store.sources)
+    failures = {
+        s.id: f
+        for s in sources
+        if s.enabled and s.error_count
+        if (f := explain(s.last_error, url=s.url, status=s.last_status)) is not None
+    }
+    grouped = group(failures, total=sum(1 for s in sources if s.enabled))
     return render(
         request,
         "sources.html",
-        {"sources": sources, "now": datetime.now(UTC), "checking": _checking(request)},
+        {
+            "sources": sources,
+            "now": datetime.now(UTC),
+            "checking": _checking(request),
+            "problems": {sid: f.words for sid, f in failures.items()},
+            "outage": grouped.shared,
+        },
     )
 
 

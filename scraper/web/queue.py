@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from scraper.models.errors import Conflict, NotAllowed, NotFound, ReviewError
+from scraper.web.archived import after_approval, gone_links
 from scraper.web.common import (
     call,
     desk,
@@ -87,6 +88,7 @@ async def queue_page(request: Request) -> Response:
             "counts": counts,
             "facets": facets,
             "tabs": STATUS_TABS,
+            "gone": await call(gone_links, state, [i["id"] for i in page.items]),
             "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         },
     )
@@ -99,8 +101,11 @@ async def item_page(request: Request) -> Response:
     if item is None:
         return error_page(request, 404, "Not found", "There is no such item.")
     history = await call(state.review.audit, item_id=item["id"], limit=50)
+    gone = await call(gone_links, state, [item["id"]])
     return render(
-        request, "item.html", {"item": item, "history": history, "here": request.url.path}
+        request,
+        "item.html",
+        {"item": item, "history": history, "here": request.url.path, "gone": gone.get(item["id"])},
     )
 
 
@@ -129,6 +134,8 @@ async def act(request: Request) -> Response:
         return error_page(request, 404, "Not found", "There is no such item.")
     except NotAllowed as exc:
         return error_page(request, 409, "Not possible", str(exc))
+    if action == "approve":
+        after_approval(state, [item_id])
     message = f"{DONE[action]}: {item['headline'] or item['url']}"
     return _done(request, item, message)
 
@@ -176,7 +183,7 @@ async def bulk(request: Request) -> Response:
     if action not in ("approve", "reject"):
         return error_page(request, 400, "Unknown action", "Choose approve or reject.")
     reason = one_line(field_value(request, "reason"))[:MAX_REASON] or None
-    done, problems = 0, []
+    done, problems, approved = 0, [], []
     for raw in form_of(request).getlist("ids"):
         item_id, _, version = str(raw).partition(":")
         if not item_id.isdigit():
@@ -192,9 +199,12 @@ async def bulk(request: Request) -> Response:
                 reason=reason,
             )
             done += 1
+            approved.append(int(item_id))
         except ReviewError as exc:
             problems.append(str(exc))
     state.forget_counts()
+    if action == "approve":
+        after_approval(state, approved)
     message = f"{DONE[action]}: {done} item(s)."
     if problems:
         message += f" Not changed: {len(problems)} — " + " ".join(problems[:3])
@@ -335,6 +345,8 @@ async def edit_submit(request: Request) -> Response:
     except NotAllowed as exc:
         return error_page(request, 409, "Not possible", str(exc))
     state.forget_facets()
+    if approve:
+        after_approval(state, [updated["id"]])
     verb = "Saved and approved" if approve else "Saved"
     return redirect(
         request,

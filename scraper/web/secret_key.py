@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from scraper.models.errors import SecretKeyError
+from storage.files import private_dir
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,7 @@ def load_secret_key(*, env: Mapping[str, str] | None = None, home: Path | None =
 
 
 def _key_file(path: Path) -> bytes:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     try:
         # O_EXCL: two processes starting at once cannot both write a key.
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

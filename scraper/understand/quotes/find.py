@@ -185,11 +185,34 @@ def find_quotes(text: str, *, min_words: int = 6) -> list[Quote]:
     return out
 
 
+# Confidence that a quotation's speaker is right (0..1), by how it was named.
+SPEAKER_NAMED = 0.9  # the attribution names the full name ("said Jane Roe")
+SPEAKER_SURNAME = 0.8  # a surname or part of the name, resolved to the name given earlier
+SPEAKER_PRONOUN = 0.65  # "she said", resolved to the person last named
+SPEAKER_CARRIED = 0.55  # no clause of its own: carried from a neighbouring quotation
+
+
+def speaker_confidence(q: Quote) -> float:
+    """How sure the attribution is (``"said Jane Roe"`` 0.9, ``"she said"`` 0.65)."""
+    if not q.speaker:
+        return 0.0
+    said = q.attribution.lower()
+    name = q.speaker.lower()
+    if not said:
+        return SPEAKER_CARRIED
+    if name in said:
+        return SPEAKER_NAMED
+    if any(part in said.split() for part in name.split() if len(part) > 2):
+        return SPEAKER_SURNAME
+    return SPEAKER_PRONOUN
+
+
 def quote_evidence(quotes: Sequence[Quote]) -> list[Evidence]:
     """One ``Evidence(kind="quote")`` per quotation with a speaker.
 
     It points at the quotation itself (offsets into the article text); the
-    attribution phrase goes into ``note``.
+    attribution phrase goes into ``note`` and the speaker's confidence into
+    ``confidence``.
     """
     return [
         Evidence(
@@ -199,6 +222,7 @@ def quote_evidence(quotes: Sequence[Quote]) -> list[Evidence]:
             start=q.start,
             end=q.end,
             note=f"attributed by “{q.attribution}”" if q.attribution else "",
+            confidence=speaker_confidence(q),
         )
         for q in quotes
         if q.speaker

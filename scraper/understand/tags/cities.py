@@ -35,6 +35,7 @@ from scraper.config.vocab import CitySpec
 from scraper.models import Evidence
 from scraper.text.gazetteer import Gazetteer, Place, gazetteer, name_key
 from scraper.text.segment import lede_end, paragraph_spans, sentence_spans
+from scraper.understand.tags.city_confidence import city_confidence
 from scraper.understand.tags.city_home import aliases_table as _aliases
 from scraper.understand.tags.city_home import infer_home
 from scraper.understand.tags.city_mentions import Mention, find_mentions, has_word
@@ -334,8 +335,14 @@ def find_cities(
     headline: str = "",
     outlet_home: str | None = None,
     aliases: Sequence[CitySpec] = (),
+    outlet_abroad: bool = False,
 ) -> tuple[list[str], list[Evidence]]:
-    """The cities a story is about (most central first) and the evidence for each."""
+    """The cities a story is about (most central first) and the evidence for each.
+
+    Every evidence entry carries its city's ``confidence``
+    (:mod:`scraper.understand.tags.city_confidence`); the caller keeps as tags the cities at
+    or above its threshold and offers the others as suggestions.
+    """
     gaz = gazetteer()
     table = _aliases(aliases)
     mentions: list[Mention] = []
@@ -474,11 +481,27 @@ def find_cities(
         # Akron and Canton will ..."), not a subject.
         chosen = [c for c in chosen if c.datelines < c.strong or c.place == home]
     labels = [c.place.label for c in chosen]
-    evidence = [ev for c in chosen for ev in _evidence(c, text, headline)]
+    evidence = [
+        ev
+        for c in chosen
+        for ev in _evidence(c, text, headline, _confidence(c, gaz, outlet_abroad))
+    ]
     return labels, evidence
 
 
-def _evidence(city: _City, text: str, headline: str) -> list[Evidence]:
+def _confidence(city: _City, gaz: Gazetteer, outlet_abroad: bool) -> float:
+    first = max(city.evidence, key=lambda item: item[0])[1]
+    return city_confidence(
+        explicit=city.explicit,
+        reasons=[note for _, _, note in city.evidence],
+        written=first.written,
+        namesakes=first.places,
+        gaz=gaz,
+        outlet_abroad=outlet_abroad,
+    )
+
+
+def _evidence(city: _City, text: str, headline: str, confidence: float) -> list[Evidence]:
     ranked = sorted(city.evidence, key=lambda item: -item[0])[:MAX_EVIDENCE_PER_CITY]
     return [
         Evidence(
@@ -489,6 +512,7 @@ def _evidence(city: _City, text: str, headline: str) -> list[Evidence]:
             end=m.end,
             field="headline" if m.field == "headline" else "text",
             note=note,
+            confidence=confidence,
         )
         for _, m, note in sorted(
             ranked, key=lambda item: (item[1].field != "headline", item[1].start)

@@ -151,3 +151,13 @@ def _flat_places() -> dict[str, tuple[int, str]]:
         if len(flat) >= 4 and top.population >= DOMAIN_PLACE:
             out[flat] = max(out.get(flat, (0, "")), (top.population, top.label))
     return out
+
+
+def outlet_abroad(url: str | None) -> bool:
+    """Whether the story's web address is under a foreign country domain.
+
+    cbc.ca, bbc.co.uk, irishtimes.ie: such an outlet's bare "Vancouver",
+    "Enfield" or "Birmingham" is its own country's place, so a US city from it
+    needs the story's own US evidence (a state next to it, a US dateline).
+    """
+    return _domain_label(url)[1] in gazetteer().foreign_tlds

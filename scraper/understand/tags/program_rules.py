@@ -34,6 +34,7 @@ class ProgramHits:
     spec: ProgramSpec
     strong: list[Hit] = field(default_factory=list)  # aliases, names, vouched acronyms
     cues: list[Hit] = field(default_factory=list)
+    described: list[Hit] = field(default_factory=list)  # description signals; note = component
     excluded: list[tuple[Hit, str]] = field(default_factory=list)  # hit, exclusion phrase
     exclusions_seen: list[str] = field(default_factory=list)  # exclusion phrases in the story
     cue_context: bool = True  # a `cue_context` word stands in the story (or none is asked)
@@ -48,6 +49,7 @@ class _Compiled:
     cues: tuple[Phrase, ...]
     exclusions: tuple[Phrase, ...]
     cue_context: tuple[Phrase, ...]
+    descriptions: tuple[tuple[str, tuple[Phrase, ...]], ...]  # component, its signals
 
 
 @lru_cache(maxsize=256)
@@ -68,6 +70,7 @@ def _compile(spec_json: str) -> _Compiled:
         cues=ci(spec.cues),
         exclusions=ci(spec.exclusions),
         cue_context=ci(spec.cue_context),
+        descriptions=tuple((d.component, ci(d.signals)) for d in spec.descriptions),
     )
 
 
@@ -127,7 +130,7 @@ def scan(text: str, *, headline: str, spec: ProgramSpec) -> ProgramHits:
         phrase = _exclusion_for((hit.start, hit.end), fld, exclusions[fld.name])
         if phrase is None:
             return True
-        if hit.kind != "cue":  # excluded cues are not worth a reason
+        if hit.kind not in ("cue", "description"):  # excluded cues are not worth a reason
             result.excluded.append((hit, phrase))
         return False
 
@@ -187,7 +190,17 @@ def scan(text: str, *, headline: str, spec: ProgramSpec) -> ProgramHits:
             if keep(hit, fld):
                 result.cues.append(hit)
         result.cues.sort(key=lambda h: (h.field != "headline", h.start))
-    if result.cues and rules.cue_context:
+    for fld in fields:
+        taken = [(h.start, h.end) for h in (*result.strong, *result.cues) if h.field == fld.name]
+        for component, signals in rules.descriptions:
+            for p in signals:
+                for span in p.find(fld.text, fld.sentences)[:MAX_CUE_HITS]:
+                    if any(_overlaps(span, t) for t in taken):
+                        continue
+                    hit = make(fld, span, "description", component)
+                    if keep(hit, fld):
+                        result.described.append(hit)
+    if (result.cues or result.described) and rules.cue_context:
         result.cue_context = any(
             p.find(f.text, f.sentences) for p in rules.cue_context for f in fields
         )

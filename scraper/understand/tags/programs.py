@@ -30,10 +30,22 @@ PASSING_SHORT_SHARE = 1 / 2  # ... and in the first half of a short one
 MAX_EVIDENCE_PER_PROGRAM = 5
 
 
+# Confidence of a program by the kind of evidence that found it (0..1); the
+# `program_threshold` setting (0.5) divides tags from suggestions.
+NAMED = 0.9  # an alias or a proper name
+ACRONYM = 0.8  # an acronym the context vouches for
+CUES = 0.7  # cue_threshold cue hits
+DESCRIBED_BASE, DESCRIBED_STEP, DESCRIBED_MAX = 0.5, 0.1, 0.85  # + per description signal
+IN_PASSING = 0.35  # a lone name-drop late in the story: a suggestion
+ONE_SIGNAL = 0.3  # one component described: a suggestion
+MIN_SIGNALS = 2  # a tag from a description needs more than one signal
+
+
 @dataclass(frozen=True, slots=True)
 class _Outcome:
-    tags: list[str]
-    hits: dict[str, list[Hit]]  # evidence hits of each tagged program
+    tags: list[str]  # every program with a confidence, tags and suggestions alike
+    hits: dict[str, list[Hit]]  # evidence hits of each program in ``tags``
+    confidence: dict[str, float]  # of each program in ``tags``
     passing: list[Hit]  # lone strong mentions judged to be in passing
     excluded: list[tuple[Hit, str]]  # hits an exclusion suppressed
     excluded_named: list[str]  # exclusion phrases of stand-alone programs found in the story
@@ -46,7 +58,7 @@ def _in_passing(found: ProgramHits, text: str, *, alone: bool) -> bool:
     past the lede and the middle when no other program is named anywhere (a
     budget story that lists the police department's programs).
     """
-    if len(found.strong) != 1 or found.cues:
+    if len(found.strong) != 1 or found.cues or found.described:
         return False
     hit = found.strong[0]
     if hit.field != "text":
@@ -79,44 +91,76 @@ def _decide(text: str, headline: str, programs: Sequence[ProgramSpec]) -> _Outco
     return outcome
 
 
+def _signals(found: ProgramHits) -> list[str]:
+    """The distinct description components signalled, plus one for any cue."""
+    components = list(dict.fromkeys(h.note for h in found.described))
+    return components + (["cue"] if found.cues else [])
+
+
+def _confidence(found: ProgramHits, *, cue_tag: bool) -> float:
+    if any(h.kind in ("alias", "name") for h in found.strong):
+        return NAMED
+    if found.strong:
+        return ACRONYM
+    if cue_tag:
+        return CUES
+    signals = len(_signals(found))
+    return min(DESCRIBED_MAX, DESCRIBED_BASE + DESCRIBED_STEP * signals)
+
+
 def _scan_all(text: str, headline: str, programs: Sequence[ProgramSpec]) -> _Outcome:
     scans = [scan(text, headline=headline, spec=spec) for spec in programs]
-    strong: set[str] = set()
-    cue_only: set[str] = set()
+    confidence: dict[str, float] = {}
+    weak: dict[str, float] = {}  # suggestions only: passing mentions, one signal
     passing: list[Hit] = []
-    mentioned = {f.spec.name for f in scans if f.strong or f.cues}
+    mentioned = {f.spec.name for f in scans if f.strong or f.cues or f.described}
     for found in scans:
         name = found.spec.name
+        cue_tag = bool(found.spec.cue_threshold) and len(found.cues) >= found.spec.cue_threshold
+        signals = _signals(found)
         if found.strong:
             if _in_passing(found, text, alone=mentioned == {name}):
                 passing.append(found.strong[0])
+                weak[name] = IN_PASSING
             else:
-                strong.add(name)
-        elif (
-            found.spec.cue_threshold
-            and len(found.cues) >= found.spec.cue_threshold
-            and found.cue_context
-        ):
-            cue_only.add(name)
-    tagged = strong | cue_only
-    # Only cue-based tags give way: a program named outright stays.
+                confidence[name] = _confidence(found, cue_tag=False)
+        elif found.cue_context and (cue_tag or (found.described and len(signals) >= MIN_SIGNALS)):
+            confidence[name] = _confidence(found, cue_tag=cue_tag)
+        elif found.described and found.cue_context:
+            weak[name] = ONE_SIGNAL
+    tagged = set(confidence)
+    # Only cue- and description-based tags give way: a program named outright stays.
     tagged -= {
-        f.spec.name for f in scans if f.spec.name in cue_only and set(f.spec.yields_to) & tagged
+        f.spec.name
+        for f in scans
+        if f.spec.name in tagged and not f.strong and set(f.spec.yields_to) & tagged
     }
     tagged -= {f.spec.name for f in scans if f.spec.requires and not set(f.spec.requires) & tagged}
-    tags = [f.spec.name for f in scans if f.spec.name in tagged]
+    for name, value in weak.items():
+        confidence[name] = value
+    confidence = {
+        n: c
+        for n, c in confidence.items()
+        if n in tagged or n in weak
+        if not (
+            (spec := next(f.spec for f in scans if f.spec.name == n)).requires
+            and not set(spec.requires) & tagged
+        )
+    }
+    tags = [f.spec.name for f in scans if f.spec.name in confidence]
     hits = {
-        f.spec.name: (f.strong + f.cues)[:MAX_EVIDENCE_PER_PROGRAM]
+        f.spec.name: (f.strong + f.cues + f.described)[:MAX_EVIDENCE_PER_PROGRAM]
         for f in scans
-        if f.spec.name in tagged
+        if f.spec.name in confidence
     }
     excluded = [pair for f in scans for pair in f.excluded]
     # Exclusions of a dependent program (victim services for outreach) explain nothing.
     named = sorted({p for f in scans if not f.spec.requires for p in f.exclusions_seen})
-    return _Outcome(tags, hits, passing, excluded, named)
+    return _Outcome(tags, hits, confidence, passing, excluded, named)
 
 
-def _evidence(hit: Hit) -> Evidence:
+def _evidence(hit: Hit, confidence: float | None = None) -> Evidence:
+    note = f"describes {hit.note}" if hit.kind == "description" else hit.note
     return Evidence(
         kind="program",
         label=hit.program,
@@ -124,17 +168,25 @@ def _evidence(hit: Hit) -> Evidence:
         start=hit.start,
         end=hit.end,
         field=hit.field,
-        note=hit.note,
+        note=note,
+        confidence=confidence,
     )
 
 
 def match_programs(
-    text: str, *, headline: str = "", programs: Sequence[ProgramSpec]
+    text: str, *, headline: str = "", programs: Sequence[ProgramSpec], threshold: float = 0.5
 ) -> tuple[list[str], list[Evidence]]:
-    """Taxonomy names the story concerns (in taxonomy order) and why each was tagged."""
+    """Taxonomy names the story concerns (in taxonomy order) and why each was tagged.
+
+    The evidence also covers programs below ``threshold`` (suggestions): each
+    entry's ``confidence`` tells them apart, and the tags returned are only
+    the programs at or above it.
+    """
     outcome = _decide(text, headline, programs)
-    evidence = [_evidence(h) for name in outcome.tags for h in outcome.hits[name]]
-    return outcome.tags, evidence
+    evidence = [
+        _evidence(h, outcome.confidence[name]) for name in outcome.tags for h in outcome.hits[name]
+    ]
+    return [t for t in outcome.tags if outcome.confidence[t] >= threshold], evidence
 
 
 def _where(text: str, field: str, start: int) -> str:
