@@ -45,9 +45,9 @@ from feedgen import rss
 from scraper.config.schema import Config, Settings, Source
 from scraper.fetch.client import Fetcher
 from scraper.models import Analysis, Entry
+from scraper.pipeline import entries as pipeline
 from scraper.pipeline.adapters import fetch_options, source_specs
 from scraper.pipeline.collector import Collector, SourceReport
-from scraper.pipeline.collector import entries as pipeline
 from scraper.pipeline.wiring import open_store
 from scraper.sources.parse import ParsedFeed, parse_feed
 from scraper.understand.analyze import analyze, article_from_entry

@@ -15,8 +15,9 @@ from email.utils import format_datetime
 from scraper.config.schema import Config, parse_config
 from scraper.fetch.client import Fetcher
 from scraper.fetch.netguard import AddressPolicy
+from scraper.pipeline import wiring
 from scraper.pipeline.adapters import fetch_options, source_specs
-from scraper.pipeline.collector import Collector, SourceReport, wiring
+from scraper.pipeline.collector import Collector, SourceReport
 from storage.store import Store
 
 BASE_SETTINGS = """\
