@@ -110,6 +110,6 @@ def retry_now(store: Store, table: Any, row_ids: Sequence[int], *, now: datetime
         done = session.execute(
             update(table)
             .where(table.id.in_(list(row_ids)), table.status.in_(("failed", "gave_up")))
-            .values(status="pending", next_attempt_at=now, attempts=0)
+            .values(status="pending", next_attempt_at=None, attempts=0)
         )
         return int(done.rowcount)  # type: ignore[attr-defined]

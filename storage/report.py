@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from storage.publishing import PUBLIC_STATUSES
@@ -36,6 +36,17 @@ def in_range(since: date, until: date) -> ColumnElement[bool]:
             and_(Kept.day.is_(None), ItemRow.first_seen_at >= start, ItemRow.first_seen_at < end),
         ),
     )
+
+
+def latest_day(store: Store) -> date | None:
+    """The effective day of the newest public story (the default end of a report)."""
+    with store.session() as session:
+        value = session.scalar(
+            select(func.max(Kept.day)).where(
+                ItemRow.status.in_(PUBLIC_STATUSES), ItemRow.is_primary.is_(True)
+            )
+        )
+    return date.fromisoformat(str(value)[:10]) if value else None
 
 
 def report_items(store: Store, *, since: date, until: date) -> list[dict[str, Any]]:

@@ -53,6 +53,8 @@ class SessionRow(Base):
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
     expires_at: Mapped[datetime]
+    address: Mapped[str | None] = mapped_column(String(64))  # the client at login
+    user_agent: Mapped[str | None] = mapped_column(String(200))  # its browser, as it said
 
 
 class LoginFailureRow(Base):

@@ -203,12 +203,12 @@ class ItemTagRow(Base):
     value: Mapped[str] = mapped_column(String(300))
 
 
-# Tables of the review desk, of digests/alerts/saved views (issue 16) and of the
-# archive (issue 18) live in their own modules; importing them here puts them in
+# Tables of the review desk, of stories and copies (issue 8), of digests, alerts and
+# saved views (issue 16), of the archive (issue 18) and of resolved search-engine
+# links (issue 17) live in their own modules; importing them here puts them in
 # ``Base.metadata`` for Alembic and for every reader of this module.
 from storage import archive_tables as _archive_tables  # noqa: E402, F401
+from storage import link_tables as _link_tables  # noqa: E402, F401
 from storage import notify_tables as _notify_tables  # noqa: E402, F401
 from storage import review_tables as _review_tables  # noqa: E402, F401
-
-# Tables of stories and copies (issue 8), in Base.metadata the same way.
 from storage import story_tables as _story_tables  # noqa: E402, F401

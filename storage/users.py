@@ -8,7 +8,7 @@ lock the key for a while after too many.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -25,23 +25,6 @@ class User:
     name: str
     is_admin: bool
     created_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class LoginPolicy:
-    """How failed logins are slowed down and locked out."""
-
-    max_failures: int = 5  # per user name within ``window``; then locked for ``lockout``
-    max_failures_per_address: int = 20  # an office behind one address has several people
-    window: timedelta = timedelta(minutes=15)
-    lockout: timedelta = timedelta(minutes=15)
-    delay_base: float = 0.5  # seconds after the first failure, doubling, up to delay_max
-    delay_max: float = 4.0
-
-    def delay(self, failures: int) -> float:
-        if failures <= 0:
-            return 0.0
-        return float(min(self.delay_base * 2 ** (failures - 1), self.delay_max))
 
 
 def _user(row: UserRow) -> User:
@@ -124,17 +107,16 @@ class UserAccounts(DeskBase):
             if found is None:
                 return None
             row, user = found
+            # The SELECT began the session's transaction: write in it, then commit.
             if row.expires_at <= now or row.last_seen_at + idle <= now:
-                with session.begin():
-                    session.execute(delete(SessionRow).where(SessionRow.id == session_id))
+                session.execute(delete(SessionRow).where(SessionRow.id == session_id))
+                session.commit()
                 return None
             if now - row.last_seen_at >= touch_every:  # at most one write per interval
-                with session.begin():
-                    session.execute(
-                        update(SessionRow)
-                        .where(SessionRow.id == session_id)
-                        .values(last_seen_at=now)
-                    )
+                session.execute(
+                    update(SessionRow).where(SessionRow.id == session_id).values(last_seen_at=now)
+                )
+                session.commit()
             return _user(user)
 
     def end_session(self, session_id: str) -> None:
@@ -151,37 +133,6 @@ class UserAccounts(DeskBase):
                 )
                 or 0
             )
-
-    def locked_until(self, keys: Sequence[str], *, now: datetime) -> datetime | None:
-        """The latest lock among ``keys`` still in force, or None."""
-        with self._session() as session:
-            return session.scalar(
-                select(func.max(LoginFailureRow.locked_until)).where(
-                    LoginFailureRow.key.in_(keys), LoginFailureRow.locked_until > now
-                )
-            )
-
-    def record_login_failure(
-        self, limits: Mapping[str, int], *, now: datetime, policy: LoginPolicy
-    ) -> int:
-        """Count a failure for each key (key -> its limit); returns the highest count."""
-        highest = 0
-        with self._session() as session, session.begin():
-            for key, limit in limits.items():
-                row = session.get(LoginFailureRow, key)
-                if row is None or row.last_at + policy.window <= now:
-                    if row is not None:
-                        session.delete(row)
-                        session.flush()
-                    row = LoginFailureRow(key=key, count=0, first_at=now, last_at=now)
-                    session.add(row)
-                row.count += 1
-                row.last_at = now
-                if row.count >= limit:
-                    row.locked_until = now + policy.lockout
-                    row.count = 0  # after the lock, a fresh allowance
-                highest = max(highest, row.count)
-        return highest
 
     def clear_login_failures(self, keys: Sequence[str]) -> None:
         with self._session() as session, session.begin():

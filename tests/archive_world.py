@@ -21,10 +21,12 @@ from scraper.config.schema import Config
 from scraper.fetch.client import Fetcher
 from scraper.pipeline.adapters import fetch_options
 from scraper.pipeline.collector import Collector
+from scraper.web import create_app
 from storage.review import ReviewStore
 from storage.store import Store
 from tests.collecting import make_config, open_store
 from tests.conftest import article_html
+from tests.desk_fixtures import SECRET, DeskWorld, _hashed
 from tests.feedserver import FeedServer, Reply, Request
 
 PARAGRAPHS = [
@@ -159,3 +161,11 @@ class ArchiveWorld:
 
     def archive(self, **kwargs: object) -> ArchiveReport:
         return asyncio.run(self.archiver.run_once(**kwargs))  # type: ignore[arg-type]
+
+
+def desk_app(world: ArchiveWorld) -> DeskWorld:
+    """The web app over the world's database, with the test accounts, archiving on approve."""
+    for name in ("alice", "root"):
+        world.review.add_user(name, _hashed(name), admin=name == "root", now=datetime.now(UTC))
+    app = create_app(world.config, world.store, secret_key=SECRET, archiver=world.archiver)
+    return DeskWorld(app=app, store=world.store, review=world.review, config=world.config)

@@ -28,6 +28,7 @@ class Request:
     path: str
     headers: dict[str, str]  # lower-case names
     started: float  # time.monotonic()
+    body: bytes = b""  # what a POST sent
 
 
 @dataclass
@@ -70,6 +71,9 @@ class FeedServer:
             def do_HEAD(self) -> None:
                 server._handle(self)
 
+            def do_POST(self) -> None:
+                server._handle(self)
+
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(
@@ -98,11 +102,13 @@ class FeedServer:
         self.httpd.server_close()
 
     def _handle(self, http: BaseHTTPRequestHandler) -> None:
+        length = int(http.headers.get("Content-Length") or 0)
         request = Request(
             http.command,
             http.path,
             {k.lower(): v for k, v in http.headers.items()},
             time.monotonic(),
+            http.rfile.read(length) if length else b"",
         )
         path_only = http.path.split("?")[0]
         with self._lock:

@@ -247,3 +247,12 @@ def test_bad_digest_settings_are_refused(block: str, message: str) -> None:
 
     with pytest.raises(ConfigError, match=message):
         parse_config(block)
+
+
+def test_every_notification_key_is_documented() -> None:
+    from scraper.config.notify import AlertSpec, EmailSettings
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "notify.md").read_text(encoding="utf-8")
+    for model in (EmailSettings, DigestSpec, AlertSpec):
+        for key in model.model_fields:
+            assert f"| `{key}` |" in docs, f"{model.__name__}.{key} is not in docs/notify.md"

@@ -265,3 +265,20 @@ def test_the_desk_report_page_and_clip_sheet(tmp_path: Path) -> None:
         assert "not a date" in bad.text
         css = c.get("/desk/static/report.css")
         assert "@media print" in css.text
+
+
+def test_without_dates_the_report_shows_the_latest_year_of_coverage(store: Store) -> None:
+    from storage.report import latest_day
+
+    newest = latest_day(store)
+    assert newest is not None
+    [(day,)] = _direct(
+        store, "SELECT MAX(eff_day) FROM items WHERE status IN ('approved', 'published')"
+    )
+    assert newest.isoformat() == day
+    start, end = period(None, None, today=date(2026, 1, 1), latest=newest)
+    assert end == newest
+    assert start == newest.replace(year=newest.year - 1)
+    code, data = _cli(store, "--format", "json")
+    assert code == 0
+    assert json.loads(data)["total"] > 0

@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import os
-import stat
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from scraper.models.errors import SecretKeyError
+from scraper.config.schema import Config, Settings
 from scraper.web.auth import (
-    csrf_token,
     hash_password,
-    new_session_cookie,
-    session_id_from_cookie,
-    verify_password,
 )
-from scraper.web.secret_key import load_secret_key
-from storage.users import LoginPolicy
+from storage.login_throttle import LoginPolicy, LoginThrottle
 from tests.desk_fixtures import (
     PASSWORDS,
-    SECRET,
     T0,
     DeskWorld,
     csrf_of,
@@ -95,12 +87,18 @@ def test_cookies_are_secure_with_https(tmp_path: Path) -> None:
     assert "Secure" in cookie
 
 
-def test_forwarded_proto_from_a_local_proxy_makes_cookies_secure(world: DeskWorld) -> None:
-    # uvicorn trusts X-Forwarded-Proto from 127.0.0.1 (FORWARDED_ALLOW_IPS) by default.
+@pytest.mark.parametrize(
+    ("trusted", "secure"), [([], False), (["127.0.0.1"], True)], ids=["by default", "trusted"]
+)
+def test_forwarded_proto_counts_only_from_a_trusted_proxy(
+    tmp_path: Path, trusted: list[str], secure: bool
+) -> None:
+    config = Config(settings=Settings(trusted_proxies=trusted))
+    world = make_world(tmp_path, config=config)
     with live_server(world.app) as base, http_client(base) as c:
         page = c.get("/desk/login", headers={"X-Forwarded-Proto": "https"})
     cookie = next(v for v in page.headers.get_list("set-cookie") if "clippings_login=" in v)
-    assert "Secure" in cookie
+    assert ("Secure" in cookie) is secure
 
 
 def test_logout_revokes_the_session_server_side(base: str) -> None:
@@ -144,75 +142,30 @@ def test_repeated_failures_lock_the_name(base: str) -> None:
 
 def test_lock_ends_after_the_lockout(world: DeskWorld) -> None:
     policy = LoginPolicy(max_failures=2)
-    limits = {"user:alice": 2}
-    world.review.record_login_failure(limits, now=T0, policy=policy)
-    world.review.record_login_failure(limits, now=T0, policy=policy)
-    assert world.review.locked_until(["user:alice"], now=T0) == T0 + policy.lockout
+    throttle = LoginThrottle(world.store, policy)
+    for _ in range(2):
+        assert throttle.take_slot("alice", "203.0.113.5", now=T0).allowed
+        throttle.failed("alice", "203.0.113.5", now=T0)
+    refused = throttle.take_slot("alice", "203.0.113.5", now=T0)
+    assert not refused.allowed
+    assert refused.retry_at == T0 + policy.lockout
     later = T0 + policy.lockout + timedelta(seconds=1)
-    assert world.review.locked_until(["user:alice"], now=later) is None
+    assert throttle.take_slot("alice", "203.0.113.5", now=later).allowed
 
 
 @pytest.mark.parametrize(
     ("failures", "delay"),
-    [(0, 0.0), (1, 0.5), (2, 1.0), (3, 2.0), (4, 4.0), (9, 4.0)],
-    ids=["none", "first", "second", "third", "fourth", "capped"],
+    [(0, 0.0), (1, 0.5), (2, 1.0), (3, 2.0), (4, 4.0), (5, 8.0), (9, 8.0)],
+    ids=["none", "first", "second", "third", "fourth", "fifth", "capped"],
 )
-def test_failed_logins_are_slowed_down(failures: int, delay: float) -> None:
+def test_delays_grow_and_are_capped(failures: int, delay: float) -> None:
     assert LoginPolicy().delay(failures) == delay
 
 
-def test_passwords_are_argon2_and_verify() -> None:
-    hashed = hash_password("correct horse")
-    assert hashed.startswith("$argon2id$")
-    assert verify_password(hashed, "correct horse")
-    assert not verify_password(hashed, "wrong horse")
-    assert not verify_password(None, "correct horse")
-
-
 @pytest.mark.parametrize(
-    ("cookie", "valid"),
-    [("good", True), ("tampered", False), ("no-signature", False), ("empty", False)],
-    ids=["good", "tampered", "no-signature", "empty"],
+    ("account", "address", "wait"),
+    [(0, 0, 0.0), (4, 0, 0.0), (5, 0, 0.5), (7, 0, 2.0), (30, 0, 8.0), (0, 19, 0.0), (0, 21, 1.0)],
+    ids=["fresh", "free", "slowed", "growing", "capped", "address-free", "address-slowed"],
 )
-def test_session_cookie_signature(cookie: str, valid: bool) -> None:
-    value, sid = new_session_cookie(SECRET)
-    token, _, signature = value.rpartition(".")
-    given = {
-        "good": value,
-        "tampered": f"{token}x.{signature}",
-        "no-signature": token,
-        "empty": "",
-    }[cookie]
-    assert (session_id_from_cookie(SECRET, given) == sid) is valid
-    assert csrf_token(SECRET, sid) != csrf_token(b"another key" * 4, sid)
-
-
-def test_secret_key_file_is_created_private_and_reused(tmp_path: Path) -> None:
-    env = {"CLIPPINGS_HOME": str(tmp_path / "home")}
-    first = load_secret_key(env=env)
-    path = tmp_path / "home" / "secret.key"
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert load_secret_key(env=env) == first
-    assert len(first) >= 32
-
-
-@pytest.mark.parametrize(
-    ("value", "ok"),
-    [("k" * 40, True), ("short", False)],
-    ids=["long-enough", "too-short"],
-)
-def test_secret_key_from_environment(tmp_path: Path, value: str, ok: bool) -> None:
-    env = {"CLIPPINGS_SECRET_KEY": value, "CLIPPINGS_HOME": str(tmp_path)}
-    if ok:
-        assert load_secret_key(env=env) == value.encode()
-        assert not (tmp_path / "secret.key").exists()
-    else:
-        with pytest.raises(SecretKeyError, match="shorter than"):
-            load_secret_key(env=env)
-
-
-def test_key_file_too_open_still_loads(tmp_path: Path) -> None:
-    path = tmp_path / "secret.key"
-    path.write_text("z" * 48)
-    os.chmod(path, 0o644)
-    assert load_secret_key(env={"CLIPPINGS_HOME": str(tmp_path)}) == b"z" * 48
+def test_verifications_wait_after_many_failures(account: int, address: int, wait: float) -> None:
+    assert LoginPolicy().wait(account_failures=account, address_failures=address) == wait

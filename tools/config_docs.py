@@ -27,7 +27,7 @@ def tables() -> str:
                 default = "[]"
             elif isinstance(default, timedelta):
                 default = format_interval(default)
-            elif default is None:
+            elif default is None or default == "":
                 default = "—"
             out.append(f"| `{name}` | `{default}` | {field.description} |")
         out.append("")

@@ -13,6 +13,7 @@ from scraper.cli._common import main
 COMMAND_MODULES = (
     "scraper.cli.collect",
     "scraper.cli.sources",
+    "scraper.cli.search_url",
     "scraper.cli.items",
     "scraper.cli.stories",
     "scraper.cli.inspect",

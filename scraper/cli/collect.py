@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from scraper.cli._common import Context, common_options, json_line, main, pass_context
+from scraper.cli.reload import SourcesWatcher, watch
 from scraper.cli.serve import host_port_options, make_server, serve_alongside
 from scraper.cli.tables import collect_failures, summary_notes, summary_table
 from scraper.cli.welcome import print_where_to_go
@@ -184,17 +185,29 @@ def run(
     if serve:
         print_where_to_go(store, host=host, port=port, https=https)
 
+    watchers: list[SourcesWatcher] = []
+
     def jobs(scheduler: Any) -> None:
         from scraper.notify.runner import install
 
         install(scheduler, config, store)  # digests and alerts, once a minute
         archiver.install(scheduler)  # snapshots, Save Page Now, link checks, once a minute
+        for watcher in watchers:  # an edited sources.yaml applies without a restart
+            watch(scheduler, watcher, every=tick)
 
     archiver = Archiver(config, store)
 
     async def go() -> None:
         async with Fetcher(fetch_options(config)) as fetcher:
             collector = Collector(config, store, fetcher, keep_page=archiver.keep_page)
+            watchers.append(
+                SourcesWatcher(
+                    ctx.sources_path,
+                    config=config,
+                    store=store,
+                    apply=lambda new: setattr(collector, "config", new),
+                )
+            )
             # Publishes at start, after each pass, every publish_every s and on exit.
             async with keep_exported(exporter, every=publish_every) as after_pass:
                 if once:

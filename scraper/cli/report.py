@@ -46,15 +46,16 @@ def report(ctx: Context, since: str | None, until: str | None, fmt: str, out: Pa
     from scraper.report.clipsheet import clip_sheet
     from scraper.report.period import PeriodError, period
     from scraper.report.render import report_file
-    from storage.report import report_items
+    from storage.report import latest_day, report_items
 
     # Settings only (site title, time zone): without a sources.yaml the defaults do.
     config = ctx.config() if Path(ctx.sources_path).exists() else Config()
+    store = ctx.store()
+    today = datetime.now(config.settings.tz()).date()
     try:
-        start, end = period(since, until, today=datetime.now(config.settings.tz()).date())
+        start, end = period(since, until, today=today, latest=latest_day(store))
     except PeriodError as exc:
         raise click.BadParameter(str(exc)) from exc
-    store = ctx.store()
     host = urlsplit(config.settings.site_url).hostname or "localhost"
     found = coverage(report_items(store, since=start, until=end), since=start, until=end, host=host)
     if fmt == "csv":

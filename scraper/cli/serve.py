@@ -80,12 +80,17 @@ def make_server(
 
     archiver = archiver or jobs.Archiver(config, store)
     app = create_app(
-        config, store, https=https, archiver=archiver, archive_in_background=not embedded
+        config,
+        store,
+        https=https,
+        archiver=archiver,
+        archive_in_background=not embedded,
+        listen_host=host,
     )
-    # proxy_headers: X-Forwarded-Proto/For are honoured from FORWARDED_ALLOW_IPS
-    # (default 127.0.0.1), so a local TLS proxy makes request.url.scheme "https".
+    # Forwarded headers are the app's business (settings.trusted_proxies, empty by
+    # default): uvicorn's own handling would believe any client on 127.0.0.1.
     uv_config = uvicorn.Config(
-        app, host=host, port=port, proxy_headers=True, log_level="info", access_log=False
+        app, host=host, port=port, proxy_headers=False, log_level="info", access_log=False
     )
     return (_EmbeddedServer if embedded else uvicorn.Server)(uv_config)
 

@@ -24,6 +24,7 @@ from scraper.cli.tables import (
     sources_table,
     wrap,
 )
+from scraper.config import search
 from scraper.config.schema import Config, format_interval
 from scraper.explain.failures import Failure, explain
 from scraper.explain.times import ago
@@ -96,6 +97,8 @@ def list_sources(ctx: Context, as_json: bool) -> None:
                     "id": source.id,
                     "kind": source.kind,
                     "url": source.url,
+                    "provider": source.provider,
+                    "query": source.query,
                     "outlet": source.outlet,
                     "enabled": source.enabled,
                     "interval": format_interval(config.interval_for(source)),
@@ -209,6 +212,7 @@ async def _check_one(fetcher: Fetcher, sandbox: Sandbox, source: Any) -> dict[st
             url=response.url,
             headers=response.headers,
             selector=source.selector,
+            provider=source.provider or search.provider_of(source.url),
         )
         result.update(
             ok=True, entries=len(parsed.entries), title=parsed.title, error=parsed.warning

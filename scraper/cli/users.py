@@ -10,6 +10,7 @@ import click
 from scraper.cli._common import Context, common_options, json_line, main, pass_context
 from scraper.models.errors import ReviewError
 from scraper.web.auth import check_password_strength, hash_password
+from storage.login_throttle import LoginPolicy, LoginThrottle
 from storage.review import ReviewStore
 
 
@@ -88,10 +89,12 @@ def passwd(ctx: Context, name: str, password_stdin: bool) -> None:
     """Set NAME's password; their sessions end (they log in again)."""
     review = _review(ctx)
     password = _read_password(password_stdin)
+    now = datetime.now(UTC)
     try:
-        review.set_password(name, hash_password(password), now=datetime.now(UTC))
+        review.set_password(name, hash_password(password), now=now)
     except ReviewError as exc:
         raise click.ClickException(str(exc)) from exc
+    review.record(user="cli", action="password_changed", now=now, detail=name)
     click.echo(f"password of {name} changed; their sessions ended")
 
 
@@ -106,3 +109,35 @@ def remove(ctx: Context, name: str) -> None:
     except ReviewError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"removed {name}")
+
+
+@users.command("unlock")
+@common_options
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print what was cleared as JSON.")
+@pass_context
+def unlock(ctx: Context, name: str, as_json: bool) -> None:
+    """Let NAME log in again at once: clear their lockouts and login delays.
+
+    Failed logins lock NAME only from the address they came from; this clears
+    those locks (from every address) and the account's growing delay.
+    """
+    store = ctx.store()
+    throttle = LoginThrottle(store, LoginPolicy())
+    now = datetime.now(UTC)
+    locked = throttle.locks(name, now=now)
+    cleared = throttle.unlock(name)
+    ReviewStore(store).record(
+        user="cli", action="unlock", now=now, detail=f"{name}: {len(locked)} lock(s) cleared"
+    )
+    if as_json:
+        json_line({"name": name, "locks": [a for a, _ in locked], "cleared": cleared})
+    elif locked:
+        addresses = ", ".join(address for address, _ in locked)
+        click.echo(f"unlocked {name} (was locked from {addresses})")
+    else:
+        click.echo(
+            f"{name} was not locked; failure counts cleared"
+            if cleared
+            else f"{name} was not locked"
+        )

@@ -12,6 +12,7 @@ for a mistyped key, the nearest valid one::
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import os
 import re
 from collections.abc import Sequence
@@ -21,8 +22,9 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
+from scraper.config import search
 from scraper.config.notify import AlertSpec, DigestSpec, EmailSettings
 from scraper.config.vocab import (
     CitySpec,
@@ -87,6 +89,28 @@ def _check_city(value: object) -> str:
 
 Interval = Annotated[timedelta, BeforeValidator(parse_interval)]
 HttpURL = Annotated[str, BeforeValidator(_check_http_url)]
+
+
+def _check_network(value: Any) -> str:
+    """``"10.0.0.5"`` or ``"10.0.0.0/8"`` (IPv4 or IPv6), as text; ValueError otherwise."""
+    text = str(value).strip()
+    try:
+        return str(ipaddress.ip_network(text, strict=False))
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is not an IP address or network like 10.0.0.0/8") from exc
+
+
+def _check_host_pattern(value: Any) -> str:
+    """``"news.example.org"`` or ``"*.example.org"``, lower-cased; ValueError otherwise."""
+    text = str(value).strip().lower()
+    name = text.removeprefix("*.")
+    if not name or any(c in name for c in "/@?# "):
+        raise ValueError(f"{text!r} is not a host name like news.example.org or *.example.org")
+    return text
+
+
+Network = Annotated[str, BeforeValidator(_check_network)]
+HostPattern = Annotated[str, BeforeValidator(_check_host_pattern)]
 CityName = Annotated[str, BeforeValidator(_check_city)]
 ZoneName = Annotated[str, BeforeValidator(check_zone_name)]
 
@@ -137,6 +161,11 @@ class Settings(_Strict):
     max_articles_per_pass: int = Field(
         50, ge=0, description="Article pages fetched per source per pass (the rest keep feed data)."
     )
+    resolve_google_news_links: bool = Field(
+        False,
+        description="Ask Google for the article URL behind a Google News link that does not "
+        'carry it (see "Search sources": what Google\'s terms allow, what is sent).',
+    )
     excerpt_length: int = Field(320, gt=40, description="Longest excerpt, in characters.")
     program_threshold: float = Field(
         0.5,
@@ -169,6 +198,25 @@ class Settings(_Strict):
     allow_private_networks: bool = Field(
         False,
         description="Allow fetching private, loopback and link-local addresses (tests, intranets).",
+    )
+    trusted_proxies: list[Network] = Field(
+        default_factory=list,
+        description="Addresses (or networks) of reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto are believed; empty: the connecting address is the client's.",
+    )
+    allowed_hosts: list[HostPattern] = Field(
+        default_factory=list,
+        description="Host names the web app answers to (`*.example.org` for subdomains); "
+        "others get 400. Empty: the host of `site_url`, 127.0.0.1, ::1 and localhost.",
+    )
+    session_idle: Interval = Field(
+        timedelta(days=3),
+        description="A desk session nobody used for this long ends (besides 14 days after login).",
+    )
+    max_request_bytes: int = Field(
+        1_000_000,
+        gt=0,
+        description="Largest request body the web app reads, in bytes; larger gets 413 unread.",
     )
     respect_robots: bool = Field(True, description="Obey robots.txt (a source may override).")
     adaptive_intervals: bool = Field(
@@ -249,7 +297,23 @@ class Source(_Strict):
     kind: SourceKindName = Field(
         description="`feed` (RSS/Atom/JSON Feed), `page` (HTML listing + selector) or `search`."
     )
-    url: HttpURL = Field(description="Address of the feed or page.")
+    url: HttpURL = Field(
+        "",
+        description="Address of the feed or page (required, unless a `search` gives `provider`).",
+    )
+    provider: str | None = Field(
+        None,
+        description="Search provider (kind `search`): `google-news`, `bing-news` or `gdelt`; "
+        "with `query` instead of a `url` (with a `url`: read in that provider's format).",
+    )
+    query: str | None = Field(
+        None, description="The search words for `provider`, e.g. '\"Group Violence Intervention\"'."
+    )
+    language: str | None = Field(
+        None,
+        description="Provider locale: `en-US` style for google-news and bing-news (default "
+        "en-US); a GDELT source language such as `english` for gdelt (default: all).",
+    )
     outlet: str | None = Field(None, description="Name of an outlet in `outlets:`.")
     selector: str | None = Field(
         None, description="CSS selector of article links (kind `page` only)."
@@ -260,6 +324,23 @@ class Source(_Strict):
     robots: bool | None = Field(
         None, description="Override `respect_robots` for this source (false: ignore robots.txt)."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _search_url(cls, data: Any) -> Any:
+        """A search source with a valid ``provider`` and ``query`` fetches their URL."""
+        if isinstance(data, dict) and data.get("provider") and "url" not in data:
+            provider, query, language = data["provider"], data.get("query"), data.get("language")
+            try:
+                url = search.search_url(
+                    str(provider),
+                    query if isinstance(query, str) else "",
+                    language=language if isinstance(language, str) else None,
+                )
+            except ValueError:
+                return data  # reported by _cross_checks with the entry's line
+            return {**data, "url": url}
+        return data
 
 
 class Config(_Strict):
@@ -414,6 +495,10 @@ def _cross_checks(config: Config, lines: dict[Any, int], name: str) -> list[str]
             problems.extend(
                 _check_selector(source.selector, at(("sources", i, "selector")), source.id)
             )
+        problems.extend(
+            f"{at(('sources', i, key))}: source {source.id!r}: {message}"
+            for key, message in _search_problems(source)
+        )
     names: set[str] = set()
     for i, outlet in enumerate(config.outlets):
         if outlet.name in names:
@@ -445,6 +530,34 @@ def _notify_checks(config: Config, at: Any) -> list[str]:
                 )
             names.add(entry.name)
     return problems
+
+
+def _search_problems(source: Source) -> list[tuple[str, str]]:
+    """``(key, message)`` for each problem with a source's url / provider / query / language."""
+    if source.provider is None:
+        extra = [k for k in ("query", "language") if getattr(source, k) is not None]
+        if extra:
+            return [(extra[0], f"{extra[0]!r}: only a search source with a 'provider' takes it")]
+        if not source.url:
+            return [("url", "missing required key 'url' (or, for kind search, 'provider')")]
+        return []
+    if source.kind != "search":
+        return [("provider", "'provider': only a source of kind search takes it")]
+    if source.provider not in search.PROVIDERS:
+        hint = search.suggest_provider(source.provider)
+        return [("provider", f"'provider': unknown provider {source.provider!r}{hint}")]
+    if source.query is None and source.url:
+        return []  # a URL read in the provider's format (a mirror, a saved query)
+    if not source.query or not source.query.strip():
+        return [("provider", "missing required key 'query' (the words to search for)")]
+    if source.language is not None:
+        problem = search.language_problem(source.provider, source.language)
+        if problem:
+            return [("language", f"'language': {problem}")]
+    expected = search.search_url(source.provider, source.query, language=source.language)
+    if source.url != expected:
+        return [("url", "give either 'url' or 'query', not both")]
+    return []
 
 
 def _check_selector(selector: str, where: str, source_id: str) -> list[str]:

@@ -44,16 +44,19 @@ def story_keys(
     canonical_url: str | None,
     outlet: str | None,
     title: str | None,
+    via: str | None = None,
 ) -> StoryKeys:
     """Keys of a story seen at ``url`` by ``source_id``.
 
     ``url`` and ``canonical_url`` must already be http(s) URLs (ValueError otherwise).
+    ``via``: the search engine's link ``url`` was resolved from; its key is kept
+    too, so a story stored under that link before it was resolved is found again.
     """
     primary = url_key(canonical_url or url)
     keys: list[tuple[str, str]] = [("url", primary)]
-    other = url_key(url)
-    if other != primary:
-        keys.append(("url", other))
+    for other in (url_key(url), url_key(via) if via else None):
+        if other is not None and other not in (k for _, k in keys):
+            keys.append(("url", other))
     if guid:
         keys.append(("guid", f"{source_id}:{guid.strip()}"))
     return StoryKeys(url_key=primary, keys=tuple(keys), title_key=title_key(outlet, title))

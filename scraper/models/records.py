@@ -110,6 +110,8 @@ class Entry:
     guid: str | None = None
     author: str | None = None
     outlet: str | None = None  # for search feeds: the entry's own source
+    outlet_url: str | None = None  # for search feeds: that source's site (Google's <source url>)
+    via: str | None = None  # the search engine's own link when ``url`` was resolved from it
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,3 +127,19 @@ class Analysis:
     relevance_reason: str = ""
     evidence: tuple[Evidence, ...] = field(default_factory=tuple)
     suggestions: tuple[Suggestion, ...] = ()  # below the thresholds: not tags
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRecord:
+    """A search engine's link and the article URL behind it, as cached (``link_resolutions``).
+
+    ``url`` is None while unresolved; then ``retry_at`` says when Google may be
+    asked again and ``last_error`` why the last attempt failed.
+    """
+
+    key: str  # "google-news:<token>"
+    url: str | None
+    attempts: int = 0
+    last_error: str | None = None
+    retry_at: datetime | None = None
+    resolved_at: datetime | None = None

@@ -6,6 +6,7 @@ they can be used (and tested) without a sources.yaml.
 
 from __future__ import annotations
 
+from scraper.config import search
 from scraper.config.schema import Config
 from scraper.fetch.client import FetchOptions
 from scraper.models.stored import SourceSpec
@@ -24,6 +25,7 @@ def fetch_options(config: Config) -> FetchOptions:
         per_host_delay=settings.per_host_delay,
         allow_private=settings.allow_private_networks,
         respect_robots=settings.respect_robots,
+        host_delays=tuple(sorted(search.host_gaps().items())),
     )
 
 

@@ -8,8 +8,10 @@ from datetime import datetime
 
 from scraper.config.schema import Config
 from scraper.fetch.client import Fetcher, Response
+from scraper.identity.resolve import GoogleNewsResolver, LinkResolver
 from scraper.pipeline.report import utcnow
 from scraper.sources.sandbox import Sandbox, default_sandbox
+from storage.links import LinkCache
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -26,6 +28,7 @@ class CollectorBase:
         *,
         clock: Callable[[], datetime] = utcnow,
         sandbox: Sandbox | None = None,
+        resolver: LinkResolver | None = None,
         keep_page: Callable[[str, Response, datetime], Awaitable[None]] | None = None,
         refuse_private: bool = False,
     ) -> None:
@@ -39,6 +42,13 @@ class CollectorBase:
         self.store = store
         self.fetcher = fetcher
         self.clock = clock
+        # Search-engine links -> article URLs (scraper.identity.resolve), cached in the database.
+        self.resolver = resolver or GoogleNewsResolver(
+            LinkCache(store),
+            network=fetcher,
+            online=config.settings.resolve_google_news_links,
+            clock=clock,
+        )
         # Parsing runs in worker processes with a time limit (scraper.sources.sandbox).
         self.sandbox = sandbox or default_sandbox(
             workers=config.settings.parse_workers, time_limit=config.settings.parse_time_limit

@@ -22,6 +22,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 
+from scraper.identity.resolve import resolve_entries
 from scraper.models.errors import FetchError, HTTPStatusError, ParseError
 from scraper.models.stored import FetchRecord, SourceState
 from scraper.pipeline.checks import CheckPlanner
@@ -120,6 +121,7 @@ class Collector(CheckPlanner, EntryIngest):
             url=response.url,
             headers=response.headers,
             selector=self._selector(source.id),
+            provider=self._provider(source),
         )
         report.warning = parsed.warning
         report.entries = len(parsed.entries)
@@ -130,4 +132,5 @@ class Collector(CheckPlanner, EntryIngest):
             report.per_week = entries_per_week(
                 (e.published for e in parsed.entries), now=self.clock()
             )
-        await self.ingest_entries(parsed.entries, source=source, report=report)
+        entries = await resolve_entries(self.resolver, parsed.entries)
+        await self.ingest_entries(entries, source=source, report=report)

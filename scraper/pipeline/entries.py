@@ -15,6 +15,7 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 
+from scraper.config import search
 from scraper.fetch.client import PAGE_ACCEPT
 from scraper.identity.keys import StoryKeys, story_keys
 from scraper.identity.neardup import entry_hash
@@ -23,6 +24,7 @@ from scraper.models import Analysis, Entry
 from scraper.models.errors import BadURL, Drop, FetchError, PrivateAddress
 from scraper.models.stored import Sighting, SourceState, StoryData, StoryLookup
 from scraper.pipeline.base import CollectorBase
+from scraper.pipeline.links import upgrade_search_links
 from scraper.pipeline.report import SourceReport
 from scraper.pipeline.story import ANALYSIS_THREAD, story_data
 from scraper.understand.analyze import analyze, article_from_entry
@@ -61,6 +63,8 @@ class EntryIngest(CollectorBase):
         )
         found = iter(known)
         items = [None if ident is None else next(found) for ident in idents]
+        # Stored under a search link that this pass resolved: move them to the article.
+        moved = await upgrade_search_links(self, entries, items, source=source)
         changed = self.store.record_sightings(
             [
                 Sighting(item_id, ident[0], ident[1].keys, entry_hash(entry.title, entry.summary))
@@ -70,6 +74,7 @@ class EntryIngest(CollectorBase):
             source_id=source.id,
             now=self.clock(),
         )
+        changed -= moved  # read and analysed just now
         fetched_pages = 0
         stored: set[tuple[str, str]] = set()  # keys and title keys of stories new in this loop
         for entry, ident, item_id in zip(entries, idents, items, strict=True):
@@ -114,6 +119,7 @@ class EntryIngest(CollectorBase):
             canonical_url=None,
             outlet=outlet,
             title=entry.title,
+            via=entry.via,
         )
         return url, keys
 
@@ -125,13 +131,21 @@ class EntryIngest(CollectorBase):
         configured = self.config.source(source_id)
         return configured.selector if configured else None
 
+    def _provider(self, source: SourceState) -> str | None:
+        """The search provider whose format a source's feed is in (None: a plain feed)."""
+        own = self.config.source(source.id)
+        return (own.provider if own else None) or search.provider_of(source.url)
+
     def _outlet_of(self, source: SourceState, entry: Entry) -> tuple[str | None, str | None]:
         """The outlet name and its home city for a story from ``source``.
 
-        The source's own outlet wins; a search feed's entry names its outlet,
+        The source's own outlet wins; a search feed's entry names its outlet
+        (by name, or by its site: Google's ``<source url>``, GDELT's domain),
         or its link's host belongs to a configured outlet.
         """
         outlet = self.config.outlet(source.outlet) or self.config.outlet(entry.outlet)
+        if outlet is None and source.outlet is None and entry.outlet_url:
+            outlet = self.config.outlet_for_url(entry.outlet_url)
         if outlet is None and source.outlet is None:
             outlet = self.config.outlet_for_url(entry.url)
         name = outlet.name if outlet else (source.outlet or entry.outlet)
@@ -227,7 +241,9 @@ class EntryIngest(CollectorBase):
         html: bytes | None = None
         note: str | None = None
         fetched = 0
-        if may_fetch:
+        if self.resolver.handles(url):  # Google's page, not the article: keep the feed's data
+            note = "article page not read: the Google News link is not resolved yet"
+        elif may_fetch:
             fetched = 1
             try:
                 page = await self.fetcher.fetch(

@@ -29,7 +29,8 @@ async def read_source(
     url: str,
     headers: Mapping[str, str] | None = None,
     selector: str | None = None,
+    provider: str | None = None,
 ) -> ParsedFeed:
     """The entries of ``body``, parsed by ``kind`` in a sandboxed worker; raises ParseError."""
-    args = parse_args(url=url, headers=headers, selector=selector)
+    args = parse_args(url=url, headers=headers, selector=selector, provider=provider)
     return await sandbox.run(kind.parse, body, **args)

@@ -50,6 +50,7 @@ def story_data(
         canonical_url=canonical,
         outlet=article.outlet,
         title=article.headline or entry.title,
+        via=entry.via,
     )
     return StoryData(
         url=url,

@@ -40,6 +40,8 @@ CONTENT_TYPES = {
 _ATOM_NSMAP: dict[Any, str] = {None: ATOM_NS}  # Atom as the default namespace
 FORMAT_NAMES = {"rss": "RSS", "atom": "Atom", "json": "JSON Feed"}
 
+ARCHIVED_SENTENCE = "Link: archived copy; the original is no longer online."
+
 
 @dataclass(frozen=True, slots=True)
 class Channel:
@@ -83,6 +85,8 @@ def entry_html(item: PublicItem) -> str:
     if item.excerpt:
         parts.append(h.BLOCKQUOTE(*(h.P(p) for p in item.excerpt)))
     parts.append(h.P(item.byline))
+    if item.original_url:
+        parts.append(h.P(ARCHIVED_SENTENCE))
     if item.public_note:
         parts.append(h.P(item.public_note))
     markup = "".join(lxml_html.tostring(p, encoding="unicode") for p in parts)
@@ -92,7 +96,8 @@ def entry_html(item: PublicItem) -> str:
 
 def entry_text(item: PublicItem) -> str:
     """The same content as plain text (JSON Feed ``content_text``)."""
-    return "\n\n".join([*item.excerpt, item.byline, *filter(None, [item.public_note])])
+    archived = [ARCHIVED_SENTENCE] if item.original_url else []
+    return "\n\n".join([*item.excerpt, item.byline, *archived, *filter(None, [item.public_note])])
 
 
 def _sub(parent: Any, tag: str, text: str | None = None, **attrib: str) -> Any:

@@ -24,6 +24,7 @@ show an edited item twice.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import unicodedata
@@ -55,6 +56,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")  # lone surrogates cannot be written 
 _NOISE = re.compile(r"&#[xX]?[0-9A-Za-z]*;?|\ufffd")
 
 TagKind = Literal["program", "city"]
+MAX_SLUG = 80  # characters of a tag's URL segment (and folder name)
 
 
 def slugify(name: str) -> str:
@@ -62,11 +64,15 @@ def slugify(name: str) -> str:
 
     ``"Group Violence Intervention"`` -> ``"group-violence-intervention"``;
     accents are folded (``"Española, NM"`` -> ``"espanola-nm"``); a name with
-    no letters or digits gets ``tag-`` and a short digest.
+    no letters or digits gets ``tag-`` and a short digest; a name longer than
+    ``MAX_SLUG`` is cut and given the digest (file names have a length limit).
     """
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
-    return slug or "tag-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+    if len(slug) > MAX_SLUG:  # a file name must stay short whatever a tag holds
+        return slug[: MAX_SLUG - 9].rstrip("-") + "-" + digest
+    return slug or "tag-" + digest
 
 
 def month_year(value: datetime) -> str:
@@ -150,6 +156,11 @@ class PublicItem:
     programs: tuple[str, ...]
     # Other outlets that ran the same story: (outlet, link or None), for the news page.
     copies: tuple[tuple[str, str | None], ...] = ()
+    # The link was found gone (scraper.publish.archived): ``url`` is then the archived
+    # copy and this the original address; the outputs say so in words.
+    original_url: str | None = None
+    archived_text: tuple[str, ...] = ()  # paragraphs of the public archived copy
+    archived_at: datetime | None = None
 
     @property
     def month_year(self) -> str:
@@ -162,7 +173,12 @@ class PublicItem:
 
     @property
     def outlet_site(self) -> str | None:
-        return site_of(self.url)
+        return site_of(self.original_url or self.url)
+
+    @property
+    def has_archive_page(self) -> bool:
+        """Whether the site serves this item's archived copy (``news/archive/<id>/``)."""
+        return self.original_url is not None and bool(self.archived_text)
 
     def tags(self) -> list[tuple[TagKind, str]]:
         """Cities first, then programs, as the news page lists them."""
@@ -177,10 +193,12 @@ def _names(values: object) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v for v in cleaned if v))
 
 
-def public_item(item: Mapping[str, Any], *, host: str) -> PublicItem:
+def public_item(item: Mapping[str, Any], *, host: str, site_url: str | None = None) -> PublicItem:
     """A stored item (``storage.records.item_json`` shape) -> its sanitised public record.
 
-    ``internal_note`` is never read here: it cannot reach any output.
+    ``internal_note`` is never read here: it cannot reach any output. An item
+    carrying ``archive`` (its original is gone) links to its archived copy on
+    ``site_url`` (or the Wayback Machine's) instead of the original.
     """
     url = http_url(item.get("canonical_url")) or http_url(item.get("url"))
     first_seen = _when(item.get("first_seen")) or EPOCH
@@ -189,7 +207,7 @@ def public_item(item: Mapping[str, Any], *, host: str) -> PublicItem:
     host_name = (urlsplit(url).hostname or "") if url else ""
     outlet = clean_line(item.get("outlet")) or host_name.removeprefix("www.")
     headline = clean_line(item.get("headline")) or (url or f"Item {item['id']}")
-    return PublicItem(
+    public = PublicItem(
         id=int(item["id"]),
         guid=tag_uri(host, first_seen, int(item["id"])),
         url=url,
@@ -203,6 +221,28 @@ def public_item(item: Mapping[str, Any], *, host: str) -> PublicItem:
         programs=_names(item.get("programs")),
         copies=_copies(item.get("copies")),
     )
+    archived = _archived(item, url=url, site_url=site_url)
+    return dataclasses.replace(public, **archived) if archived else public
+
+
+def _archived(item: Mapping[str, Any], *, url: str | None, site_url: str | None) -> dict[str, Any]:
+    """The archive fields of a gone item: its new link and the copy's text."""
+    archive = item.get("archive")
+    if not isinstance(archive, Mapping) or url is None:
+        return {}
+    text = clean_paragraphs(archive.get("text"))
+    if text and site_url:
+        link: str | None = f"{site_url.rstrip('/')}/news/archive/{int(item['id'])}/"
+    else:
+        link, text = http_url(archive.get("wayback")), ()
+    if link is None:
+        return {}
+    return {
+        "url": link,
+        "original_url": url,
+        "archived_text": text,
+        "archived_at": _when(archive.get("captured")),
+    }
 
 
 def _copies(values: object) -> tuple[tuple[str, str | None], ...]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from scraper.config.schema import Config
+from scraper.publish.archived import annotate
 from scraper.publish.model import public_item
 from scraper.publish.site import Site, SiteOptions, build_site
 from storage.publishing import (
@@ -49,7 +50,8 @@ def build(
     started = time.perf_counter()
     fingerprint = public_fingerprint(store)
     rows = public_items(store)
-    items = [public_item(row, host=options.host) for row in rows]
+    annotate(store, rows, options.archive_folder)  # gone links -> their archived copy
+    items = [public_item(row, host=options.host, site_url=options.site_url) for row in rows]
     site = build_site(options, items, last_modified=last_public_change(store))
     approved = [row["id"] for row in rows if row["status"] == "approved"]
     moment = (now or (lambda: datetime.now(UTC)))()

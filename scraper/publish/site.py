@@ -11,6 +11,7 @@ relative to the site root; the web app serves ``/<path>``, the export writes
     news/programs/<slug>/index.html          filtered by a program (and /page/N/, embed.html)
     news/cities/<slug>/index.html            filtered by a city
     news/news.css                            the stylesheet
+    news/archive/<id>/index.html             the archived copy of a story whose link is gone
     feeds/all.rss  .atom  .json              every public item (newest ``feed_length``)
     feeds/programs/<slug>.rss ...            one program
     feeds/cities/<slug>.rss ...              one city
@@ -29,10 +30,13 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from urllib.parse import urlsplit
 
+from scraper.archive.files import archive_dir
 from scraper.config.schema import Config
 from scraper.publish import feeds
+from scraper.publish.archived import render_archived
 from scraper.publish.model import PublicItem, TagKind, slugify
 from scraper.publish.page import (
     STYLESHEET,
@@ -61,6 +65,7 @@ class SiteOptions:
     feed_length: int
     programs: tuple[str, ...] = ()  # known tags: their pages and feeds exist while empty
     cities: tuple[str, ...] = ()
+    archive_folder: Path | None = None  # snapshots, for the archived copies of gone stories
 
     @classmethod
     def from_config(cls, config: Config) -> SiteOptions:
@@ -77,6 +82,7 @@ class SiteOptions:
             feed_length=settings.feed_length,
             programs=tuple(dict.fromkeys(p.name for p in config.programs)),
             cities=tuple(dict.fromkeys(cities)),
+            archive_folder=archive_dir(config),
         )
 
     @property
@@ -282,4 +288,16 @@ def build_site(
         files.update(_feed_files(options, view, selected, last_modified))
         if view.page_dir is not None:
             files.update(_page_files(options, view, selected, view.page_dir))
+    for item in items:
+        if item.has_archive_page:
+            files[f"news/archive/{item.id}/index.html"] = Resource(
+                render_archived(
+                    item,
+                    language=options.language,
+                    site_title=options.title,
+                    home_url=options.url("news/"),
+                    css_url=options.url(f"news/{STYLESHEET}"),
+                ),
+                HTML,
+            )
     return Site(files=files, last_modified=last_modified, item_ids=tuple(i.id for i in items))

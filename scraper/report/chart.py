@@ -30,7 +30,9 @@ PALETTE = (
 )
 OTHER = "#999999"
 HEIGHT = 220  # px of the plot area
-BAR = 28  # px per month column
+BAR = 28  # px per month column, at most
+PLOT_WIDTH = 880  # px: more months make narrower columns, not a wider chart
+MAX_LABELS = 24  # month labels on the axis; a long period labels every n-th month
 LEFT, TOP, BOTTOM = 40, 16, 48  # margins (px): axis labels, legend room below
 LEGEND_ROW = 18  # px per legend line
 
@@ -60,7 +62,9 @@ def stories_per_month_svg(report: Coverage) -> str:
     colours = {p: PALETTE[i] if i < len(PALETTE) else OTHER for i, p in enumerate(programs)}
     months = report.months
     top = _nice_max(max(report.by_month.values(), default=0))
-    plot_width = max(len(months), 1) * BAR
+    bar = max(4, min(BAR, PLOT_WIDTH // max(len(months), 1)))
+    plot_width = max(len(months), 1) * bar
+    every = -(-len(months) // MAX_LABELS)  # ceiling
     width = LEFT + plot_width + 16
     legend_top = TOP + HEIGHT + BOTTOM
     height = legend_top + LEGEND_ROW * len(programs) + 8
@@ -88,7 +92,7 @@ def stories_per_month_svg(report: Coverage) -> str:
         label = f"{top * fraction:g}"
         _el(root, "text", label, x=LEFT - 6, y=y + 4, **{"text-anchor": "end", "font-size": 11})
     for i, month in enumerate(months):
-        x = LEFT + i * BAR
+        x = LEFT + i * bar
         base: float = TOP + HEIGHT
         for program in programs:
             count = report.per_program_month[program].get(month, 0)
@@ -96,18 +100,18 @@ def stories_per_month_svg(report: Coverage) -> str:
                 continue
             size = HEIGHT * count / top
             base -= size
-            bar = _el(
+            segment = _el(
                 root,
                 "rect",
-                x=x + 4,
+                x=f"{x + bar * 0.15:.1f}",
                 y=f"{base:.1f}",
-                width=BAR - 8,
+                width=f"{bar * 0.7:.1f}",
                 height=f"{size:.1f}",
                 fill=colours[program],
             )
-            _el(bar, "title", f"{program}, {report.month_label(month)}: {count}")
-        if len(months) <= 24 or i % 3 == 0:  # a label per month, or per quarter when crowded
-            lx, ly = x + BAR / 2, TOP + HEIGHT + 14
+            _el(segment, "title", f"{program}, {report.month_label(month)}: {count}")
+        if i % every == 0:  # a label per month, or per n-th month when crowded
+            lx, ly = x + bar / 2, TOP + HEIGHT + 14
             _el(
                 root,
                 "text",

@@ -3,7 +3,9 @@
     period("2024-01-01", "2024-12-31", today=date(2025, 2, 1)) -> (2024-01-01, 2024-12-31)
     period(None, None, today=date(2025, 2, 1))                 -> (2024-02-01, 2025-02-01)
 
-Missing ends default to the year up to today; a reversed range is an error.
+Missing ends default to the year up to the newest approved story (``latest``,
+else today), so a report without dates always shows the latest year of
+coverage; a reversed range is an error.
 """
 
 from __future__ import annotations
@@ -34,8 +36,10 @@ def _year_before(day: date) -> date:
         return day.replace(year=day.year - 1, day=28)
 
 
-def period(since: str | None, until: str | None, *, today: date) -> tuple[date, date]:
-    end = parse_day(until, name="to") or today
+def period(
+    since: str | None, until: str | None, *, today: date, latest: date | None = None
+) -> tuple[date, date]:
+    end = parse_day(until, name="to") or min(latest or today, today)
     start = parse_day(since, name="from") or _year_before(end)
     if start > end:
         raise PeriodError(f"from ({start}) is after to ({end})")

@@ -9,10 +9,15 @@ from scraper.sources.parse import ParsedFeed, parse_feed
 
 
 def parse(
-    body: bytes, *, url: str, headers: Mapping[str, str] | None = None, selector: str | None = None
+    body: bytes,
+    *,
+    url: str,
+    headers: Mapping[str, str] | None = None,
+    selector: str | None = None,
+    provider: str | None = None,
 ) -> ParsedFeed:
     del selector  # feeds need none
-    return parse_feed(body, url=url, headers=headers)
+    return parse_feed(body, url=url, headers=headers, provider=provider)
 
 
 KIND = SourceKind("feed", parse)

@@ -40,7 +40,11 @@ class SourceKind:
 
 
 def parse_args(
-    *, url: str, headers: Mapping[str, str] | None, selector: str | None
+    *,
+    url: str,
+    headers: Mapping[str, str] | None,
+    selector: str | None,
+    provider: str | None = None,
 ) -> dict[str, object]:
     """The keyword arguments every kind's ``parse`` takes (picklable for the sandbox)."""
-    return {"url": url, "headers": dict(headers or {}), "selector": selector}
+    return {"url": url, "headers": dict(headers or {}), "selector": selector, "provider": provider}

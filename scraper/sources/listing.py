@@ -11,9 +11,14 @@ DEFAULT_SELECTOR = "a"
 
 
 def parse(
-    body: bytes, *, url: str, headers: Mapping[str, str] | None = None, selector: str | None = None
+    body: bytes,
+    *,
+    url: str,
+    headers: Mapping[str, str] | None = None,
+    selector: str | None = None,
+    provider: str | None = None,
 ) -> ParsedFeed:
-    del headers  # an HTML page declares its own encoding
+    del headers, provider  # an HTML page declares its own encoding
     return parse_listing(body, url=url, selector=selector or DEFAULT_SELECTOR)
 
 

@@ -26,6 +26,7 @@ from bs4 import BeautifulSoup
 from scraper.identity.urls import unwrap_redirect
 from scraper.models import Entry
 from scraper.models.errors import ParseError
+from scraper.sources.gdelt import parse_gdelt
 from scraper.text.markup import one_line, plain_text
 
 MAX_ENTRIES = 500  # entries read from one feed per pass; the newest come first in practice
@@ -109,17 +110,27 @@ def _http_url(value: object, base: str) -> str | None:
     return url if parts.scheme in ("http", "https") and parts.hostname else None
 
 
-def _search_outlet(entry: Mapping[str, Any], title: str) -> tuple[str, str | None]:
-    """For search feeds: the outlet named by ``<source>`` or a " - Outlet" title suffix."""
+def _search_outlet(
+    entry: Mapping[str, Any], title: str, base: str
+) -> tuple[str, str | None, str | None]:
+    """For search feeds: ``(title, outlet, outlet site)`` from ``<source>`` or Bing's source.
+
+    Google News appends the outlet to each headline; it is cut off::
+
+        <title>Call-in draws 40 - Riverton Ledger</title>
+        <source url="https://riverton.example">Riverton Ledger</source>
+        -> ("Call-in draws 40", "Riverton Ledger", "https://riverton.example")
+    """
     source = entry.get("source")
     outlet = one_line(source.get("title")) if isinstance(source, Mapping) else ""
+    site = _http_url(source.get("href"), base) if isinstance(source, Mapping) else None
     if not outlet:  # Bing News: <News:Source>
         outlet = one_line(
             entry.get("news_source") if isinstance(entry.get("news_source"), str) else ""
         )
     if outlet and title.endswith(f" - {outlet}"):
         title = title[: -len(outlet) - 3].rstrip()
-    return title, outlet or None
+    return title, outlet or None, site
 
 
 def parse_feed(
@@ -128,9 +139,16 @@ def parse_feed(
     url: str,
     headers: Mapping[str, str] | None = None,
     now: datetime | None = None,
+    provider: str | None = None,
 ) -> ParsedFeed:
-    """Entries of an RSS, Atom or JSON feed. Raises ParseError when it is none."""
+    """Entries of an RSS, Atom or JSON feed. Raises ParseError when it is none.
+
+    ``provider="gdelt"``: the body is a GDELT DOC 2.0 answer (``scraper.sources.gdelt``).
+    """
     now = now or datetime.now(UTC)
+    if provider == "gdelt":
+        articles = parse_gdelt(body, url=url, now=now)
+        return ParsedFeed(entries=articles[:MAX_ENTRIES], total_entries=len(articles))
     if not body.strip():
         raise ParseError("empty response where a feed was expected")
     if looks_like_json(body):
@@ -159,7 +177,7 @@ def parse_feed(
         if link is None:
             continue
         link = unwrap_redirect(link)
-        title, outlet = _search_outlet(raw, one_line(raw.get("title")))
+        title, outlet, site = _search_outlet(raw, one_line(raw.get("title")), url)
         summary = raw.get("summary") or ""
         if not summary and raw.get("content"):
             summary = raw["content"][0].get("value", "")
@@ -172,6 +190,7 @@ def parse_feed(
                 guid=(str(raw.get("id")).strip() or None) if raw.get("id") else None,
                 author=one_line(raw.get("author")) or None,
                 outlet=outlet,
+                outlet_url=site,
             )
         )
     warnings = []

@@ -10,6 +10,7 @@ anti-framing headers.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from datetime import datetime
@@ -26,15 +27,28 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from scraper.config.schema import Config
-from scraper.web import archived, login, pages, queue, report_pages, suggest
+from scraper.web import (
+    archived,
+    login,
+    notify_pages,
+    pages,
+    queue,
+    report_pages,
+    sessions,
+    suggest,
+    view_feeds,
+    view_pages,
+)
 from scraper.web import stories as story_pages
 from scraper.web.archived import archive_lifespan
 from scraper.web.auth import AuthSettings
 from scraper.web.common import TEMPLATES, Desk
+from scraper.web.guards import BodyLimit, HostGuard, TrustedProxies, default_hosts
 from scraper.web.secret_key import load_secret_key
+from storage.desk_sessions import DeskSessions
+from storage.login_throttle import LoginPolicy, LoginThrottle
 from storage.review import ReviewStore
 from storage.store import Store
-from storage.users import LoginPolicy
 
 if TYPE_CHECKING:
     from scraper.archive.jobs import Archiver
@@ -144,16 +158,16 @@ def desk_routes() -> Sequence[BaseRoute]:
         Route("/login", login.login_page, methods=["GET"], name="login"),
         Route("/login", login.login_submit, methods=["POST"]),
         Route("/logout", login.logout, methods=["POST"], name="logout"),
-        Route("/items/{item_id:int}", queue.item_page, name="item"),
-        Route("/items/{item_id:int}/action", queue.act, methods=["POST"], name="act"),
-        Route("/items/{item_id:int}/edit", queue.edit_page, methods=["GET"], name="edit"),
-        Route("/items/{item_id:int}/edit", queue.edit_submit, methods=["POST"]),
-        Route("/items/{item_id:int}/notes", queue.notes, methods=["POST"], name="notes"),
+        Route("/items/{item_id:id}", queue.item_page, name="item"),
+        Route("/items/{item_id:id}/action", queue.act, methods=["POST"], name="act"),
+        Route("/items/{item_id:id}/edit", queue.edit_page, methods=["GET"], name="edit"),
+        Route("/items/{item_id:id}/edit", queue.edit_submit, methods=["POST"]),
+        Route("/items/{item_id:id}/notes", queue.notes, methods=["POST"], name="notes"),
         Route(
-            "/items/{item_id:int}/suggestion", suggest.accept, methods=["POST"], name="suggestion"
+            "/items/{item_id:id}/suggestion", suggest.accept, methods=["POST"], name="suggestion"
         ),
         Route(
-            "/items/{item_id:int}/story", story_pages.story_action, methods=["POST"], name="story"
+            "/items/{item_id:id}/story", story_pages.story_action, methods=["POST"], name="story"
         ),
         Route("/bulk", queue.bulk, methods=["POST"], name="bulk"),
         Route("/undo", queue.undo, methods=["POST"], name="undo"),
@@ -161,11 +175,15 @@ def desk_routes() -> Sequence[BaseRoute]:
         Route("/submit", pages.submit_post, methods=["POST"]),
         Route("/sources", pages.sources_page, name="sources"),
         Route("/sources/{source_id}/check", pages.check_source, methods=["POST"], name="check"),
+        Route("/sessions", sessions.sessions_page, name="sessions"),
+        Route("/sessions/end", sessions.end_session, methods=["POST"], name="end_session"),
         Route("/audit", pages.audit_page, name="audit"),
-        Route("/items/{item_id:int}/archive", archived.archive_page, name="archive"),
-        Route("/items/{item_id:int}/archive/page", archived.archived_page, name="archived_page"),
+        Route("/items/{item_id:id}/archive", archived.archive_page, name="archive"),
+        Route("/items/{item_id:id}/archive/page", archived.archived_page, name="archived_page"),
         Route("/audit.csv", pages.audit_export, name="audit_csv"),
         *report_pages.routes(),  # coverage report (issue 16)
+        *view_pages.routes(),  # saved views (issue 16)
+        *notify_pages.routes(),  # digests and alerts (issue 16)
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
     ]
 
@@ -177,21 +195,27 @@ def create_app(
     https: bool = False,
     secret_key: bytes | None = None,
     login_policy: LoginPolicy | None = None,
+    listen_host: str | None = None,
     archiver: Archiver | None = None,
     archive_in_background: bool = False,
 ) -> Starlette:
     """The whole web app over ``store``; ``https`` marks cookies ``Secure``.
 
-    With ``archiver``, approving on the desk snapshots the story at once (in the
-    background); ``archive_in_background`` also runs its rounds (snapshots to
-    retry, link checks, Save Page Now) every minute while the app is up.
+    ``listen_host`` (the address ``serve`` listens on) is allowed as a Host
+    header besides ``allowed_hosts`` or its default. With ``archiver``,
+    approving on the desk snapshots the story at once (in the background);
+    ``archive_in_background`` also runs its rounds (snapshots to retry, link
+    checks, Save Page Now) every minute while the app is up.
     """
+    options = config.settings
     settings = AuthSettings(
         secret_key=secret_key or load_secret_key(),
         https=https,
         policy=login_policy or LoginPolicy(),
+        session_idle=options.session_idle,
     )
     routes: list[BaseRoute] = [Mount("/desk", routes=list(desk_routes()))]
+    routes.extend(view_feeds.routes())  # before the public /feeds/... that would 404
     public = _public_routes(config, store)
     routes.extend(public)
     routes.append(Route("/", _home))  # reached only when publishing does not serve "/"
@@ -206,6 +230,16 @@ def create_app(
         auth=settings,
         templates=_templates(),
         archiver=archiver,
+        throttle=LoginThrottle(store, settings.policy),
+        sessions=DeskSessions(store),
+        verifying=asyncio.Semaphore(settings.max_verifying),
     )
+    hosts = list(options.allowed_hosts) or default_hosts(options.site_url)
+    if listen_host and listen_host not in ("0.0.0.0", "::"):
+        hosts.append(listen_host)
+    # Added innermost first: a request meets HostGuard, BodyLimit, TrustedProxies, DeskHeaders.
     app.add_middleware(DeskHeaders)
+    app.add_middleware(TrustedProxies, networks=options.trusted_proxies)
+    app.add_middleware(BodyLimit, limit=options.max_request_bytes)
+    app.add_middleware(HostGuard, patterns=hosts)
     return app

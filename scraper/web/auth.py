@@ -21,12 +21,13 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from storage.users import LoginPolicy
+from storage.login_throttle import LoginPolicy
 
 SESSION_COOKIE = "clippings_session"
 LOGIN_COOKIE = "clippings_login"
 FLASH_COOKIE = "clippings_flash"
 MIN_PASSWORD_CHARS = 8
+MAX_PASSWORD_CHARS = 1024  # longer input is cut before hashing (Argon2 time grows with it)
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a password of anyone")
@@ -42,6 +43,8 @@ class AuthSettings:
     session_lifetime: timedelta = timedelta(days=14)  # absolute, from login
     session_idle: timedelta = timedelta(days=3)  # ends a session nobody used for this long
     touch_every: timedelta = timedelta(minutes=5)  # last-seen is written at most this often
+    max_verifying: int = 2  # Argon2 checks in flight per process (about 64 MiB each)
+    verify_wait: float = 5.0  # seconds a login waits for a free check before 429
 
 
 def hash_password(password: str) -> str:

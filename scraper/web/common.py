@@ -9,6 +9,7 @@ trusted form.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import time
 from collections.abc import Awaitable, Callable
@@ -26,6 +27,8 @@ from starlette.templating import Jinja2Templates
 
 from scraper.config.schema import Config
 from scraper.web import auth
+from storage.desk_sessions import DeskSessions
+from storage.login_throttle import LoginThrottle
 from storage.review import ReviewStore
 from storage.store import Store
 from storage.users import User
@@ -49,6 +52,9 @@ class Desk:
     review: ReviewStore
     auth: auth.AuthSettings
     templates: Jinja2Templates
+    throttle: LoginThrottle
+    sessions: DeskSessions
+    verifying: asyncio.Semaphore  # bounds Argon2 verifications in flight (memory)
     _facets: tuple[float, dict[str, list[str]]] | None = None
     _counts: tuple[float, dict[str, int]] | None = None
     background: set[Any] = field(default_factory=set)

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 from urllib.parse import urlencode
 
+from scraper.text.visible import visible_text
 from storage.queue import QueueFilter
 from storage.tables import ITEM_STATUSES
 
@@ -25,13 +26,15 @@ MAX_EXCERPT = 1500
 MAX_OUTLET = 200
 MAX_NOTE = 4000
 MAX_REASON = 500
+MAX_CITY = 100  # characters of one "City, ST"
+MAX_CITIES = 30
 _CITY = re.compile(r"^[^,;]+, [A-Z]{2}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def clean(value: str | None) -> str:
-    """Text as typed, without control characters and outer whitespace."""
-    return _CONTROL.sub("", value or "").strip()
+    """Text as typed, without control and invisible format characters and outer whitespace."""
+    return visible_text(_CONTROL.sub("", value or "")).strip()
 
 
 def one_line(value: str | None) -> str:
@@ -169,7 +172,14 @@ def parse_edit(
         errors["programs"] = f"Unknown program: {unknown[0]}."
     cities = split_cities(form.get("cities") or "")
     bad = [c for c in cities if not _CITY.match(c)]
-    if bad:
+    long = [c for c in cities if len(c) > MAX_CITY]
+    if long:
+        errors["cities"] = (
+            f"A city name holds at most {MAX_CITY} characters (one has {len(long[0])})."
+        )
+    elif len(cities) > MAX_CITIES:
+        errors["cities"] = f"At most {MAX_CITIES} cities (now {len(cities)})."
+    elif bad:
         errors["cities"] = f'Write each city as "City, ST" (e.g. "York, PA"): {bad[0]!r} is not.'
     values = {
         "headline": headline,

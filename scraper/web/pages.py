@@ -22,7 +22,9 @@ from scraper.web.common import (
     redirect,
     render,
 )
+from scraper.web.guards import small_int
 from storage.audit import audit_csv
+from storage.security_log import security_events
 
 log = logging.getLogger(__name__)
 
@@ -122,20 +124,26 @@ async def _collect_one(request: Request, source_id: str) -> None:
 @guarded(admin=True)
 async def audit_page(request: Request) -> Response:
     state = desk(request)
-    try:
-        page = max(1, int(request.query_params.get("page") or 1))
-    except ValueError:
-        page = 1
+    page = small_int(request.query_params.get("page"), default=1, high=1_000_000)
     user = request.query_params.get("user") or None
     item = request.query_params.get("item") or ""
-    item_id = int(item) if item.isdigit() else None
-    entries = await call(
-        state.review.audit,
-        item_id=item_id,
-        user=user,
-        limit=AUDIT_PER_PAGE + 1,
-        offset=(page - 1) * AUDIT_PER_PAGE,
-    )
+    item_id = small_int(item, default=0) or None
+    security = request.query_params.get("kind") == "security"
+    if security:
+        entries = await call(
+            security_events,
+            state.store,
+            limit=AUDIT_PER_PAGE + 1,
+            offset=(page - 1) * AUDIT_PER_PAGE,
+        )
+    else:
+        entries = await call(
+            state.review.audit,
+            item_id=item_id,
+            user=user,
+            limit=AUDIT_PER_PAGE + 1,
+            offset=(page - 1) * AUDIT_PER_PAGE,
+        )
     return render(
         request,
         "audit.html",
@@ -145,6 +153,7 @@ async def audit_page(request: Request) -> Response:
             "page": page,
             "filter_user": user or "",
             "filter_item": item_id or "",
+            "security": security,
         },
     )
 

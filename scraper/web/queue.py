@@ -40,6 +40,7 @@ from scraper.web.forms import (
     safe_next,
     same_day,
 )
+from scraper.web.guards import MAX_ID_DIGITS
 from storage.review import ACTIONS
 
 STATUS_TABS = ("candidate", "approved", "published", "rejected", "filtered", "all")
@@ -57,7 +58,7 @@ def _item_id(request: Request) -> int:
 
 def _version(request: Request) -> int | None:
     raw = field_value(request, "version")
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if raw.isdigit() and len(raw) <= MAX_ID_DIGITS else None
 
 
 def _card_html(request: Request, item: dict[str, Any], *, message: str | None = None) -> str:
@@ -105,7 +106,12 @@ async def item_page(request: Request) -> Response:
     return render(
         request,
         "item.html",
-        {"item": item, "history": history, "here": request.url.path, "gone": gone.get(item["id"])},
+        {
+            "item": item,
+            "history": history,
+            "here": request.url.path,
+            "gone_link": gone.get(item["id"]),
+        },
     )
 
 
@@ -116,7 +122,9 @@ async def act(request: Request) -> Response:
     action = field_value(request, "action")
     if action not in ACTIONS:
         return error_page(request, 400, "Unknown action", f"Unknown action {action!r}.")
-    reason = one_line(field_value(request, "reason"))[:MAX_REASON] or None
+    reason = one_line(field_value(request, "reason")) or None
+    if reason and len(reason) > MAX_REASON:
+        return error_page(request, 400, "Too long", _too_long_reason(reason))
     item_id = _item_id(request)
     try:
         item = await call(
@@ -138,6 +146,10 @@ async def act(request: Request) -> Response:
         after_approval(state, [item_id])
     message = f"{DONE[action]}: {item['headline'] or item['url']}"
     return _done(request, item, message)
+
+
+def _too_long_reason(reason: str) -> str:
+    return f"A reason holds at most {MAX_REASON} characters (this one has {len(reason)})."
 
 
 def _done(request: Request, item: dict[str, Any], message: str) -> Response:
@@ -182,11 +194,13 @@ async def bulk(request: Request) -> Response:
     action = field_value(request, "action")
     if action not in ("approve", "reject"):
         return error_page(request, 400, "Unknown action", "Choose approve or reject.")
-    reason = one_line(field_value(request, "reason"))[:MAX_REASON] or None
+    reason = one_line(field_value(request, "reason")) or None
+    if reason and len(reason) > MAX_REASON:
+        return error_page(request, 400, "Too long", _too_long_reason(reason))
     done, problems, approved = 0, [], []
     for raw in form_of(request).getlist("ids"):
         item_id, _, version = str(raw).partition(":")
-        if not item_id.isdigit():
+        if not item_id.isdigit() or len(item_id) > MAX_ID_DIGITS or len(version) > MAX_ID_DIGITS:
             continue
         try:
             await call(
@@ -234,8 +248,31 @@ async def notes(request: Request) -> Response:
     state = desk(request)
     internal = clean(field_value(request, "internal_note"))
     public = clean(field_value(request, "public_note"))
-    if len(internal) > MAX_NOTE or len(public) > MAX_NOTE:
-        return error_page(request, 400, "Too long", f"A note holds at most {MAX_NOTE} characters.")
+    errors = {
+        name: f"A note holds at most {MAX_NOTE} characters (this one has {len(text)})."
+        for name, text in (("public_note", public), ("internal_note", internal))
+        if len(text) > MAX_NOTE
+    }
+    if errors:
+        item = await call(state.store.item, _item_id(request))
+        if item is None:
+            return error_page(request, 404, "Not found", "There is no such item.")
+        if wants_json(request):
+            return error_page(request, 400, "Too long", next(iter(errors.values())))
+        history = await call(state.review.audit, item_id=item["id"], limit=50)
+        typed = {"public_note": public, "internal_note": internal}
+        return render(
+            request,
+            "item.html",
+            {
+                "item": item,
+                "history": history,
+                "here": request.url.path,
+                "note_errors": errors,
+                "typed": typed,
+            },
+            status=400,
+        )
     try:
         item = await call(
             state.review.set_notes,

@@ -19,21 +19,25 @@ from scraper.report.clipsheet import clip_sheet
 from scraper.report.period import PeriodError, period
 from scraper.report.render import chart_markup
 from scraper.web.common import call, desk, guarded, render
-from storage.report import report_items
+from storage.report import latest_day, report_items
 
 
 async def _coverage(request: Request) -> tuple[Coverage, str | None]:
     state = desk(request)
     settings = state.config.settings
     today = datetime.now(settings.tz()).date()
+    latest = await call(latest_day, state.store)
     error = None
     try:
         since, until = period(
-            request.query_params.get("from"), request.query_params.get("to"), today=today
+            request.query_params.get("from"),
+            request.query_params.get("to"),
+            today=today,
+            latest=latest,
         )
     except PeriodError as exc:
-        error = f"{exc}; showing the last year."
-        since, until = period(None, None, today=today)
+        error = f"{exc}; showing the latest year."
+        since, until = period(None, None, today=today, latest=latest)
     items = await call(report_items, state.store, since=since, until=until)
     host = urlsplit(settings.site_url).hostname or "localhost"
     return coverage(items, since=since, until=until, host=host), error

@@ -29,6 +29,7 @@ from scraper.web.common import (
     wants_json,
 )
 from scraper.web.forms import safe_next
+from scraper.web.guards import MAX_ID_DIGITS
 from storage import stories
 
 OPS = {
@@ -56,7 +57,7 @@ async def story_action(request: Request) -> Response:
             detail = f"split into story {result['id']}"
         else:
             raw = field_value(request, "other").strip().lstrip("#")
-            if not raw.isdigit():
+            if not raw.isdigit() or len(raw) > MAX_ID_DIGITS:
                 return error_page(request, 400, "Which story?", "Type the number of an item.")
             result = await call(stories.merge, state.store, item_id, int(raw), now=when)
             detail = f"merged the story of item {raw} into story {result['id']}"
