@@ -31,9 +31,9 @@ from scraper.pipeline.wiring import open_store, store_for
 from scraper.web import create_app
 from scraper.web.auth import SESSION_COOKIE, csrf_token, hash_password, new_session_cookie
 from storage.db import open_database
+from storage.login_throttle import LoginPolicy
 from storage.review import ReviewStore
 from storage.store import Store
-from storage.users import LoginPolicy
 
 SECRET = b"test-secret-key-0123456789abcdef-0123456789"
 PASSWORDS = {"alice": "alice-password-1", "root": "root-password-12", "bob": "bob-password-123"}

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from lxml import etree
 
 from scraper.cli import main
+from scraper.pipeline.wiring import store_for
 from scraper.report.build import coverage, months_between
 from scraper.report.chart import stories_per_month_svg
 from scraper.report.clipsheet import BOM, COLUMNS, cell, clip_sheet
@@ -31,7 +32,7 @@ HOSTILE = '=HYPERLINK("http://evil.example/","click")'
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
     engine = open_database(f"sqlite:///{tmp_path / 'report.db'}")
-    store = Store(engine)
+    store = store_for(engine)
     add_demo_stories(store, now=NOW)
     quoted = [
         save(store, story(i, published=datetime(2023, 5, i - 99, tzinfo=UTC)), at=NOW)

@@ -20,9 +20,9 @@ from scraper.identity.resolve import GoogleNewsResolver
 from scraper.pipeline import wiring
 from scraper.pipeline.adapters import fetch_options
 from scraper.pipeline.collector import Collector, SourceReport
+from scraper.pipeline.wiring import store_for
 from storage.db import open_database
 from storage.links import LinkCache
-from storage.store import Store
 from tests.collecting import BASE_SETTINGS, RSS_TYPE, open_store, rss
 from tests.conftest import article_html
 from tests.feedserver import FeedServer, Reply
@@ -162,7 +162,7 @@ def items_of() -> Iterator[Any]:
     def read(db_url: str) -> list[dict[str, Any]]:
         engine = open_database(db_url)
         engines.append(engine)
-        return Store(engine).items()
+        return store_for(engine).items()
 
     yield read
     for engine in engines:
