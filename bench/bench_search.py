@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from scraper.config import search  # noqa: E402
+from scraper.config.schema import search  # noqa: E402
 from scraper.fetch.client import Fetcher, FetchOptions  # noqa: E402
 from scraper.identity import gnews  # noqa: E402
 from scraper.identity.resolve import BATCH_SIZE, GoogleNewsResolver, MemoryCache, resolve_entries  # noqa: E402

@@ -28,7 +28,9 @@ class QueueFilter:
     since: date | None = None
     until: date | None = None
     text: str | None = None
-    order: Literal["newest", "relevance"] = "newest"
+    # newest: by publication date (first seen where none); collected: by first seen;
+    # relevance: most tags first, then first seen.
+    order: Literal["newest", "collected", "relevance"] = "newest"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,8 @@ class ReviewQueue(DeskBase):
         order: list[ColumnElement[Any]] = [ItemRow.first_seen_at.desc(), ItemRow.id.desc()]
         if flt.order == "relevance":
             order.insert(0, Kept.tag_count.desc())
+        elif flt.order == "newest":
+            order = [Kept.when.desc(), ItemRow.id.desc()]
         page = max(1, page)
         with self._session() as session:
             total = int(

@@ -41,6 +41,7 @@ class UserRow(Base):
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]
     password_changed_at: Mapped[datetime]
+    queue_view: Mapped[str | None] = mapped_column(String(10))  # "cards" | "list" (0012_desk)
 
 
 class SessionRow(Base):

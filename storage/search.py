@@ -42,6 +42,7 @@ class Kept:
     outlet = literal_column("items.eff_outlet", String())
     day = literal_column("items.eff_day", String())
     tag_count = literal_column("items.tag_count", Integer())
+    when = literal_column("items.eff_when", String())  # "Newest first" (migration 0012_desk)
 
 
 _SQLITE_INDEX = table("items_search", column("rowid", Integer()))

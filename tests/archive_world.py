@@ -122,7 +122,9 @@ class ArchiveWorld:
     folder: Path
 
     @classmethod
-    def make(cls, site: NewsSite, tmp_path: Path, *, settings: str = "") -> ArchiveWorld:
+    def make(
+        cls, site: NewsSite, tmp_path: Path, *, settings: str = "", db_url: str | None = None
+    ) -> ArchiveWorld:
         folder = tmp_path / "snapshots"
         config = make_config(
             f"- id: ledger\n  kind: feed\n  url: {site.url('/feed.xml')}\n",
@@ -135,7 +137,7 @@ class ArchiveWorld:
             )
             + textwrap.dedent(settings),
         )
-        store = open_store(config, f"sqlite:///{tmp_path / 'archive.db'}")
+        store = open_store(config, db_url or f"sqlite:///{tmp_path / 'archive.db'}")
         return cls(site, config, store, ReviewStore(store), Archiver(config, store), folder)
 
     def collect(self) -> None:

@@ -86,18 +86,20 @@ def test_review_with_the_keyboard(browser: Any, base: str, world: DeskWorld) -> 
     assert page.get_by_text('<script>alert("owned")</script> Council hears').count() == 1
     page.screenshot(path=str(SHOTS / "desk-queue.png"), full_page=True)
 
-    # filter by city
+    # filter by city: the filters sit behind a button; the filter in force becomes a chip
+    page.get_by_text("Filters", exact=True).click()
     page.get_by_label("City").select_option("Gary, IN")
-    page.get_by_role("button", name="Filter").click()
+    page.get_by_role("button", name="Filter", exact=True).click()
     page.wait_for_load_state()
     assert page.locator(".cards .card").count() == 1
     assert "Youth league" in page.locator(".cards .card").inner_text()
-    page.get_by_role("link", name="Clear").click()
+    page.get_by_role("link", name="Remove the filter City: Gary, IN").click()
     assert page.locator(".cards .card").count() == 3
 
-    # j selects the first card, e opens its edit form
-    page.keyboard.press("j")
+    # on a wide screen the first card is current (and open in the pane); e edits it
     first = page.locator(".cards .card").first
+    first.locator(".pick").wait_for()
+    page.locator("#pane .pane-story").wait_for()
     assert "current" in (first.get_attribute("class") or "")
     item_id = int(first.get_attribute("data-id") or 0)
     page.keyboard.press("e")
@@ -115,6 +117,7 @@ def test_review_with_the_keyboard(browser: Any, base: str, world: DeskWorld) -> 
     assert edited["original"]["headline"] != "Edited in the browser"
 
     # approve the next card in place with "a": the card changes without a page load
+    page.locator("#pane .pane-story").wait_for()
     page.keyboard.press("j")
     target = int(page.locator(".cards .card.current").get_attribute("data-id") or 0)
     page.keyboard.press("a")

@@ -357,6 +357,13 @@ def test_headline(head: str, body_top: str, outlet: str | None, expected: str) -
             datetime(2017, 5, 5, 12, 0, tzinfo=UTC),
             id="modified date as the last resort",
         ),
+        pytest.param(
+            '<meta property="article:published_time" content="2022-05-04T03:37:37+00:00">',
+            '<time datetime="2022-05-03T23:37:37-04:00">May 3</time>',
+            "https://p.example/a",
+            datetime(2022, 5, 3, 23, 37, 37, tzinfo=timezone(timedelta(hours=-4))),
+            id="UTC meta in the page's own offset: the local day",
+        ),
     ],
 )
 def test_published(head: str, body_top: str, url: str, expected: datetime) -> None:

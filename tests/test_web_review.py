@@ -216,7 +216,8 @@ def test_use_quote_without_javascript_fills_the_excerpt(
     c, token = alice
     answer = _edit(c, token, 1, 1, use_quote="1")
     assert answer.status_code == 200
-    assert "“Nobody here wants to go back,” — Harold Vance</textarea>" in answer.text
+    # written as a person would, with the title the article gives the speaker
+    assert "“Nobody here wants to go back,” added Deacon Harold Vance.</textarea>" in answer.text
     assert world.store.item(1)["version"] == 1  # not saved yet
 
 
@@ -322,14 +323,14 @@ def test_queue_filters(alice: tuple[httpx.Client, str], query: str, expected: se
     assert shown == expected
 
 
-def test_queue_paginates_newest_first(tmp_path: Path) -> None:
+def test_queue_paginates_by_collection_time(tmp_path: Path) -> None:
     world = make_world(tmp_path)
     for i in range(1, 31):
         save(world.store, story(i), at=datetime(2024, 3, 1, tzinfo=UTC).replace(minute=i))
     with live_server(world.app) as base, http_client(base) as c:
         sign_in(c, world, "alice")
-        first = c.get("/desk/").text
-        second = c.get("/desk/?page=2").text
+        first = c.get("/desk/?order=collected").text
+        second = c.get("/desk/?order=collected&page=2").text
     assert first.index('id="item-30"') < first.index('id="item-29"')
     assert 'id="item-6"' in first
     assert 'id="item-5"' not in first

@@ -51,8 +51,8 @@ def alice(world: DeskWorld) -> Iterator[tuple[httpx.Client, str]]:
 def test_queue_shows_a_story_once_with_its_copies(alice: tuple[httpx.Client, str]) -> None:
     c, _ = alice
     page = c.get("/desk/").text
-    assert page.count('class="card ') == 2  # the wire story (with its copy) and the other story
-    assert "Also ran in: Stockton Record" in page
+    assert page.count('class="entry card ') == 2  # the wire story (with its copy) and the other
+    assert "also ran in Stockton Record" in page
     assert f'id="item-{COPY_ID}"' not in page
 
 

@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "scraper.cli.archive",
     "scraper.cli.users",
     "scraper.cli.serve",
+    "scraper.cli.doctor",
     "scraper.cli.digest",
     "scraper.cli.report",
 )

@@ -11,13 +11,13 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["dns_outage", "lookup_hosts"]
+__all__ = ["dns_outage", "lookup_hosts", "source_hosts"]
 
 Resolver = Callable[..., Any]
 MAX_HOSTS = 8
 
 
-def _hosts(urls: Sequence[str]) -> list[str]:
+def source_hosts(urls: Sequence[str]) -> list[str]:
     hosts: list[str] = []
     for url in urls:
         host = (urlsplit(url).hostname or "").lower()
@@ -65,7 +65,7 @@ def dns_outage(
     urls: Sequence[str], *, resolve: Resolver = socket.getaddrinfo, timeout: float = 3.0
 ) -> str | None:
     """One line when none of the sources' hosts can be looked up, else None."""
-    hosts = _hosts(urls)
+    hosts = source_hosts(urls)
     if not hosts:
         return None
     found = lookup_hosts(hosts, resolve=resolve, timeout=timeout)

@@ -42,6 +42,7 @@ class CollectorBase:
         self.store = store
         self.fetcher = fetcher
         self.clock = clock
+        self._homes: dict[str, tuple[str | None, datetime]] = {}  # outlet -> remembered home
         # Search-engine links -> article URLs (scraper.identity.resolve), cached in the database.
         self.resolver = resolver or GoogleNewsResolver(
             LinkCache(store),

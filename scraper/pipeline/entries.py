@@ -13,7 +13,7 @@ import asyncio
 import functools
 import logging
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from scraper.config import search
 from scraper.fetch.client import PAGE_ACCEPT
@@ -28,9 +28,13 @@ from scraper.pipeline.links import upgrade_search_links
 from scraper.pipeline.report import SourceReport
 from scraper.pipeline.story import ANALYSIS_THREAD, story_data
 from scraper.understand.analyze import analyze, article_from_entry
+from scraper.understand.tags.city_home import home_from_history
 from storage import revisions
+from storage.outlet_history import outlet_cities
 
 log = logging.getLogger(__name__)
+
+HOME_MEMORY = timedelta(hours=1)  # how long an outlet's remembered home is reused
 
 
 class EntryIngest(CollectorBase):
@@ -135,6 +139,17 @@ class EntryIngest(CollectorBase):
         """The search provider whose format a source's feed is in (None: a plain feed)."""
         own = self.config.source(source.id)
         return (own.provider if own else None) or search.provider_of(source.url)
+
+    def _remembered_home(self, outlet: str | None, now: datetime) -> str | None:
+        """Where ``outlet``'s reviewed stories are set (read at most hourly per outlet)."""
+        if not outlet:
+            return None
+        cached = self._homes.get(outlet)
+        if cached is not None and now - cached[1] < HOME_MEMORY:
+            return cached[0]
+        home = home_from_history(outlet_cities(self.store, outlet))
+        self._homes[outlet] = (home, now)
+        return home
 
     def _outlet_of(self, source: SourceState, entry: Entry) -> tuple[str | None, str | None]:
         """The outlet name and its home city for a story from ``source``.
@@ -271,6 +286,7 @@ class EntryIngest(CollectorBase):
                     entry=entry,
                     outlet=outlet,
                     outlet_home=home,
+                    remembered_home=None if home else self._remembered_home(outlet, now),
                 ),
             )
         except Exception as exc:  # a bug in one analysis must not lose the story

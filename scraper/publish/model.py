@@ -25,6 +25,7 @@ show an edited item twice.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import re
 import unicodedata
@@ -88,6 +89,11 @@ def clean_line(value: object) -> str:
     """Untrusted markup or text -> one line of harmless plain text."""
     if not isinstance(value, str):
         return ""
+    return _clean_line(value)
+
+
+@functools.lru_cache(maxsize=4096)  # outlets, programs and cities repeat across items
+def _clean_line(value: str) -> str:
     return _tidy(one_line(_SURROGATE.sub("", value)))
 
 

@@ -47,6 +47,9 @@ _FOREIGN_REGIONS = (
 GENERIC_CCTLDS = frozenset({".us", ".co", ".io", ".tv", ".me", ".ly", ".fm", ".ai", ".cc", ".ws"})
 
 
+_COUNTY_SUFFIX = r" (County|Parish|Borough|Census Area|Municipality)$"
+
+
 @dataclass(frozen=True, slots=True)
 class Place:
     """A US place of the gazetteer."""
@@ -86,6 +89,7 @@ class Gazetteer:
     foreign: frozenset[str]  # country and foreign region names
     foreign_tlds: frozenset[str]  # ".uk", ".my", ...
     abroad: dict[str, int]  # key -> population of the largest non-US place of that name
+    counties: dict[str, frozenset[str]] = field(default_factory=dict)  # "Sangamon" -> {"IL"}
 
     def lookup(self, written: str) -> tuple[Place, ...]:
         return self.places.get(name_key(written), ())
@@ -146,6 +150,10 @@ def gazetteer() -> Gazetteer:
         if city["countrycode"] != "US":
             key = name_key(str(city["name"]))
             abroad[key] = max(abroad.get(key, 0), int(city["population"]))
+    counties: dict[str, set[str]] = defaultdict(set)
+    for county in gc.get_us_counties():
+        name = re.sub(_COUNTY_SUFFIX, "", str(county["name"]))
+        counties[name_key(name)].add(str(county["state"]))
     countries = {str(c["name"]) for c in gc.get_countries().values()} - {"United States"}
     tlds = {str(c["tld"]) for c in gc.get_countries().values() if c["tld"]}
     return Gazetteer(
@@ -156,6 +164,7 @@ def gazetteer() -> Gazetteer:
         foreign=frozenset(countries | set(_FOREIGN_REGIONS)),
         foreign_tlds=frozenset(tlds - GENERIC_CCTLDS),
         abroad=abroad,
+        counties={k: frozenset(v) for k, v in counties.items()},
     )
 
 

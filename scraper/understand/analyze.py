@@ -40,8 +40,14 @@ def analyze(
     entry: Entry | None = None,
     outlet: str | None = None,
     outlet_home: str | None = None,
+    remembered_home: str | None = None,
 ) -> Analysis:
-    """Analyse a story from its page ``html`` and/or its feed ``entry``."""
+    """Analyse a story from its page ``html`` and/or its feed ``entry``.
+
+    The outlet's home city is ``outlet_home`` (configured), else what the
+    outlet's name or domain says, else ``remembered_home`` (where its reviewed
+    stories are set, ``scraper.understand.tags.city_home.home_from_history``).
+    """
     entry = entry or Entry(url=url)
     if html:
         article = extract_article(
@@ -66,13 +72,17 @@ def analyze(
         text, headline=headline, programs=config.programs, threshold=settings.program_threshold
     )
     page_url = article.canonical_url or url
-    home = outlet_home or infer_home(article.outlet, page_url, aliases=config.cities)
+    home = (
+        outlet_home
+        or infer_home(article.outlet, page_url, aliases=config.cities)
+        or remembered_home
+    )
     found_cities, city_evidence = find_cities(
         text,
         headline=headline,
         outlet_home=home,
         aliases=config.cities,
-        outlet_abroad=outlet_home is None and outlet_abroad(page_url),
+        outlet_abroad=home is None and outlet_abroad(page_url),
     )
     suggestions = _suggestions(program_evidence, programs) + _suggestions(
         city_evidence, found_cities, threshold=settings.city_threshold

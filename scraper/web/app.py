@@ -29,10 +29,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from scraper.config.schema import Config
 from scraper.web import (
     archived,
+    autocomplete,
+    entry,
     login,
     notify_pages,
     pages,
     queue,
+    reader,
     report_pages,
     sessions,
     suggest,
@@ -43,7 +46,9 @@ from scraper.web import stories as story_pages
 from scraper.web.archived import archive_lifespan
 from scraper.web.auth import AuthSettings
 from scraper.web.common import TEMPLATES, Desk
+from scraper.web.dates import day_only, exact_date, local_moment, relative
 from scraper.web.guards import BodyLimit, HostGuard, TrustedProxies, default_hosts
+from scraper.web.reading import marked_paragraphs
 from scraper.web.secret_key import load_secret_key
 from storage.desk_sessions import DeskSessions
 from storage.login_throttle import LoginPolicy, LoginThrottle
@@ -133,7 +138,12 @@ def _templates() -> Jinja2Templates:
     env.filters["month_year"] = month_year
     env.filters["day"] = day
     env.filters["moment"] = moment
+    env.filters["exact"] = exact_date
+    env.filters["day_in"] = day_only
+    env.filters["local"] = local_moment
+    env.filters["relative"] = relative
     env.globals["in_context"] = in_context
+    env.globals["marked"] = marked_paragraphs
     env.globals["escape"] = escape
     return templates
 
@@ -160,6 +170,14 @@ def desk_routes() -> Sequence[BaseRoute]:
         Route("/logout", login.logout, methods=["POST"], name="logout"),
         Route("/items/{item_id:id}", queue.item_page, name="item"),
         Route("/items/{item_id:id}/action", queue.act, methods=["POST"], name="act"),
+        Route("/items/{item_id:id}/pane", reader.pane, name="pane"),
+        Route("/items/{item_id:id}/excerpt", reader.use_excerpt, methods=["POST"]),
+        Route("/items/{item_id:id}/reject", reader.reject_page, name="reject"),
+        Route("/view", reader.set_view, methods=["POST"], name="view"),
+        Route("/complete/cities", autocomplete.cities, name="complete_cities"),
+        Route("/complete/outlets", autocomplete.outlets, name="complete_outlets"),
+        Route("/add", entry.entry_page, methods=["GET"], name="add"),
+        Route("/add", entry.entry_post, methods=["POST"]),
         Route("/items/{item_id:id}/edit", queue.edit_page, methods=["GET"], name="edit"),
         Route("/items/{item_id:id}/edit", queue.edit_submit, methods=["POST"]),
         Route("/items/{item_id:id}/notes", queue.notes, methods=["POST"], name="notes"),
@@ -234,6 +252,8 @@ def create_app(
         sessions=DeskSessions(store),
         verifying=asyncio.Semaphore(settings.max_verifying),
     )
+    # Cards and rows rendered outside a page (answers to the desk's script) need it too.
+    app.state.desk.templates.env.globals["zone"] = app.state.desk.zone
     hosts = list(options.allowed_hosts) or default_hosts(options.site_url)
     if listen_host and listen_host not in ("0.0.0.0", "::"):
         hosts.append(listen_host)

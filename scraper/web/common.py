@@ -14,7 +14,7 @@ import functools
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urlencode
@@ -27,6 +27,7 @@ from starlette.templating import Jinja2Templates
 
 from scraper.config.schema import Config
 from scraper.web import auth
+from scraper.web.dates import desk_zone
 from storage.desk_sessions import DeskSessions
 from storage.login_throttle import LoginThrottle
 from storage.review import ReviewStore
@@ -59,6 +60,11 @@ class Desk:
     _counts: tuple[float, dict[str, int]] | None = None
     background: set[Any] = field(default_factory=set)
     archiver: Archiver | None = None  # snapshots an approved story at once (scraper.archive)
+
+    @property
+    def zone(self) -> tzinfo:
+        """The time zone the desk shows dates in (``settings.timezone``; UTC without it)."""
+        return desk_zone(self.config.settings)
 
     def facets(self) -> dict[str, list[str]]:
         """Filter menu values, recomputed at most every FACETS_TTL seconds."""
@@ -151,6 +157,8 @@ def render(
     context.setdefault("user", getattr(request.state, "user", None))
     context.setdefault("csrf", getattr(request.state, "csrf", ""))
     context.setdefault("settings", state.config.settings)
+    context.setdefault("zone", state.zone)
+    context.setdefault("now", now())
     response = state.templates.TemplateResponse(request, name, context, status_code=status)
     if cookie:
         response.delete_cookie(auth.FLASH_COOKIE, path="/desk")

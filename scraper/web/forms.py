@@ -16,7 +16,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 from urllib.parse import urlencode
 
+from scraper.identity.urls import canonicalize_url
 from scraper.text.visible import visible_text
+from scraper.understand.quotes.use import person_excerpt
 from storage.queue import QueueFilter
 from storage.tables import ITEM_STATUSES
 
@@ -93,9 +95,12 @@ def parse_queue(params: Mapping[str, str]) -> QueueQuery:
         page = max(1, min(int(params.get("page") or 1), 100_000))
     except ValueError:
         page = 1
-    order: Literal["newest", "relevance"] = (
-        "relevance" if params.get("order") == "relevance" else "newest"
-    )
+    raw_order = params.get("order")
+    order: Literal["newest", "collected", "relevance"] = "newest"
+    if raw_order == "collected":
+        order = "collected"
+    elif raw_order == "relevance":
+        order = "relevance"
     text = one_line(params.get("q"))[:200] or None
     return QueueQuery(
         filter=QueueFilter(
@@ -114,17 +119,52 @@ def parse_queue(params: Mapping[str, str]) -> QueueQuery:
     )
 
 
+FILTER_NAMES = {
+    "q": "Search",
+    "program": "Program",
+    "city": "City",
+    "outlet": "Outlet",
+    "source": "Source",
+    "since": "From",
+    "until": "To",
+}
+
+
+def active_filters(query: QueueQuery) -> list[tuple[str, str, str]]:
+    """The filters in force as (name, value, link that drops it), for the chips on phones."""
+    f = query.filter
+    values = {
+        "q": f.text,
+        "program": f.program,
+        "city": f.city,
+        "outlet": f.outlet,
+        "source": f.source,
+        "since": f.since.isoformat() if f.since else None,
+        "until": f.until.isoformat() if f.until else None,
+    }
+    return [
+        (FILTER_NAMES[key], value, "/desk/?" + query.params(**{key: None, "page": None}))
+        for key, value in values.items()
+        if value
+    ]
+
+
 def split_cities(value: str) -> list[str]:
     """``"York, PA; Gary, IN"`` (or one per line) -> ``["York, PA", "Gary, IN"]``."""
     parts = re.split(r"[;\n]", value)
     return list(dict.fromkeys(one_line(p) for p in parts if one_line(p)))
 
 
-def quote_excerpt(quote: Mapping[str, Any]) -> str:
-    """An excerpt made from an extracted quote: “text” — Speaker."""
-    text = one_line(str(quote.get("text") or ""))
-    speaker = one_line(str(quote.get("speaker") or ""))
-    return f"“{text}” — {speaker}" if speaker else f"“{text}”"
+def quote_excerpt(quote: Mapping[str, Any], text: str = "") -> str:
+    """An excerpt made from an extracted quote, as a person writes it:
+    “…,” said Police Chief Jane Doe. (``text``, the article, gives the title.)"""
+    return person_excerpt(str(quote.get("text") or ""), quote.get("speaker") or None, text)
+
+
+def quote_choices(item: Mapping[str, Any]) -> list[str]:
+    """Each stored quote of ``item`` as the excerpt "use as excerpt" makes of it."""
+    text = str(item.get("text") or "")
+    return [quote_excerpt(q, text) for q in item.get("quotes") or []]
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +230,25 @@ def parse_edit(
         "cities": cities,
     }
     return EditForm(values=values, errors=errors)
+
+
+MAX_LINK = 2000
+
+
+def check_link(value: str, errors: dict[str, str]) -> str | None:
+    """An optional story link: None when empty; an error under "url" when not http(s)."""
+    link = clean(value)
+    if not link:
+        return None
+    if len(link) > MAX_LINK:
+        errors["url"] = f"At most {MAX_LINK} characters."
+        return None
+    try:
+        canonicalize_url(link)
+    except ValueError:
+        errors["url"] = "That is not an http(s) address of a web page (or leave it empty)."
+        return None
+    return link
 
 
 def same_day(a: str | None, b: str | None) -> bool:

@@ -23,8 +23,9 @@ from scraper.web.common import (
     render,
 )
 from scraper.web.guards import small_int
+from scraper.web.sources_view import source_rows
 from storage.audit import audit_csv
-from storage.security_log import security_events
+from storage.audit_view import AuditKind, audit_entries, headlines
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,7 @@ async def submit_post(request: Request) -> Response:
         result = await submit_url(
             url, config=state.config, store=state.store, user=request.state.user.name
         )
-    except SubmitError as exc:
+    except SubmitError as exc:  # nothing was stored
         return render(request, "submit.html", {"url": url, "error": str(exc)}, status=400)
     state.forget_facets()
     return redirect(request, f"/desk/items/{result.item_id}", message=result.message())
@@ -55,6 +56,7 @@ async def submit_post(request: Request) -> Response:
 async def sources_page(request: Request) -> Response:
     state = desk(request)
     sources = await call(state.store.sources)
+    rows = source_rows(sources, now=datetime.now(UTC), zone=state.zone)
     failures = {
         s.id: f
         for s in sources
@@ -66,10 +68,9 @@ async def sources_page(request: Request) -> Response:
         request,
         "sources.html",
         {
-            "sources": sources,
-            "now": datetime.now(UTC),
+            "rows": rows,
+            "failing": sum(r.health == "failing" for r in rows),
             "checking": _checking(request),
-            "problems": {sid: f.words for sid, f in failures.items()},
             "outage": grouped.shared,
         },
     )
@@ -126,34 +127,36 @@ async def audit_page(request: Request) -> Response:
     state = desk(request)
     page = small_int(request.query_params.get("page"), default=1, high=1_000_000)
     user = request.query_params.get("user") or None
-    item = request.query_params.get("item") or ""
+    item = (request.query_params.get("item") or "").strip().lstrip("#")
     item_id = small_int(item, default=0) or None
-    security = request.query_params.get("kind") == "security"
-    if security:
-        entries = await call(
-            security_events,
-            state.store,
-            limit=AUDIT_PER_PAGE + 1,
-            offset=(page - 1) * AUDIT_PER_PAGE,
-        )
-    else:
-        entries = await call(
-            state.review.audit,
-            item_id=item_id,
-            user=user,
-            limit=AUDIT_PER_PAGE + 1,
-            offset=(page - 1) * AUDIT_PER_PAGE,
-        )
+    raw_kind = request.query_params.get("kind")
+    kind: AuditKind = (
+        "logins"
+        if raw_kind in ("logins", "security")
+        else "all"
+        if raw_kind == "all"
+        else "stories"
+    )
+    entries = await call(
+        audit_entries,
+        state.store,
+        kind=kind,
+        item_id=item_id,
+        user=user,
+        limit=AUDIT_PER_PAGE + 1,
+        offset=(page - 1) * AUDIT_PER_PAGE,
+    )
     return render(
         request,
         "audit.html",
         {
             "entries": entries[:AUDIT_PER_PAGE],
+            "headlines": await call(headlines, state.store, [e.item_id for e in entries]),
             "more": len(entries) > AUDIT_PER_PAGE,
             "page": page,
+            "kind": kind,
             "filter_user": user or "",
             "filter_item": item_id or "",
-            "security": security,
         },
     )
 

@@ -32,15 +32,18 @@ from scraper.web.forms import (
     MAX_NOTE,
     MAX_REASON,
     PER_PAGE,
+    active_filters,
     clean,
     one_line,
     parse_edit,
     parse_queue,
-    quote_excerpt,
+    quote_choices,
     safe_next,
     same_day,
 )
 from scraper.web.guards import MAX_ID_DIGITS
+from scraper.web.reading import pane_context
+from storage import preferences
 from storage.review import ACTIONS
 
 STATUS_TABS = ("candidate", "approved", "published", "rejected", "filtered", "all")
@@ -62,15 +65,19 @@ def _version(request: Request) -> int | None:
 
 
 def _card_html(request: Request, item: dict[str, Any], *, message: str | None = None) -> str:
+    """The item as the page that sent the form shows it: a card, or a list row."""
     state = desk(request)
-    template = state.templates.get_template("_card.html")
-    return template.render(
+    view = field_value(request, "view")
+    template = state.templates.get_template("_row.html" if view == "list" else "_card.html")
+    html: str = template.render(
         item=item,
+        view=view or "cards",
         csrf=request.state.csrf,
         user=request.state.user,
         next=safe_next(field_value(request, "next")),
         card_message=message,
     )
+    return html.strip()
 
 
 @guarded()
@@ -80,6 +87,7 @@ async def queue_page(request: Request) -> Response:
     page = await call(state.review.queue, query.filter, page=query.page, per_page=PER_PAGE)
     counts = await call(state.counts)
     facets = await call(state.facets)
+    view = await call(preferences.queue_view, state.store, request.state.user.id)
     return render(
         request,
         "queue.html",
@@ -89,6 +97,8 @@ async def queue_page(request: Request) -> Response:
             "counts": counts,
             "facets": facets,
             "tabs": STATUS_TABS,
+            "view": view,
+            "chips": active_filters(query),
             "gone": await call(gone_links, state, [i["id"] for i in page.items]),
             "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         },
@@ -102,12 +112,13 @@ async def item_page(request: Request) -> Response:
     if item is None:
         return error_page(request, 404, "Not found", "There is no such item.")
     history = await call(state.review.audit, item_id=item["id"], limit=50)
+    context = await call(pane_context, state.store, item)
     gone = await call(gone_links, state, [item["id"]])
     return render(
         request,
         "item.html",
         {
-            "item": item,
+            **context,
             "history": history,
             "here": request.url.path,
             "gone_link": gone.get(item["id"]),
@@ -179,10 +190,11 @@ def _conflict(request: Request, exc: Conflict) -> Response:
             },
             status_code=409,
         )
+    context = pane_context(desk(request).store, exc.current)
     return render(
         request,
         "item.html",
-        {"item": exc.current, "conflict": str(exc), "history": [], "here": request.url.path},
+        {**context, "conflict": str(exc), "history": [], "here": request.url.path},
         status=409,
     )
 
@@ -318,7 +330,7 @@ def _edit_context(
         "values": values,
         "errors": errors,
         "program_choices": _program_choices(request, item),
-        "quote_excerpts": [quote_excerpt(q) for q in item["quotes"]],
+        "quote_excerpts": quote_choices(item),
         "next": safe_next(
             request.query_params.get("next") or field_value(request, "next")
             if request.method == "POST"
@@ -343,7 +355,7 @@ async def edit_submit(request: Request) -> Response:
     use_quote = field_value(request, "use_quote")
     if use_quote.isdigit() and int(use_quote) < len(item["quotes"]):
         # Without JavaScript, "use this quote" re-shows the form with the excerpt filled in.
-        text_fields["excerpt"] = quote_excerpt(item["quotes"][int(use_quote)])
+        text_fields["excerpt"] = quote_choices(item)[int(use_quote)]
         values = {
             **item,
             **text_fields,

@@ -24,6 +24,7 @@ from scraper.understand.extract.dates import date_from_url, parse_human_date, pa
 from scraper.understand.extract.page import PageSignals
 
 MAX_BYLINE_DATES = 2  # later "byline" elements are often teasers of other stories
+SAME_INSTANT_SECONDS = 60  # two timestamps this close are one instant written twice
 _OFFSETS_BY_NEARNESS = sorted(range(-12, 15), key=abs)  # whole hours, UTC first
 
 PUBLISHED_META = (
@@ -82,6 +83,23 @@ def _candidates(signals: PageSignals) -> list[datetime]:
     return found
 
 
+def _local(moment: datetime, signals: PageSignals) -> datetime:
+    """A UTC instant re-expressed in the page's own offset when a ``<time>`` of the
+    page gives the same instant with one ("2022-05-04T03:37Z" and
+    "2022-05-03T23:37-04:00" -> the latter: published on the 3rd, local time)."""
+    if moment.utcoffset() != timedelta(0):
+        return moment
+    for t in signals.times:
+        other = parse_machine_date(t.value)
+        if (
+            other is not None
+            and other.utcoffset() not in (None, timedelta(0))
+            and abs((other - moment).total_seconds()) < SAME_INSTANT_SECONDS
+        ):
+            return moment.astimezone(other.tzinfo)
+    return moment
+
+
 def _modified(signals: PageSignals) -> datetime | None:
     for obj in signals.json_ld:
         value = obj.get("dateModified")
@@ -118,7 +136,7 @@ def choose_published(
 
     ``finder_date`` is htmldate's ``YYYY-MM-DD`` as trafilatura reports it.
     """
-    candidates = _candidates(signals)
+    candidates = [_local(c, signals) for c in _candidates(signals)]
     from_url = date_from_url(url)
     from_finder = parse_machine_date(finder_date) if finder_date else None
     reference = from_url or from_finder

@@ -156,7 +156,27 @@ def _doc_states(
             if re.match(r" (?:City|Beach)\b", body[b : b + 6]):
                 continue  # a place the gazetteer lacks ("Nevada City")
             counts[gaz.states[found.group()]] += 1
+    for state in _county_states(gaz, fields):
+        counts[state] += 1
     return {k: v for k, v in counts.items() if v}
+
+
+_COUNTY = re.compile(r"\b((?:[A-Z][\w.'’]*[ -]){1,3})(?:County|Parish)\b")
+
+
+def _county_states(gaz: Gazetteer, fields: dict[str, str]) -> list[str]:
+    """The state of each county the story names whose name only one state has
+    ("Sangamon County" -> IL; "Washington County", in 30 states, says nothing)."""
+    out: list[str] = []
+    for body in fields.values():
+        for found in _COUNTY.finditer(body):
+            words = found.group(1).split()
+            # the longest tail that names a county ("Monday. Sangamon" -> "Sangamon")
+            names = (name_key(" ".join(words[k:])) for k in range(len(words)))
+            states = next((gaz.counties[n] for n in names if n in gaz.counties), frozenset())
+            if len(states) == 1:
+                out.extend(states)
+    return out
 
 
 def _resolve(

@@ -161,3 +161,33 @@ def outlet_abroad(url: str | None) -> bool:
     needs the story's own US evidence (a state next to it, a US dateline).
     """
     return _domain_label(url)[1] in gazetteer().foreign_tlds
+
+
+HISTORY_MIN_STORIES = 3  # reviewed stories that must name the city
+HISTORY_SHARE = 0.6  # ... out of the outlet's reviewed stories that name any city
+
+
+def home_from_history(
+    cities: Sequence[Sequence[str]],
+    *,
+    min_stories: int = HISTORY_MIN_STORIES,
+    share: float = HISTORY_SHARE,
+) -> str | None:
+    """The outlet's home as its reviewed stories show it, or None.
+
+    ``cities`` holds the cities of each earlier story. A city named in at least
+    ``min_stories`` of them and in ``share`` of those naming any city is home::
+
+        [["Jackson, MI"], ["Jackson, MI", "Lansing, MI"], [], ["Jackson, MI"]] -> "Jackson, MI"
+    """
+    with_cities = [set(c) for c in cities if c]
+    if not with_cities:
+        return None
+    counts: dict[str, int] = {}
+    for story in with_cities:
+        for city in story:
+            counts[city] = counts.get(city, 0) + 1
+    best, n = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+    if n >= min_stories and n >= share * len(with_cities):
+        return best
+    return None

@@ -120,6 +120,17 @@ _LIST_GLUE = re.compile(r"^(?:\s*(?:,|;|and|or|&)\s*)+$")
 _DATELINE_AFTER = re.compile(r"\s*(?:—|–|--|-|>>|\(|:|,)")
 
 
+# Words around "New York" that make it the state, not the city.
+_STATE_BEFORE = re.compile(
+    r"\b(?:upstate|downstate|western|central|northern|eastern|southern|rural|across|"
+    r"statewide|State of|state of)\s+$"
+)
+_STATE_AFTER = re.compile(
+    r"\s+(?:Gov\.?|Governor|governor|lawmakers|legislators|[Ll]egislature|Assembly|"
+    r"State Senate|state senator|Attorney General|attorney general|Comptroller|counties)\b"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Mention:
     """One place-name mention and what surrounds it."""
@@ -302,6 +313,10 @@ def _describe(
             kind = "not-city"  # "New York state", "Washington State"
         if before is not None and text[before.end : start] == "-" and _is_cap(before.word):
             kind = "not-city"  # "Times-Picayune"
+        if written == "New York" and (
+            _STATE_BEFORE.search(text[max(0, start - 12) : start]) or _STATE_AFTER.match(text, end)
+        ):
+            kind = "not-city"  # "upstate New York", "New York lawmakers": the state
         if (
             before is not None
             and text[before.end : start] == " "
