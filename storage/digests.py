@@ -184,6 +184,17 @@ class DigestStore:
                 query = query.where(DigestSendRow.status == status)
             return [send_record(r) for r in session.scalars(query)]
 
+    def sends_to(self, recipient: str, *, limit: int = 5) -> list[DigestSend]:
+        """The latest e-mails to one address (a user's own page shows them)."""
+        with self.store.session() as session:
+            rows = session.scalars(
+                select(DigestSendRow)
+                .where(DigestSendRow.recipient == recipient)
+                .order_by(DigestSendRow.id.desc())
+                .limit(limit)
+            )
+            return [send_record(r) for r in rows]
+
     def failing(self) -> int:
         """Digest e-mails that failed and are waiting or abandoned (for the desk's notice)."""
         with self.store.session() as session:

@@ -190,3 +190,24 @@ def test_at_most_max_online_links_are_asked_about_per_call(server: FeedServer) -
     answers = resolve(server, [google_link(t) for t in tokens], max_online=2)
     assert sum(a.url is not None for a in answers.values()) == 2
     assert sum("at most 2" in str(a.reason) for a in answers.values()) == 2
+
+
+def test_resolution_goes_through_the_address_guard(server: FeedServer) -> None:
+    token = opaque_token(7)
+    google(server, {token: "https://o.example/7"})
+    guarded = FetchOptions(allow_private=False, per_host_delay=0, timeout=3, respect_robots=False)
+    (answer,) = resolve(server, [google_link(token)], options=guarded).values()
+    assert answer.url is None
+    assert str(answer.reason).startswith("not resolved: article page: ")
+    assert server.requests == []  # refused before anything was sent
+
+
+def test_resolution_obeys_robots_txt(server: FeedServer) -> None:
+    token = opaque_token(8)
+    google(server, {token: "https://o.example/8"})
+    server.route("/robots.txt", Reply(200, "User-agent: *\nDisallow: /_/\n"))
+    polite = FetchOptions(allow_private=True, per_host_delay=0, timeout=3, respect_robots=True)
+    (answer,) = resolve(server, [google_link(token)], options=polite).values()
+    assert answer.url is None
+    assert "robots.txt" in str(answer.reason)
+    assert [r.method for r in server.requests] == ["GET", "GET"]  # robots.txt, the page; no POST

@@ -80,6 +80,9 @@ def test_webhook_retried_signed_and_logged_once(tmp_path: Path) -> None:
         assert tick(world, later + timedelta(hours=9)) == (0, 0, 0)
 
     assert len(receiver.posts) == 3
+    # One delivery id across the retries: a receiver can drop a repeat after a crash.
+    assert len({p.headers["x-clippings-delivery"] for p in receiver.posts}) == 1
+    assert receiver.posts[0].headers["x-clippings-delivery"].startswith("gvi-chicago/new:")
     for post in receiver.posts:
         signature = post.headers["x-clippings-signature"]
         assert rules.verify(SECRET, post.headers["x-clippings-timestamp"], post.body, signature)

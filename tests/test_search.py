@@ -268,6 +268,7 @@ def test_google_news_entries_carry_outlet_site_and_a_clean_headline() -> None:
     assert (first.outlet, first.outlet_url) == ("Riverton Ledger", "https://www.riverton.example")
     assert first.url.startswith("https://news.google.com/rss/articles/CBMi")
     assert first.published == SEEN
+    assert first.summary is None  # Google's description only repeats headline and outlet
     assert (second.title, second.outlet) == ("Ceasefire program expands", "Harbor Weekly")
 
 

@@ -119,7 +119,8 @@ async def deliver_due(
                     f"the environment variable {rule.spec.url_env} is not set", target=row.rule
                 )
             content = rules.body(rule.spec, row.payload)
-            headers = rules.headers(rule.spec, rule.secret(), content, now=now)
+            delivery = f"{row.rule}/{row.event}"  # unique per rule and event, kept across retries
+            headers = rules.headers(rule.spec, rule.secret(), content, now=now, delivery=delivery)
             allow = rule.spec.allow_private or config.settings.allow_private_networks
             status = await poster(target, content, headers, allow)
         except (DeliveryError, ConfigError) as exc:

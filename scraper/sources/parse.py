@@ -133,6 +133,18 @@ def _search_outlet(
     return title, outlet or None, site
 
 
+def _summary(markup: str, *, title: str, site: str | None) -> str | None:
+    """The plain-text summary, except a search engine's list of headlines.
+
+    Google News describes an entry by its own headline and outlet (or a list of
+    related headlines): that says nothing the title does not, so it is dropped.
+    """
+    text = plain_text(markup)[:_SUMMARY_CHARS]
+    if site and title and " ".join(text.split()).startswith(title):
+        return None
+    return text or None
+
+
 def parse_feed(
     body: bytes,
     *,
@@ -186,7 +198,7 @@ def parse_feed(
                 url=link,
                 title=title or None,
                 published=_when(raw.get("published_parsed") or raw.get("updated_parsed"), now=now),
-                summary=plain_text(summary)[:_SUMMARY_CHARS] or None,
+                summary=_summary(summary, title=title, site=site),
                 guid=(str(raw.get("id")).strip() or None) if raw.get("id") else None,
                 author=one_line(raw.get("author")) or None,
                 outlet=outlet,

@@ -12,7 +12,9 @@ in a pool of worker processes:
 - a worker that dies (a crash in C code, the memory limit) fails only the
   parse it was running;
 - each worker has an address-space limit (``memory_limit``) and is replaced
-  after ``max_tasks_per_child`` parses, so a leak cannot grow for months.
+  after ``max_tasks_per_child`` parses, so a leak cannot grow for months;
+- workers and their forkserver end when this process dies, even by
+  ``kill -9`` (``scraper.sources.lifeline``): no orphan keeps running.
 
 Workers come from a ``forkserver`` that has imported ``scraper.sources.parse``
 already, so starting one is cheap and never forks the (threaded) main process.
@@ -29,6 +31,7 @@ import contextlib
 import functools
 import logging
 import multiprocessing
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -36,6 +39,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import ParamSpec, TypeVar
 
 from scraper.models.errors import ParseError
+from scraper.sources import lifeline
 
 log = logging.getLogger(__name__)
 
@@ -46,11 +50,20 @@ TIME_LIMIT = 30.0  # seconds one parse may take
 WORKERS = 2
 MAX_TASKS_PER_CHILD = 500
 MEMORY_LIMIT = 2 * 1024**3  # bytes of address space per worker
-PRELOAD = ["scraper.sources.parse"]
+# lifeline first: it arms the forkserver
+PRELOAD = ["scraper.sources.lifeline", "scraper.sources.parse"]
+
+
+def _start_worker(limit: int | None, parent: int) -> None:
+    """Worker initializer: end with the parent (``scraper.sources.lifeline``), cap memory."""
+    if lifeline.FORKSERVER_PID is not None:  # forked by our forkserver: die with it
+        lifeline.die_with_parent(lifeline.FORKSERVER_PID)
+    lifeline.watch_parent(parent)
+    _limit_memory(limit)
 
 
 def _limit_memory(limit: int | None) -> None:
-    """Worker initializer: cap the address space (best effort; Linux and macOS)."""
+    """Cap the address space (best effort; Linux and macOS)."""
     if not limit:
         return
     with contextlib.suppress(ImportError, ValueError, OSError):
@@ -90,8 +103,8 @@ class Sandbox:
                 self._pool = ProcessPoolExecutor(
                     max_workers=self.workers,
                     mp_context=context,
-                    initializer=_limit_memory,
-                    initargs=(self.memory_limit,),
+                    initializer=_start_worker,
+                    initargs=(self.memory_limit, os.getpid()),
                     max_tasks_per_child=self.max_tasks_per_child,
                 )
             return self._pool, self._generation
