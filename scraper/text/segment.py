@@ -40,7 +40,24 @@ _SENTENCE_END = re.compile(r"[.!?]+[\"'\u2019\u201d)]*(?=\s)|\n")
 
 
 def sentence_spans(text: str) -> list[Span]:
-    """Sentence spans of ``text``; a line break always ends a sentence."""
+    """Sentence spans of ``text``; a line break always ends a sentence.
+
+    Every stage of one story asks about the same text (each program's scan,
+    the cities, relevance): the spans of the last few texts are remembered.
+    """
+    return list(_sentence_spans(text))
+
+
+def paragraph_spans(text: str) -> list[Span]:
+    """Paragraph spans: blocks between blank lines, or lines when there are none."""
+    return list(_paragraph_spans(text))
+
+
+SPAN_MEMORY = 8  # texts whose sentence and paragraph spans are remembered
+
+
+@lru_cache(maxsize=SPAN_MEMORY)
+def _sentence_spans(text: str) -> tuple[Span, ...]:
     spans: list[Span] = []
     start = 0
     for m in _SENTENCE_END.finditer(text):
@@ -52,11 +69,11 @@ def sentence_spans(text: str) -> list[Span]:
         start = end
     if text[start:].strip():
         spans.append((start, len(text)))
-    return spans
+    return tuple(spans)
 
 
-def paragraph_spans(text: str) -> list[Span]:
-    """Paragraph spans: blocks between blank lines, or lines when there are none."""
+@lru_cache(maxsize=SPAN_MEMORY)
+def _paragraph_spans(text: str) -> tuple[Span, ...]:
     splitter = r"\n[ \t]*\n" if re.search(r"\n[ \t]*\n", text) else r"\n"
     spans: list[Span] = []
     start = 0
@@ -66,7 +83,7 @@ def paragraph_spans(text: str) -> list[Span]:
         start = m.end()
     if text[start:].strip():
         spans.append((start, len(text)))
-    return spans
+    return tuple(spans)
 
 
 def lede_end(text: str) -> int:
@@ -131,12 +148,14 @@ class Phrase:
     source: str
     parts: tuple[re.Pattern[str], ...]
     needle: str = ""  # lower-case letters every match contains (a quick first test)
+    later_needles: tuple[str, ...] = ()  # the same for the parts after "..."
 
     @classmethod
     def compile(cls, phrase: str, *, case_sensitive: bool = False) -> Phrase:
         parts = phrase.split(_GAP)
         regexes = tuple(_part_regex(p, case_sensitive=case_sensitive) for p in parts)
-        return cls(phrase, regexes, _needle(parts[0]))
+        later = tuple(n for n in (_needle(p) for p in parts[1:]) if n)
+        return cls(phrase, regexes, _needle(parts[0]), later)
 
     def find(self, text: str, sentences: Sequence[Span] | None = None) -> list[Span]:
         """All non-overlapping spans of ``text`` where the phrase stands."""
@@ -145,6 +164,11 @@ class Phrase:
         first = self.parts[0]
         if len(self.parts) == 1:
             return [(m.start(), m.end()) for m in first.finditer(text)]
+        # A part missing from the whole text is missing from every sentence.
+        if any(n not in _lower(text) for n in self.later_needles) or any(
+            p.search(text) is None for p in self.parts
+        ):
+            return []
         sentences = sentence_spans(text) if sentences is None else sentences
         found: list[Span] = []
         for s_start, s_end in sentences:

@@ -121,6 +121,24 @@ def _role(tokens: list[Token]) -> str | None:
     return None
 
 
+# Words that open a clause of its own inside the words before a speech verb.
+_CLAUSE_OPENERS = frozenset(
+    ["as", "while", "when", "after", "before", "because", "since", "until", "once"]
+)
+
+
+def _nearest_clause(seg: list[Token]) -> list[Token]:
+    """The clause right before the verb: its subject is the speaker.
+
+    "Mayor John Doe listened as Jane Roe" (said) -> "Jane Roe"; a segment
+    without a clause opener after its first word is returned whole.
+    """
+    for k in range(len(seg) - 2, 0, -1):
+        if seg[k].low in _CLAUSE_OPENERS and seg[k + 1].cap:
+            return seg[k + 1 :]
+    return seg
+
+
 def _head_np(seg: list[Token]) -> list[Token]:
     """A segment opening on an article and a person noun ends its subject at the
     first preposition: in "a spokeswoman for Mayor Ann Lee" the spokeswoman
@@ -175,6 +193,8 @@ def subject(tokens: list[Token], known: Callable[[str], bool]) -> tuple[Kind, st
         kind, words, at, _ = _mention(segs[-2], known, last=True)
         if kind == "name":
             return kind, words, at, None
+    if attached and segs:
+        segs[-1] = _nearest_clause(segs[-1])
     for n, seg in enumerate(reversed(segs)):
         lead = seg[0].low
         if (

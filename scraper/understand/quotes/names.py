@@ -74,6 +74,12 @@ def fold(name: str) -> str:
     return "".join(c for c in nfd if not unicodedata.combining(c)).replace("’", "'")
 
 
+@lru_cache(maxsize=8192)
+def _folded_parts(name: str) -> tuple[str, ...]:
+    """``"José  Núñez"`` -> ``("jose", "nunez")``: the words of a name, folded."""
+    return tuple(fold(p) for p in name.split())
+
+
 @cache
 def _places() -> frozenset[str]:
     """Folded names of cities, US states and countries (multi-word ones matter)."""
@@ -208,12 +214,12 @@ class People:
 
     def lookup(self, name: str, at: int, *, create: bool = False) -> Person | None:
         """The person a mention means: full name, or first/last-name-only reference."""
-        parts = [fold(p) for p in name.split()]
+        parts = _folded_parts(name)
         if not parts:
             return None
         best: Person | None = None
         for p in self.people:
-            pp = [fold(x) for x in p.name.split()]
+            pp = _folded_parts(p.name)
             if len(parts) >= 2:
                 ok = pp[-1] == parts[-1] and pp[0] == parts[0]
             else:

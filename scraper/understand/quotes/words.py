@@ -39,6 +39,9 @@ TITLES = _words(
     councilmember alderperson ald selectman selectwoman selectperson charge
     neighbor neighbour homeowner landlord tenant parent grandmother grandfather nurse
     teacher student owner barber longtime lifelong retired retiree survivor
+    representatives senators reps sens congressmen congresswomen assemblymen
+    assemblywomen governors mayors commissioners councilmen councilwomen councilmembers
+    officers detectives deputies chiefs judges delegates
     """
 )
 

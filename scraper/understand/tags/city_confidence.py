@@ -11,8 +11,12 @@ a state next to the name, a dateline, an alias, the     0.9
 outlet's home city
 the story's other places, states it names, the          0.75
 outlet's home state, the same name settled elsewhere
-population alone, no US namesake a tenth its size nor  0.6
-a foreign one three times its size
+population alone, a city of 100,000 or more, no US      0.65
+namesake a tenth its size nor a foreign one three
+times its size
+the same for a smaller place (Atlantic, IA; the         0.45
+Middlesex of "Middlesex-London"): most such names
+in a story are something else
 population alone among comparable namesakes             0.35
 (Columbia, SC or MO), or a foreign outlet's bare name
 ======================================================  ==========
@@ -29,7 +33,9 @@ from scraper.text.gazetteer import Gazetteer, Place, name_key
 
 EXPLICIT = 0.9
 SETTLED = 0.75
-POPULATION_CLEAR = 0.6
+POPULATION_KNOWN = 0.65
+POPULATION_SMALL = 0.45
+KNOWN_CITY = 100_000  # people: a bare name this big is read as the city
 POPULATION_GUESS = 0.35
 CLEAR_MARGIN = 10  # the largest US namesake is this many times the next one
 ABROAD_RIVAL = 3  # a foreign namesake this many times larger makes a bare name a guess
@@ -67,5 +73,5 @@ def city_confidence(
     if any(r.endswith(s) or s in r for r in reasons for s in SETTLING):
         return SETTLED
     if _clear_by_population(written, namesakes, gaz):
-        return POPULATION_CLEAR
+        return POPULATION_KNOWN if namesakes[0].population >= KNOWN_CITY else POPULATION_SMALL
     return POPULATION_GUESS
