@@ -76,6 +76,25 @@ def item_urls(store: Store, ids: Iterable[int]) -> dict[int, str]:
     return found
 
 
+def taken(store: Store, item_id: int, url_key: str) -> bool:
+    """Whether another item than ``item_id`` is stored under ``url_key`` (or has it as a key)."""
+    with store.session() as session:
+        other = session.scalar(
+            select(ItemRow.id).where(ItemRow.url_key == url_key, ItemRow.id != item_id).limit(1)
+        )
+        if other is None:
+            other = session.scalar(
+                select(ItemKeyRow.item_id)
+                .where(
+                    ItemKeyRow.kind == "url",
+                    ItemKeyRow.value == url_key,
+                    ItemKeyRow.item_id != item_id,
+                )
+                .limit(1)
+            )
+    return other is not None
+
+
 def move_to_article(
     store: Store,
     item_id: int,

@@ -263,3 +263,26 @@ def test_a_gdelt_failure_is_recorded_and_retried(
         Reply(200, gdelt_json([(HEADLINE, f"{server.url('').rstrip('/')}{PATH}", "x", SEEN)])),
     )
     assert run(config, db_url, only=["gdelt"])["gdelt"].new == 1
+
+
+def test_a_resolved_link_whose_article_is_stored_already_is_seen_there(
+    server: FeedServer, db_url: str, items_of: Any
+) -> None:
+    token = opaque_token(4)
+    article = serve_story(server, google_token=token)
+    config = config_for(server)
+    endpoint = server.url("")
+    # The outlet's feed titles it differently, so the two are not matched by headline.
+    server.route(
+        "/ledger.xml", Reply(200, rss([("A different title", article)], dates=[SEEN]), RSS_TYPE)
+    )
+    run(config, db_url, only=["google"], endpoint=endpoint)
+    run(config, db_url, only=["ledger"], endpoint=endpoint)
+    assert len(items_of(db_url)) == 2
+    google(server, {token: article})
+    run(config, db_url, only=["google"], endpoint=endpoint, online=True)
+    reads = len(server.hits(PATH))
+    run(config, db_url, only=["google"], endpoint=endpoint, online=True)  # from the cache
+    assert len(server.hits(PATH)) == reads  # nothing read again
+    by_url = {item["url"]: item for item in items_of(db_url)}
+    assert sorted(by_url[article]["sources"]) == ["google", "ledger"]

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from scraper.identity.keys import story_keys
-from scraper.identity.urls import canonicalize_url
+from scraper.identity.urls import canonicalize_url, url_key
 from scraper.models import Entry
 from scraper.models.errors import Drop
 from scraper.models.stored import SourceState
@@ -49,6 +49,8 @@ async def upgrade_search_links(
             url = canonicalize_url(entry.url)
         except ValueError:
             continue
+        if links.taken(collector.store, item_id, url_key(url)):
+            continue  # the article is stored as another item already: not read again each pass
         outlet, home = collector._outlet_of(source, entry)
         now = collector.clock()
         try:
