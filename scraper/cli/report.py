@@ -46,7 +46,7 @@ def report(ctx: Context, since: str | None, until: str | None, fmt: str, out: Pa
     (an SVG chart in the HTML), the most quoted speakers and the list of stories.
     The CSV clip sheet is UTF-8 with a BOM and safe to open in Excel or LibreOffice.
     """
-    from scraper.config import Config
+    from scraper.config.schema import Config
     from scraper.report.build import coverage
     from scraper.report.clipsheet import clip_sheet
     from scraper.report.period import PeriodError, period
