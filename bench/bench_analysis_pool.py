@@ -1,4 +1,4 @@
-"""Analysis throughput with 1 and with N worker processes (``scraper.analysis_pool``).
+"""Analysis throughput with 1 and with N worker processes (``scraper.pipeline.analysis_pool``).
 
 Usage::
 
@@ -31,11 +31,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from feedgen import story_fields  # noqa: E402
 
-from scraper.analysis_pool import Job, analyse_batch, analysis_config  # noqa: E402
-from scraper.batch_ingest import CHUNK  # noqa: E402
-from scraper.config import Config  # noqa: E402
+from scraper.config.schema import Config  # noqa: E402
 from scraper.models import Entry  # noqa: E402
-from scraper.sandbox import Sandbox  # noqa: E402
+from scraper.pipeline.analysis_pool import Job, analyse_batch, analysis_config  # noqa: E402
+from scraper.pipeline.batch_ingest import CHUNK  # noqa: E402
+from scraper.sources.sandbox import Sandbox  # noqa: E402
 
 NOW = datetime(2024, 3, 5, tzinfo=UTC)
 

@@ -34,8 +34,9 @@ from sqlalchemy import and_, delete, insert, or_, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from scraper import neardup
-from storage.repo import SAVE_ATTEMPTS, Outcome, Store, StoryData, _write_conflict
+from scraper.models.stored import Outcome, StoryData
+from storage.base import SAVE_ATTEMPTS, _write_conflict
+from storage.store import Store
 from storage.story_index import join_story
 from storage.story_tables import EntryStateRow
 from storage.tables import ItemKeyRow, ItemRow, ItemTagRow, SightingRow
@@ -62,11 +63,10 @@ class PendingStory:
 
 @dataclass(frozen=True, slots=True)
 class Analysed:
-    """A pending item's analysis, ready to be written."""
+    """A pending item's analysis (with its ``fingerprint``), ready to be written."""
 
     item_id: int
     story: StoryData
-    fingerprint: neardup.Fingerprint
     source_id: str
     seen_url: str
 
@@ -307,7 +307,8 @@ def finish(store: Store, analysed: Sequence[Analysed], *, now: datetime) -> dict
         for item in analysed:
             row = rows.get(item.item_id)
             if row is not None and final[item.item_id] == row.id:
-                join_story(session, row, item.fingerprint, now=now)  # a copy joins its story
+                fp = item.story.fingerprint or store.neardup.fingerprint(row.headline, row.text)
+                join_story(session, row, fp, store.neardup, now=now)  # a copy joins its story
     return final
 
 

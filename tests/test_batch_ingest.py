@@ -1,6 +1,6 @@
 """A feed's new stories: stored first in one transaction, analysed after, written in one more.
 
-``Collector.ingest_entries`` -> ``scraper.batch_ingest`` -> ``storage.ingest``:
+``Collector.ingest_entries`` -> ``scraper.pipeline.batch_ingest`` -> ``storage.ingest``:
 the transactions a feed costs, what a crash between storing and analysing
 leaves (pending items, found again by ``recover``), and the two races: a
 story stored by another writer meanwhile, and a page naming another item's
@@ -16,14 +16,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import event, func, select
 
-from scraper import batch_ingest
-from scraper.adapters import fetch_options
-from scraper.fetch import Fetcher
+from scraper.fetch.client import Fetcher
+from scraper.identity.neardup import fingerprint
 from scraper.models import Entry
-from scraper.neardup import fingerprint
-from scraper.pipeline import Collector, SourceReport
+from scraper.models.stored import StoryData
+from scraper.pipeline import batch_ingest
+from scraper.pipeline.adapters import fetch_options
+from scraper.pipeline.collector import Collector, SourceReport
 from storage import ingest
-from storage.repo import Store, StoryData
+from storage.store import Store
 from storage.story_tables import StoryBandRow
 from storage.tables import ItemKeyRow, ItemRow, SightingRow
 from tests.collecting import make_config, open_store
@@ -170,11 +171,11 @@ def test_a_page_naming_another_items_canonical_url_merges_into_it(store: Store) 
         headline="Story 1",
         published_at=NOW,
         text="Some text.",
+        fingerprint=fingerprint("Story 1", "Some text."),
     )
-    fp = fingerprint(story.headline, story.text)
     final = ingest.finish(
         store,
-        [ingest.Analysed(copy, story, fp, "ledger", "https://ledger.example/amp/1")],
+        [ingest.Analysed(copy, story, "ledger", "https://ledger.example/amp/1")],
         now=NOW,
     )
     assert final == {copy: older}

@@ -13,10 +13,10 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
-from scraper.adapters import fetch_options
-from scraper.fetch import Fetcher
-from scraper.pipeline import Collector
-from scraper.schedule import run_due
+from scraper.fetch.client import Fetcher
+from scraper.pipeline.adapters import fetch_options
+from scraper.pipeline.collector import Collector
+from scraper.schedule.loop import run_due
 from tests.collecting import RSS_TYPE, make_config, open_store
 from tests.feedserver import FeedServer, Reply
 from tests.loopwatch import LoopWatch
