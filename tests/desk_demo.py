@@ -133,6 +133,7 @@ STORIES: tuple[DemoStory, ...] = (
 SOURCES_YAML = """\
 settings:
   allow_private_networks: true
+  timezone: America/New_York
 outlets:
   - name: York Daily Record
     city: York, PA
@@ -200,6 +201,7 @@ def add_morning(store: Store, config: Config, *, now: datetime = MORNING) -> lis
                     status=status,
                     error=error,
                     items_total=0 if error else 20,
+                    items_new=0 if error else 4,
                     next_check_at=now + timedelta(minutes=25 if not error else 95),
                 )
             )
