@@ -130,4 +130,4 @@ def test_add_url_fetches_analyses_and_dedups(tmp_path: Path, db: str) -> None:
 def test_add_refuses_a_non_http_url(db: str) -> None:
     code, out = run(db, "add", "ftp://example.org/x")
     assert code == 1
-    assert "not an http(s) address" in out
+    assert "not a usable web address" in out
