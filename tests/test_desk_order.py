@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from scraper.pipeline.wiring import open_store
 from storage import preferences
-from storage.db import open_database
-from storage.repo import Store
-from storage.review import QueueFilter, ReviewStore
+from storage.queue import QueueFilter
+from storage.review import ReviewStore
 from tests.desk_fixtures import T0, save, story
 
 
@@ -24,7 +24,7 @@ def _ids(review: ReviewStore, order: str) -> list[int]:
 
 
 def test_newest_first_and_latest_collected(db_url: str) -> None:
-    store = Store(open_database(db_url))
+    store = open_store(db_url)
     review = ReviewStore(store)
     try:
         a = save(store, story(1, published=T0 - timedelta(days=3)), at=T0)
@@ -42,7 +42,7 @@ def test_newest_first_and_latest_collected(db_url: str) -> None:
 
 
 def test_queue_view_is_kept_per_user(db_url: str) -> None:
-    store = Store(open_database(db_url))
+    store = open_store(db_url)
     review = ReviewStore(store)
     try:
         ann = review.add_user("ann", "x", admin=False, now=T0)
@@ -63,7 +63,7 @@ def test_review_list_orders_from_the_command_line(tmp_path: Path) -> None:
     from scraper.cli import main
 
     url = f"sqlite:///{tmp_path / 'cli.db'}"
-    store = Store(open_database(url))
+    store = open_store(url)
     old = save(store, story(1, published=T0 - timedelta(days=3)), at=T0)
     new = save(store, story(2, published=T0), at=T0 - timedelta(days=1))
     store.engine.dispose()

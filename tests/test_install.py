@@ -64,11 +64,13 @@ def test_lock_is_in_step_with_pyproject() -> None:
 
 def test_lock_check_notices_a_new_dependency(tmp_path: Path) -> None:
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    changed = text.replace("dependencies = [\n", 'dependencies = [\n    "warcio>=1.7",\n', 1)
+    changed = text.replace(
+        "dependencies = [\n", 'dependencies = [\n    "not-a-real-dependency>=1.7",\n', 1
+    )
     assert changed != text
     (tmp_path / "pyproject.toml").write_text(changed, encoding="utf-8")
     found = lock.problems(tmp_path / "pyproject.toml", ROOT / "requirements.lock")
-    assert "warcio is declared but not pinned" in found
+    assert "not-a-real-dependency is declared but not pinned" in found
     assert found[-1] == "run .venv/bin/python tools/lock.py and commit requirements.lock"
     missing = lock.problems(ROOT / "pyproject.toml", tmp_path / "nothing.lock")
     assert missing == ["nothing.lock is missing: run .venv/bin/python tools/lock.py"]
