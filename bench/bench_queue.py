@@ -186,7 +186,10 @@ async def measure(store: Store, runs: int, views: list[str]) -> None:
                 assert answer.status_code == 200
                 shown = answer.text.count('class="entry ')
                 p95 = sorted(times)[int(len(times) * 0.95) - 1]
-                print(f"{name:30} {view:5} {statistics.median(times):10.1f} {p95:8.1f}  {shown}")
+                print(
+                    f"{name:30} {view:5} {statistics.median(times):10.1f} {p95:8.1f} "
+                    f"{statistics.median(cpu):7.1f}  {shown}"
+                )
 
 
 def main() -> None:
