@@ -25,12 +25,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import httpx
 
-from scraper.config import Config
+from scraper.config.schema import Config
+from scraper.pipeline.wiring import open_store
 from scraper.web import create_app
 from scraper.web.auth import SESSION_COOKIE, hash_password, new_session_cookie
-from storage.db import open_database
-from storage.repo import Store
 from storage.review import ReviewStore
+from storage.store import Store
 
 PROGRAMS = ["Group Violence Intervention", "Project Safe Neighborhoods", "Drug Market Intervention"]
 CITIES = ["Pittsburgh, PA", "York, PA", "Chicago, IL", "Oakland, CA", "Gary, IN", "Dallas, TX"]
@@ -180,7 +180,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        store = Store(open_database(f"sqlite:///{Path(folder) / 'bench.db'}"))
+        store = open_store(f"sqlite:///{Path(folder) / 'bench.db'}")
         t = time.perf_counter()
         fill(store, args.items)
         if args.analyze:

@@ -1,6 +1,6 @@
 """Repository functions of resolved links: the cache, and items still on a Google link.
 
-``LinkCache`` is what ``scraper.resolve`` reads and writes (a lookup per pass
+``LinkCache`` is what ``scraper.identity.resolve`` reads and writes (a lookup per pass
 for many links at once, one transaction per write). ``item_urls`` and
 ``move_to_article`` serve the later pass that resolves a link an item was
 stored under: the item then takes the article's URL.
@@ -15,7 +15,7 @@ from sqlalchemy import and_, or_, select, update
 
 from scraper.models import LinkRecord
 from storage.link_tables import LinkResolutionRow
-from storage.repo import Store
+from storage.store import Store
 from storage.tables import ItemKeyRow, ItemRow
 
 CHUNK = 200  # keys per query

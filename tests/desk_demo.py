@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from scraper.adapters import source_specs
-from scraper.analyze import analyze
-from scraper.config import Config, load_config
+from scraper.config.schema import Config, load_config
 from scraper.models import Entry
-from scraper.pipeline import story_data
-from storage.repo import FetchRecord, Store
+from scraper.models.stored import FetchRecord
+from scraper.pipeline.adapters import source_specs
+from scraper.pipeline.collector import story_data
+from scraper.understand.analyze import analyze
 from storage.review import ReviewStore
+from storage.store import Store
 
 MORNING = datetime(2026, 11, 22, 13, 30, tzinfo=UTC)  # 8:30 AM in New York
 

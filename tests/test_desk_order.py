@@ -9,10 +9,10 @@ from datetime import timedelta
 
 import pytest
 
+from scraper.pipeline.wiring import open_store
 from storage import preferences
-from storage.db import open_database
-from storage.repo import Store
-from storage.review import QueueFilter, ReviewStore
+from storage.queue import QueueFilter
+from storage.review import ReviewStore
 from tests.desk_fixtures import T0, save, story
 
 
@@ -22,7 +22,7 @@ def _ids(review: ReviewStore, order: str) -> list[int]:
 
 
 def test_newest_first_and_latest_collected(db_url: str) -> None:
-    store = Store(open_database(db_url))
+    store = open_store(db_url)
     review = ReviewStore(store)
     try:
         a = save(store, story(1, published=T0 - timedelta(days=3)), at=T0)
@@ -40,7 +40,7 @@ def test_newest_first_and_latest_collected(db_url: str) -> None:
 
 
 def test_queue_view_is_kept_per_user(db_url: str) -> None:
-    store = Store(open_database(db_url))
+    store = open_store(db_url)
     review = ReviewStore(store)
     try:
         ann = review.add_user("ann", "x", admin=False, now=T0)

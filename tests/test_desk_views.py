@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from scraper.config import Config, Settings
+from scraper.config.schema import Config, Settings
 from tests.desk_fixtures import (
     T0,
     DeskWorld,
@@ -309,7 +309,7 @@ def test_audit_log_names_stories_and_keeps_logins_apart(
 def test_a_link_that_cannot_be_fetched_stores_nothing(
     tmp_path: Path, status: int, words: str
 ) -> None:
-    from scraper.config import load_config
+    from scraper.config.schema import load_config
     from tests.conftest import write_sources
     from tests.feedserver import FeedServer, Reply
 

@@ -12,8 +12,8 @@ from storage.digests import DigestStore
 from storage.notify_tables import AlertDeliveryRow, DigestSendRow
 from storage.outbox import CLAIM_LEASE, claim, due_ids, retry_now, settle
 from storage.publishing import approve_items
-from storage.repo import Store
 from storage.report import latest_day, report_items
+from storage.store import Store
 from storage.views import ViewError, ViewStore
 from tests.desk_fixtures import save, story
 

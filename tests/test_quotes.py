@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scraper.models import Quote
-from scraper.quotes import choose_excerpt, find_quotes, quote_evidence
+from scraper.understand.quotes.find import choose_excerpt, find_quotes, quote_evidence
 
 # Each case: (article text, [(quote text, speaker), ...]) for quotes of >= 6 words.
 PATTERNS = [

@@ -9,8 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from scraper.cli import main
-from storage.db import open_database
-from storage.repo import Store
+from scraper.pipeline.wiring import open_store
 from tests.conftest import article_html, write_sources
 from tests.desk_fixtures import save, story
 from tests.feedserver import FeedServer, Reply
@@ -19,7 +18,7 @@ from tests.feedserver import FeedServer, Reply
 @pytest.fixture
 def db(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
-    store = Store(open_database(url))
+    store = open_store(url)
     save(store, story(1))
     save(store, story(2, cities=("York, PA",)))
     return url
@@ -123,11 +122,11 @@ def test_add_url_fetches_analyses_and_dedups(tmp_path: Path, db: str) -> None:
         assert result["headline"] == "Riverton launches violence interruption program"
         again = json.loads(CliRunner().invoke(main, args).output)
         assert again == {**result, "outcome": "seen"}
-    store = Store(open_database(db))
+    store = open_store(db)
     assert store.item(result["id"])["sources"] == ["manual"]
 
 
 def test_add_refuses_a_non_http_url(db: str) -> None:
     code, out = run(db, "add", "ftp://example.org/x")
     assert code == 1
-    assert "not an http(s) address" in out
+    assert "not a usable web address" in out

@@ -14,14 +14,15 @@ from typing import Any
 
 import pytest
 
-from scraper.adapters import fetch_options
-from scraper.config import Config, parse_config
-from scraper.fetch import Fetcher
-from scraper.pipeline import Collector, SourceReport
-from scraper.resolve import GoogleNewsResolver
+from scraper.config.schema import Config, parse_config
+from scraper.fetch.client import Fetcher
+from scraper.identity.resolve import GoogleNewsResolver
+from scraper.pipeline import wiring
+from scraper.pipeline.adapters import fetch_options
+from scraper.pipeline.collector import Collector, SourceReport
+from scraper.pipeline.wiring import store_for
 from storage.db import open_database
 from storage.links import LinkCache
-from storage.repo import Store
 from tests.collecting import BASE_SETTINGS, RSS_TYPE, open_store, rss
 from tests.conftest import article_html
 from tests.feedserver import FeedServer, Reply
@@ -161,7 +162,7 @@ def items_of() -> Iterator[Any]:
     def read(db_url: str) -> list[dict[str, Any]]:
         engine = open_database(db_url)
         engines.append(engine)
-        return Store(engine).items()
+        return store_for(engine).items()
 
     yield read
     for engine in engines:
@@ -248,7 +249,7 @@ def test_a_gdelt_failure_is_recorded_and_retried(
     report = run(config, db_url, only=["gdelt"])["gdelt"]
     assert report.outcome == "error", name
     assert error in str(report.error), name
-    store = Store(open_database(db_url))
+    store = wiring.open_store(db_url)
     try:
         state = store.source("gdelt")
         assert state is not None

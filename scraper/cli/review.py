@@ -15,9 +15,12 @@ from rich.console import Console
 from rich.table import Table
 
 from scraper.cli._common import Context, common_options, json_line, main, pass_context
-from scraper.config import Config
+from scraper.config.schema import Config
+from scraper.models.errors import ReviewError
 from scraper.web.forms import parse_edit, same_day
-from storage.review import QueueFilter, ReviewError, ReviewStore, audit_csv
+from storage.audit import audit_csv
+from storage.queue import QueueFilter
+from storage.review import ReviewStore
 from storage.tables import ITEM_STATUSES
 
 user_option = click.option(

@@ -14,6 +14,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from scraper.models.errors import Conflict, NotAllowed, NotFound, ReviewError
 from scraper.web.archived import after_approval, gone_links
 from scraper.web.common import (
     call,
@@ -43,7 +44,7 @@ from scraper.web.forms import (
 from scraper.web.guards import MAX_ID_DIGITS
 from scraper.web.reading import pane_context
 from storage import preferences
-from storage.review import ACTIONS, Conflict, NotAllowed, NotFound, ReviewError
+from storage.review import ACTIONS
 
 STATUS_TABS = ("candidate", "approved", "published", "rejected", "filtered", "all")
 DONE = {

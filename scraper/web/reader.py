@@ -4,7 +4,7 @@
   script puts beside the list); the plain page per story
   (``/desk/items/{id}``) shows the same pane for a browser without JavaScript.
 - ``POST /desk/items/{id}/excerpt`` (``quote`` = its index): the quote becomes
-  the excerpt, written as a person would (``scraper.quotes_use``).
+  the excerpt, written as a person would (``scraper.understand.quotes.use``).
 - ``GET /desk/items/{id}/reject``: asks for the reason (the page a "Reject"
   without JavaScript leads to; with it, the reason is asked in place).
 - ``POST /desk/view`` (``view`` = cards | list): the queue view, remembered
@@ -20,6 +20,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from scraper.models.errors import Conflict, NotAllowed, NotFound
 from scraper.web.common import (
     call,
     desk,
@@ -34,7 +35,6 @@ from scraper.web.forms import quote_choices, safe_next
 from scraper.web.queue import _conflict, _done
 from scraper.web.reading import pane_context
 from storage import preferences
-from storage.review import Conflict, NotAllowed, NotFound
 
 
 def _item_id(request: Request) -> int:
