@@ -20,13 +20,11 @@ from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from storage.repo import Store
-
-from scraper.config import parse_config
+from scraper.config.schema import parse_config
+from scraper.pipeline.wiring import open_store
 from scraper.web import create_app
 from scraper.web.auth import SESSION_COOKIE, hash_password, new_session_cookie
 from storage.alerts import AlertStore, Event
-from storage.db import open_database
 from storage.digests import DigestStore
 from storage.notify_tables import DigestSendRow
 from storage.outbox import claim, due_ids, settle
@@ -56,7 +54,7 @@ def main(out: Path) -> None:
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     with tempfile.TemporaryDirectory() as tmp:
         config = parse_config(CONFIG)
-        store = Store(open_database(f"sqlite:///{tmp}/desk.db"))
+        store = open_store(f"sqlite:///{tmp}/desk.db")
         ids = add_demo_stories(store, now=datetime(2024, 3, 30, tzinfo=UTC))
         review = ReviewStore(store)
         review.add_user("maria", hash_password(secrets.token_hex(8)), admin=True, now=now)
