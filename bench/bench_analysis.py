@@ -39,9 +39,9 @@ from score_dev import score_dev
 from score_geo import score_geowebnews, score_tr_news
 from splits import PARTS, Part, part
 
-from scraper.analyze import analyze
-from scraper.config import Config, Settings
+from scraper.config.schema import Config, Settings
 from scraper.models import Entry
+from scraper.understand.analyze import analyze
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 DEV = SHARED / "eval" / "dev.jsonl"

@@ -25,16 +25,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from scraper.config import parse_config
+from scraper.config.schema import parse_config
+from scraper.models.stored import StoryData
 from scraper.notify import alerts, message, runner
+from scraper.pipeline.wiring import open_store
 from scraper.report.build import coverage
 from scraper.report.chart import stories_per_month_svg
 from scraper.report.clipsheet import clip_sheet
 from scraper.report.render import report_file
-from storage.db import open_database
 from storage.digests import DigestStore
 from storage.publishing import approve_items
-from storage.repo import Store, StoryData
 from storage.report import report_items
 
 PROGRAMS = ["Group Violence Intervention", "Project Safe Neighborhoods", "Drug Market Intervention"]
@@ -84,7 +84,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench-notify-"))
-    store = Store(open_database(f"sqlite:///{folder / 'bench.db'}"))
+    store = open_store(f"sqlite:///{folder / 'bench.db'}")
     started = time.perf_counter()
     ids = []
     for i in range(args.stories):

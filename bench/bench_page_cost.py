@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_page_cost.py [--limit N]
 
-The issue's bar: analysing a page (``scraper.analyze.analyze``: extraction,
+The issue's bar: analysing a page (``scraper.understand.analyze.analyze``: extraction,
 quotes, excerpt, program tags, cities, relevance) costs at most 1.5x
 trafilatura's own extraction (``bare_extraction`` with metadata) of the same
 bytes. Runs over the Zyte article benchmark's 181 news pages in
@@ -23,8 +23,8 @@ from pathlib import Path
 
 import trafilatura
 
-from scraper.analyze import analyze
-from scraper.config import Config
+from scraper.config.schema import Config
+from scraper.understand.analyze import analyze
 
 ZYTE = Path(__file__).resolve().parents[2] / "shared" / "data" / "zyte-aeb"
 WARM_UP_PAGES = 3

@@ -18,8 +18,9 @@ from sqlalchemy import func, select
 from storage.notify_tables import DigestSendRow, UserNotifyRow
 from storage.outbox import insert_new
 from storage.publishing import PUBLIC_STATUSES
-from storage.repo import Store, item_json
+from storage.records import item_json
 from storage.review_tables import AuditRow, UserRow
+from storage.store import Store
 from storage.tables import ItemRow
 
 MAX_ITEMS = 200  # stories in one digest; more are counted, not listed

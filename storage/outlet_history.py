@@ -4,7 +4,7 @@ An outlet without a configured home city, whose name and web domain name none
 (a TV station's call letters, a regional site), still gives its home away by
 where its stories happen. :func:`outlet_cities` reads the effective cities
 (review edits applied) of the outlet's latest approved or published stories;
-``scraper.cities_home.home_from_history`` decides whether they settle a home.
+``scraper.understand.tags.city_home.home_from_history`` decides whether they settle a home.
 Reviewed stories only: the analysis's own guesses must not feed themselves.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import String, literal_column, select
 
-from storage.repo import Store
+from storage.store import Store
 from storage.tables import ItemRow
 
 REVIEWED = ("approved", "published")

@@ -16,8 +16,8 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from storage.publishing import PUBLIC_STATUSES
-from storage.repo import Store
 from storage.search import Kept
+from storage.store import Store
 from storage.tables import ItemRow
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from scraper.cities import find_cities, infer_home
-from scraper.cities_gazetteer import gazetteer
-from scraper.vocab import CitySpec, default_cities
+from scraper.config.vocab import CitySpec, default_cities
+from scraper.text.gazetteer import gazetteer
+from scraper.understand.tags.cities import find_cities, infer_home
 
 ALIASES = default_cities()
 

@@ -11,11 +11,11 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from scraper.fetch import Fetcher, FetchOptions
-from scraper.resolve import GoogleNewsResolver, LinkCache, MemoryCache, Resolution
+from scraper.fetch.client import Fetcher, FetchOptions
+from scraper.identity.resolve import GoogleNewsResolver, LinkCache, MemoryCache, Resolution
+from scraper.pipeline.wiring import store_for
 from storage.db import open_database
 from storage.links import LinkCache as DatabaseCache
-from storage.repo import Store
 from tests.feedserver import FeedServer, Reply, Request
 from tests.search_fixtures import batch_answer, google_link, old_token, opaque_token, signed_page
 
@@ -153,11 +153,11 @@ def test_resolutions_survive_a_restart_in_the_database(server: FeedServer, db_ur
     google(server, {token: "https://riverton.example/kept/"})
     engines = [open_database(db_url)]
     try:
-        first = resolve(server, [google_link(token)], cache=DatabaseCache(Store(engines[0])))
+        first = resolve(server, [google_link(token)], cache=DatabaseCache(store_for(engines[0])))
         assert first[google_link(token)].how == "online"
         server.requests.clear()
         engines.append(open_database(db_url))  # a new process, the same file
-        second = resolve(server, [google_link(token)], cache=DatabaseCache(Store(engines[1])))
+        second = resolve(server, [google_link(token)], cache=DatabaseCache(store_for(engines[1])))
         assert second[google_link(token)] == Resolution(
             google_link(token), "https://riverton.example/kept/", "cache"
         )

@@ -19,12 +19,13 @@ from click.testing import CliRunner
 
 from scraper.cli import main as clippings
 from scraper.cli.serve import make_server
-from scraper.config import Config, Settings
+from scraper.config.schema import Config, Settings
+from scraper.pipeline.wiring import open_store
 from scraper.web import auth
 from storage.db import open_database
 from storage.login_throttle import LoginPolicy, LoginThrottle
-from storage.repo import Store
 from storage.security_log import security_events
+from storage.store import Store
 from tests.desk_fixtures import (
     PASSWORDS,
     SECRET,
@@ -95,7 +96,7 @@ def test_a_burst_verifies_no_more_passwords_than_the_limit(
 
 def _stores(url: str, count: int) -> list[Store]:
     open_database(url).dispose()  # migrated once
-    return [Store(open_database(url)) for _ in range(count)]
+    return [open_store(url) for _ in range(count)]
 
 
 def test_slots_hold_across_connections(db_url: str) -> None:

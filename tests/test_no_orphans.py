@@ -105,7 +105,7 @@ def test_the_watchdog_alone_ends_a_worker_whose_parent_died() -> None:
             sys.executable,
             "-c",
             "import sys, time\n"
-            "from scraper.lifeline import watch_parent\n"
+            "from scraper.sources.lifeline import watch_parent\n"
             "watch_parent(int(sys.argv[1]))\n"
             "time.sleep(60)\n",
             str(parent.pid),

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from scraper.config import Config, parse_config
+from scraper.config.notify import AlertSpec
+from scraper.config.schema import Config, parse_config
 from scraper.notify import alerts, rules
-from scraper.notify.settings import AlertSpec
 from storage.alerts import AlertStore
 from tests.desk_fixtures import T0, make_world, save, story
 from tests.receivers import WebhookReceiver

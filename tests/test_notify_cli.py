@@ -12,7 +12,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from click.testing import CliRunner
 
 from scraper.cli import main
-from scraper.config import load_config
+from scraper.config.schema import load_config
 from scraper.notify import runner
 from storage.digests import DigestStore
 from tests.desk_fixtures import make_world, save, story

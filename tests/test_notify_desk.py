@@ -7,7 +7,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from scraper.config import parse_config
+from scraper.config.schema import parse_config
 from scraper.notify import runner
 from storage.alerts import AlertStore
 from storage.digests import DigestStore

@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from scraper.config import Config, parse_config
+from scraper.config.notify import DigestSpec
+from scraper.config.schema import Config, parse_config
 from scraper.notify import digest, runner
 from scraper.notify.schedule import due, latest_occurrence, next_occurrence, previous_occurrence
-from scraper.notify.settings import DigestSpec
 from storage.digests import DigestStore
 from tests.desk_fixtures import T0, make_world, save, story
 from tests.receivers import SmtpServer, parts
@@ -243,14 +243,14 @@ def test_a_long_missed_occurrence_is_not_sent_late() -> None:
     ids=["readers without addresses", "bad time", "bad day", "no email section", "no password"],
 )
 def test_bad_digest_settings_are_refused(block: str, message: str) -> None:
-    from scraper.errors import ConfigError
+    from scraper.models.errors import ConfigError
 
     with pytest.raises(ConfigError, match=message):
         parse_config(block)
 
 
 def test_every_notification_key_is_documented() -> None:
-    from scraper.notify.settings import AlertSpec, EmailSettings
+    from scraper.config.notify import AlertSpec, EmailSettings
 
     docs = (Path(__file__).resolve().parents[1] / "docs" / "notify.md").read_text(encoding="utf-8")
     for model in (EmailSettings, DigestSpec, AlertSpec):
@@ -262,13 +262,12 @@ KILLED_SENDER = """
 import asyncio, os, signal, sys
 sys.path.insert(0, {root!r})
 from datetime import datetime
-from scraper.config import parse_config
+from scraper.config.schema import parse_config
 from scraper.notify import digest
-from storage.db import open_database
-from storage.repo import Store
+from scraper.pipeline.wiring import open_store
 
 config = parse_config(open({sources!r}, encoding="utf-8").read())
-store = Store(open_database({db!r}))
+store = open_store({db!r})
 real = digest.settle
 
 def settle(*args, **kwargs):

@@ -16,8 +16,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from scraper.errors import DeliveryError
-from scraper.notify.settings import EmailSettings
+from scraper.config.notify import EmailSettings
+from scraper.models.errors import DeliveryError
 from scraper.notify.smtp import send_email
 from tests.receivers import _Handler, free_port
 

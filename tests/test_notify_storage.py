@@ -6,14 +6,15 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from scraper.pipeline.wiring import store_for
 from storage.alerts import AlertStore, Event
 from storage.db import open_database
 from storage.digests import DigestStore
 from storage.notify_tables import AlertDeliveryRow, DigestSendRow
 from storage.outbox import CLAIM_LEASE, claim, due_ids, retry_now, settle
 from storage.publishing import approve_items
-from storage.repo import Store
 from storage.report import latest_day, report_items
+from storage.store import Store
 from storage.views import ViewError, ViewStore
 from tests.desk_fixtures import save, story
 
@@ -23,7 +24,7 @@ T = datetime(2024, 3, 2, 8, 0, tzinfo=UTC)
 @pytest.fixture
 def store(db_url: str) -> Store:
     engine = open_database(db_url)
-    yield Store(engine)
+    yield store_for(engine)
     engine.dispose()
 
 

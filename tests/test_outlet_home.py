@@ -11,13 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from scraper.analyze import analyze
-from scraper.cities_home import home_from_history
-from scraper.config import Config
+from scraper.config.schema import Config
 from scraper.models import Entry
-from storage.db import open_database
+from scraper.pipeline.wiring import open_store
+from scraper.understand.analyze import analyze
+from scraper.understand.tags.city_home import home_from_history
 from storage.outlet_history import outlet_cities
-from storage.repo import Store
 from storage.review import ReviewStore
 from tests.desk_fixtures import T0, save, story
 
@@ -45,7 +44,7 @@ def test_home_from_history(history: list[list[str]], expected: str | None) -> No
 
 
 def test_outlet_cities_reads_reviewed_stories_with_edits(tmp_path: Path) -> None:
-    store = Store(open_database(f"sqlite:///{tmp_path / 'h.db'}"))
+    store = open_store(f"sqlite:///{tmp_path / 'h.db'}")
     review = ReviewStore(store)
     for i in range(1, 5):
         save(store, story(i, outlet="WXYZ News", cities=("Jackson, MS",)))

@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from scraper import gnews, search
-from scraper.adapters import fetch_options
-from scraper.config import load_config, parse_config
-from scraper.errors import ConfigError, ParseError
-from scraper.parse import parse_feed
-from scraper.parse_gdelt import parse_gdelt
+from scraper.config import search
+from scraper.config.schema import load_config, parse_config
+from scraper.identity import gnews
+from scraper.models.errors import ConfigError, ParseError
+from scraper.pipeline.adapters import fetch_options
+from scraper.sources.gdelt import parse_gdelt
+from scraper.sources.parse import parse_feed
 from tests.search_fixtures import (
     batch_answer,
     bing_rss,

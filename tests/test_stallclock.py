@@ -1,4 +1,4 @@
-"""Deadlines count network time, not time the event loop was held (scraper.stallclock)."""
+"""Deadlines count network time, not time the event loop was held (scraper.fetch.stallclock)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import time
 
 import pytest
 
-from scraper.errors import TransportError
-from scraper.fetch import Fetcher, FetchOptions
-from scraper.stallclock import NetworkTimeout, StallClock
+from scraper.fetch.client import Fetcher, FetchOptions
+from scraper.fetch.stallclock import NetworkTimeout, StallClock
+from scraper.models.errors import TransportError
 from tests.feedserver import FeedServer, Reply
 
 

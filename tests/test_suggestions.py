@@ -13,9 +13,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from scraper.analyze import analyze
-from scraper.config import Config, Settings
+from scraper.config.schema import Config, Settings
 from scraper.models import Analysis, Entry
+from scraper.understand.analyze import analyze
 from tests.desk_fixtures import (
     DeskWorld,
     http_client,

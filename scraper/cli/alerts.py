@@ -85,7 +85,7 @@ def test(ctx: Context, name: str) -> None:
 
     Exit 1 when the target does not answer 2xx, with the reason.
     """
-    from scraper.errors import DeliveryError
+    from scraper.models.errors import DeliveryError
     from scraper.notify import rules, webhook
     from scraper.notify.alerts import all_rules
 

@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin
 
-from scraper.notify.settings import AlertSpec
+from scraper.config.notify import AlertSpec
 from scraper.publish.model import clean_line, clean_paragraphs, http_url
 
 SIGNATURE_HEADER = "X-Clippings-Signature"

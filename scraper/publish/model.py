@@ -35,7 +35,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from scraper.text import one_line, plain_text
+from scraper.text.markup import one_line, plain_text
 
 MONTHS = (
     "January",
@@ -200,7 +200,7 @@ def _names(values: object) -> tuple[str, ...]:
 
 
 def public_item(item: Mapping[str, Any], *, host: str, site_url: str | None = None) -> PublicItem:
-    """A stored item (``storage.repo.item_json`` shape) -> its sanitised public record.
+    """A stored item (``storage.records.item_json`` shape) -> its sanitised public record.
 
     ``internal_note`` is never read here: it cannot reach any output. An item
     carrying ``archive`` (its original is gone) links to its archived copy on

@@ -20,10 +20,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from scraper.config.notify import AlertSpec, is_email
 from scraper.notify.alerts import all_rules
 from scraper.notify.runner import zone_of
 from scraper.notify.schedule import next_occurrence
-from scraper.notify.settings import AlertSpec, is_email
 from scraper.web.common import call, desk, field_value, form_of, guarded, now, redirect, render
 from scraper.web.forms import one_line
 from storage.alerts import AlertRuleError, AlertStore
