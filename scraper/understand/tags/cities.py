@@ -356,9 +356,12 @@ def find_cities(
     outlet_home: str | None = None,
     aliases: Sequence[CitySpec] = (),
     outlet_abroad: bool = False,
+    home_inferred: bool = False,
 ) -> tuple[list[str], list[Evidence]]:
     """The cities a story is about (most central first) and the evidence for each.
 
+    ``home_inferred``: ``outlet_home`` was guessed (from the outlet's name,
+    domain or history), not configured, so a story set abroad overrules it.
     Every evidence entry carries its city's ``confidence``
     (:mod:`scraper.understand.tags.city_confidence`); the caller keeps as tags the cities at
     or above its threshold and offers the others as suggestions.
@@ -386,9 +389,11 @@ def find_cities(
     paragraphs = paragraph_spans(text)
     lede_text = text[: paragraphs[lede][0]] if lede < len(paragraphs) else text
     lede_states = _doc_states(gaz, {"text": lede_text, "headline": headline}, lede_mentions)
-    foreign = home is None and _looks_foreign(
+    foreign = (home is None or home_inferred) and _looks_foreign(
         gaz, text, mentions, states=states, lede_states=lede_states
     )
+    if foreign:
+        home = None  # a guessed home (Derry Journal -> Derry, NH) yields to a story set abroad
 
     # Explicit mentions settle a name for the whole story ("KANSAS CITY, Kan." then
     # "Kansas City" again), so they are resolved first.
