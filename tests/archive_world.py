@@ -16,14 +16,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from scraper.adapters import fetch_options
 from scraper.archive.jobs import Archiver, ArchiveReport
-from scraper.config import Config
-from scraper.fetch import Fetcher
-from scraper.pipeline import Collector
+from scraper.config.schema import Config
+from scraper.fetch.client import Fetcher
+from scraper.pipeline.adapters import fetch_options
+from scraper.pipeline.collector import Collector
 from scraper.web import create_app
-from storage.repo import Store
 from storage.review import ReviewStore
+from storage.store import Store
 from tests.collecting import make_config, open_store
 from tests.conftest import article_html
 from tests.desk_fixtures import SECRET, DeskWorld, _hashed
@@ -122,7 +122,9 @@ class ArchiveWorld:
     folder: Path
 
     @classmethod
-    def make(cls, site: NewsSite, tmp_path: Path, *, settings: str = "") -> ArchiveWorld:
+    def make(
+        cls, site: NewsSite, tmp_path: Path, *, settings: str = "", db_url: str | None = None
+    ) -> ArchiveWorld:
         folder = tmp_path / "snapshots"
         config = make_config(
             f"- id: ledger\n  kind: feed\n  url: {site.url('/feed.xml')}\n",
@@ -135,7 +137,7 @@ class ArchiveWorld:
             )
             + textwrap.dedent(settings),
         )
-        store = open_store(config, f"sqlite:///{tmp_path / 'archive.db'}")
+        store = open_store(config, db_url or f"sqlite:///{tmp_path / 'archive.db'}")
         return cls(site, config, store, ReviewStore(store), Archiver(config, store), folder)
 
     def collect(self) -> None:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +15,12 @@ import pytest
 
 from tests.feedserver import FeedServer, Reply
 from tests.pg import SKIP_REASON, fresh_schema, server_url
+
+# Tests and the commands they run never write to the real $CLIPPINGS_HOME (snapshots,
+# kept article responses, secret key, default database): one throwaway home per run.
+_TEST_HOME = tempfile.mkdtemp(prefix="clippings-test-home-")
+os.environ["CLIPPINGS_HOME"] = _TEST_HOME
+atexit.register(shutil.rmtree, _TEST_HOME, ignore_errors=True)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED = Path(__file__).resolve().parents[2] / "shared"

@@ -36,10 +36,10 @@ def stored(world: ArchiveWorld, item_id: int) -> bytes:
 
 
 def test_approving_keeps_the_collected_bytes_and_the_copy_survives_the_page(
-    site: NewsSite, tmp_path: Path
+    site: NewsSite, tmp_path: Path, db_url: str
 ) -> None:
     path = site.add("one")
-    world = ArchiveWorld.make(site, tmp_path)
+    world = ArchiveWorld.make(site, tmp_path, db_url=db_url)
     world.collect()
     item_id = world.item_id(path)
     original = site.pages[path]
@@ -95,10 +95,10 @@ def test_without_kept_bytes_the_page_is_fetched_again(site: NewsSite, tmp_path: 
 
 
 def test_a_failing_snapshot_never_blocks_the_approval_and_is_retried(
-    site: NewsSite, tmp_path: Path
+    site: NewsSite, tmp_path: Path, db_url: str
 ) -> None:
     path = site.add("four")
-    world = ArchiveWorld.make(site, tmp_path)
+    world = ArchiveWorld.make(site, tmp_path, db_url=db_url)
     world.collect()
     item_id = world.item_id(path)
     for kept in (world.folder / "recent").iterdir():

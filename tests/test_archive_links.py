@@ -24,9 +24,13 @@ def site() -> Iterator[NewsSite]:
         yield running
 
 
-def approved(site: NewsSite, tmp_path: Path, *slugs: str) -> tuple[ArchiveWorld, list[int]]:
+def approved(
+    site: NewsSite, tmp_path: Path, *slugs: str, db_url: str | None = None
+) -> tuple[ArchiveWorld, list[int]]:
     paths = [site.add(slug) for slug in slugs]
-    world = ArchiveWorld.make(site, tmp_path, settings=f"site_url: {site.url('/')}\n")
+    world = ArchiveWorld.make(
+        site, tmp_path, settings=f"site_url: {site.url('/')}\n", db_url=db_url
+    )
     world.collect()
     ids = [world.item_id(p) for p in paths]
     for item_id in ids:
@@ -111,8 +115,10 @@ def test_head_first_and_get_only_when_needed(site: NewsSite, tmp_path: Path) -> 
     assert link_checks.link_states(world.store, [item_id])[item_id].outcome == "ok"
 
 
-def test_links_are_checked_weekly_after_approval(site: NewsSite, tmp_path: Path) -> None:
-    world, _ids = approved(site, tmp_path, "one")
+def test_links_are_checked_weekly_after_approval(
+    site: NewsSite, tmp_path: Path, db_url: str
+) -> None:
+    world, _ids = approved(site, tmp_path, "one", db_url=db_url)
     now = datetime.now(UTC)
     assert world.archive().links_checked == 0, "not checked right after approval"
     world.archiver.clock = lambda: now + timedelta(days=7, minutes=1)
@@ -123,9 +129,9 @@ def test_links_are_checked_weekly_after_approval(site: NewsSite, tmp_path: Path)
 
 
 def test_deleted_story_is_flagged_and_the_outputs_switch_to_the_archived_copy(
-    site: NewsSite, tmp_path: Path
+    site: NewsSite, tmp_path: Path, db_url: str
 ) -> None:
-    world, (gone_id, alive_id) = approved(site, tmp_path, "one", "two")
+    world, (gone_id, alive_id) = approved(site, tmp_path, "one", "two", db_url=db_url)
     publisher = Publisher(world.config, world.store)
     before = publisher.current().site
     assert NOTE not in before.files["news/index.html"].body.decode()
