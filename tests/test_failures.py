@@ -260,3 +260,67 @@ def test_the_log_says_a_shared_outage_once(caplog: pytest.LogCaptureFixture) -> 
         "no network: 5 of 6 sources could not be reached (DNS: no name can be looked up)",
         "source gone: the address is gone (not found) (HTTP 404)",
     ]
+
+
+def test_shipped_sources_list_with_no_network_fits_80_columns_and_says_so_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The issue's "done when": the shipped sources.yaml, no network, an 80-column terminal."""
+    from datetime import UTC, datetime, timedelta
+
+    from click.testing import CliRunner
+
+    from scraper.cli import main, netcheck
+    from scraper.config.schema import load_config
+    from scraper.models.stored import FetchRecord
+    from scraper.pipeline.adapters import source_specs
+    from scraper.pipeline.wiring import open_store
+
+    shipped = ROOT / "sources.yaml"
+    db = f"sqlite:///{tmp_path / 'c.db'}"
+    monkeypatch.setattr(
+        netcheck,
+        "lookup_hosts",
+        lambda hosts, **_: dict.fromkeys(hosts, "Name or service not known"),
+    )
+
+    def listing() -> str:
+        result = CliRunner().invoke(
+            main, ["sources", "list", "--sources", str(shipped), "--db", db], env={"COLUMNS": "80"}
+        )
+        assert result.exit_code == 0, result.output
+        for line in result.output.splitlines():
+            assert len(line) <= 80, line
+        return re.sub(r"\s+", " ", result.output)
+
+    before = listing()  # nothing fetched yet: the lookup says it
+    assert (
+        "no network: cannot find the address of www.cbsnews.com or any other source host" in before
+    )
+
+    config = load_config(shipped)
+    store = open_store(db)
+    now = datetime.now(UTC)
+    store.sync_sources(source_specs(config), now=now)
+    enabled = [s for s in config.sources if s.enabled]
+    store.record_fetches(
+        [
+            FetchRecord(
+                source_id=s.id,
+                url=s.url,
+                started_at=now,
+                duration_ms=3,
+                outcome="error",
+                next_check_at=now + timedelta(minutes=25),
+                error=DNS.replace("www.wbez.org", str(s.url.split("/")[2])),
+            )
+            for s in enabled
+        ]
+    )
+    after = listing()  # a pass failed everywhere: one line, not one per source
+    assert (
+        f"no network: {len(enabled)} sources could not be reached (DNS: no name can be looked up)"
+        in after
+    )
+    assert after.count("cannot find the address") == 0
+    assert "robots.txt" not in after
