@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_analysis.py [--sets dev,tr-news,geowebnews,polnear,dates]
                                              [--misses] [--dates-limit N] [--no-baseline]
+    .venv/bin/python bench/bench_analysis.py --sweep    # thresholds, on the tuning part only
 
 Every set is split once by ``bench/splits.py`` (a seeded hash of each record's
 key) into a tuning part and a report part. Tune on the tuning part; quote the
@@ -38,9 +39,9 @@ from score_dev import score_dev
 from score_geo import score_geowebnews, score_tr_news
 from splits import PARTS, Part, part
 
-from scraper.analyze import analyze
-from scraper.config import Config
+from scraper.config.schema import Config, Settings
 from scraper.models import Entry
+from scraper.understand.analyze import analyze
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 DEV = SHARED / "eval" / "dev.jsonl"
@@ -203,12 +204,41 @@ def run_dates(misses: bool, *, baseline: bool, limit: int) -> None:
         _show_misses(tu.misses)
 
 
+SWEEP = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+
+
+def run_sweep() -> None:
+    """Tags kept at each confidence threshold, on the TUNING parts only.
+
+    ``program_threshold`` and ``city_threshold`` are chosen here: the lowest
+    threshold past which city precision stops rising, without losing
+    programs recall on dev.
+    """
+    tuning = _in("tuning")
+    print("\nthresholds on the tuning parts (program_threshold = city_threshold = t)")
+    print(
+        f"  {'t':>4} {'dev programs P/R':>18} {'dev cities P/R':>16} {'tr-news P':>16} {'gwn P':>16}"
+    )
+    for t in SWEEP:
+        config = Config(settings=Settings(program_threshold=t, city_threshold=t))
+        dev = score_dev(DEV, keep=tuning, config=config)
+        find = _finder(config, title="title", text="text")
+        tr = score_tr_news(GEO / "tr-news.jsonl", keep=tuning, find=find)
+        gwn = score_geowebnews(GEO / "geowebnews.jsonl", keep=tuning, find=find)
+        print(
+            f"  {t:4.1f} {dev.programs.precision:8.3f} {dev.programs.recall:.3f}    "
+            f"{dev.cities.precision:6.3f} {dev.cities.recall:.3f} "
+            f"{_share(tr.right, tr.found):>16} {_share(gwn.right, gwn.found):>16}"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", default=",".join(SETS), help=f"comma-separated: {','.join(SETS)}")
     parser.add_argument("--misses", action="store_true", help="list the tuning part's misses")
     parser.add_argument("--dates-limit", type=int, default=0, help="pages per part (0 = all)")
     parser.add_argument("--no-baseline", action="store_true", help="skip trafilatura for dates")
+    parser.add_argument("--sweep", action="store_true", help="thresholds on the tuning parts")
     args = parser.parse_args(argv)
     chosen = [s.strip() for s in args.sets.split(",") if s.strip()]
     unknown = sorted(set(chosen) - set(SETS))
@@ -219,6 +249,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     config = Config()
     started = time.perf_counter()
+    if args.sweep:
+        run_sweep()
+        return 0
     for name in chosen:
         if name == "dev":
             run_dev(config, args.misses)

@@ -32,12 +32,11 @@ sys.path.insert(0, str(ROOT))
 from scraper.archive.export import export, verify  # noqa: E402
 from scraper.archive.jobs import Archiver  # noqa: E402
 from scraper.archive.warc import CapturedPage  # noqa: E402
-from scraper.config import Config  # noqa: E402
-from scraper.extract import extract_article  # noqa: E402
+from scraper.config.schema import Config  # noqa: E402
+from scraper.pipeline.wiring import open_store  # noqa: E402
+from scraper.understand.extract.article import extract_article  # noqa: E402
 from storage import snapshots  # noqa: E402
-from storage.db import open_database  # noqa: E402
 from storage.publishing import approve_items  # noqa: E402
-from storage.repo import Store  # noqa: E402
 from tests.conftest import article_html  # noqa: E402
 from tests.publishing_demo import STORIES, add_demo_stories  # noqa: E402
 from tests.publishing_helpers import add_story  # noqa: E402
@@ -62,7 +61,7 @@ def run(name: str, pages: list[bytes], *, extra: int = 0) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "snapshots"
         config = Config.model_validate({"settings": {"archive_dir": str(folder)}})
-        store = Store(open_database(f"sqlite:///{tmp}/bench.db"))
+        store = open_store(f"sqlite:///{tmp}/bench.db")
         ids = add_demo_stories(store, now=NOW)
         more = [
             add_story(store, f"extra-{n}", headline=f"Extra story {n}", now=NOW)

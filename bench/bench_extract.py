@@ -5,7 +5,7 @@ Usage::
     .venv/bin/python bench/bench_extract.py [--corpus trafilatura|zyte|all] [--limit N]
                                             [--misses headline|date|author]
 
-For every page it runs ``scraper.extract.extract_article`` and, as the baseline,
+For every page it runs ``scraper.understand.extract.article.extract_article`` and, as the baseline,
 ``trafilatura.bare_extraction(html, url=..., with_metadata=True)``, times both
 on the same bytes, and prints one table: headline exact match, date right day,
 author exact match, body P/R/F1 (metrics in ``bench/extract_scoring.py``) and
@@ -40,7 +40,7 @@ from extract_scoring import (
     headline_matches,
 )
 
-from scraper.extract import extract_article
+from scraper.understand.extract.article import extract_article
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 TRAF_DIR = DATA / "trafilatura-eval"

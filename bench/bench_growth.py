@@ -44,14 +44,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from feedgen import PROGRAMS, story_fields
 from sqlalchemy import func, insert, select
 
-from scraper.adapters import fetch_options, source_specs
-from scraper.config import Config, Settings, Source
-from scraper.fetch import Fetcher
+from scraper.config.schema import Config, Settings, Source
+from scraper.fetch.client import Fetcher
 from scraper.models import Entry
-from scraper.pipeline import Collector
-from storage.db import open_database
-from storage.repo import Store, StoryData
-from storage.review import QueueFilter, ReviewStore
+from scraper.models.stored import StoryData
+from scraper.pipeline.adapters import fetch_options, source_specs
+from scraper.pipeline.collector import Collector
+from scraper.pipeline.wiring import open_store
+from storage.queue import QueueFilter
+from storage.review import ReviewStore
+from storage.store import Store
 from storage.tables import ItemKeyRow, ItemRow, ItemTagRow, SightingRow
 
 BASE = "https://growth.example.org"
@@ -231,7 +233,7 @@ async def run(sizes: list[int], postgres: str | None) -> None:
     config = Config(settings=settings, sources=sources)
     results: dict[int, dict[str, float]] = {}
     with database(postgres) as url:
-        store = Store(open_database(url))
+        store = open_store(url)
         store.sync_sources(source_specs(config), now=datetime.now(UTC))
         async with Fetcher(fetch_options(config)) as fetcher:
             collector = Collector(config, store, fetcher)

@@ -8,7 +8,7 @@ The same feed bytes (``bench/feedgen.py``: 50 invented stories per feed) go
 through:
 
 1. ``feedparser.parse`` alone: the floor nothing built on feedparser can beat;
-2. ``scraper.parse.parse_feed`` as the pipeline runs it (in the parse sandbox's
+2. ``scraper.sources.parse.parse_feed`` as the pipeline runs it (in the parse sandbox's
    worker processes);
 3. the whole ingest of a new story: parse (2), then per entry ``Collector.ingest``
    (canonical URL, identity keys, lookup, analysis of the feed text: quotes,
@@ -42,16 +42,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import feedparser
 from feedgen import rss
 
-from scraper import pipeline
-from scraper.adapters import fetch_options, source_specs
-from scraper.analyze import analyze, article_from_entry
-from scraper.config import Config, Settings, Source
-from scraper.fetch import Fetcher
+from scraper.config.schema import Config, Settings, Source
+from scraper.fetch.client import Fetcher
 from scraper.models import Analysis, Entry
-from scraper.parse import ParsedFeed, parse_feed
-from scraper.pipeline import Collector, SourceReport
-from storage.db import open_database
-from storage.repo import Store
+from scraper.pipeline import entries as pipeline
+from scraper.pipeline.adapters import fetch_options, source_specs
+from scraper.pipeline.collector import Collector, SourceReport
+from scraper.pipeline.wiring import open_store
+from scraper.sources.parse import ParsedFeed, parse_feed
+from scraper.understand.analyze import analyze, article_from_entry
 
 BASE = "https://bench.example.org"
 ENTRIES = 50
@@ -91,7 +90,7 @@ async def run(feeds: int, db_url: str) -> None:
     print(f"1. feedparser alone          {rate(total, floor)}")
 
     config = bench_config(2 * feeds)  # the second half for (6)
-    store = Store(open_database(db_url))
+    store = open_store(db_url)
     store.sync_sources(source_specs(config), now=datetime.now(UTC))
     states = {s.id: s for s in store.sources()}
     async with Fetcher(fetch_options(config)) as fetcher:

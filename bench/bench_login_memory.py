@@ -35,8 +35,8 @@ sys.path.insert(0, str(ROOT))
 
 from scraper.web.auth import hash_password  # noqa: E402
 from storage.db import open_database  # noqa: E402
-from storage.repo import Store  # noqa: E402
 from storage.review import ReviewStore  # noqa: E402
+from storage.store import Store  # noqa: E402
 
 
 def _free_port() -> int:

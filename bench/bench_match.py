@@ -5,7 +5,7 @@
 Prints micro-averaged precision, recall and F1 of the program and city sets
 (one set per record) and relevance accuracy; ``--verbose`` lists each record's
 misses. The outlet's home city is inferred from the record's outlet name and URL
-with :func:`scraper.cities.infer_home`, as the pipeline does for a source that
+with :func:`scraper.understand.tags.cities.infer_home`, as the pipeline does for a source that
 has no configured city.
 """
 
@@ -18,9 +18,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from scraper.cities import find_cities, infer_home
-from scraper.match import judge_relevance, match_programs
-from scraper.vocab import default_cities, default_keywords, default_programs
+from scraper.config.vocab import default_cities, default_keywords, default_programs
+from scraper.understand.tags.cities import find_cities, infer_home
+from scraper.understand.tags.programs import judge_relevance, match_programs
 
 DEFAULT_DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev.jsonl"
 

@@ -40,9 +40,11 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, select  # noqa: E402
 
-from scraper import neardup  # noqa: E402
-from storage.db import make_engine, open_database  # noqa: E402
-from storage.repo import Store, StoryData  # noqa: E402
+from scraper.identity import neardup  # noqa: E402
+from scraper.models.stored import StoryData  # noqa: E402
+from scraper.pipeline.wiring import open_store, store_for  # noqa: E402
+from storage.db import make_engine  # noqa: E402
+from storage.store import Store  # noqa: E402
 from storage.story_index import _band_query, join_story  # noqa: E402
 from storage.story_tables import StoryBandRow  # noqa: E402
 from storage.tables import ItemRow  # noqa: E402
@@ -77,7 +79,7 @@ def story_data(n: int, record: dict[str, str]) -> StoryData:
 def grouping(records: list[dict[str, str]], order: list[int]) -> dict[str, int]:
     """Store the records in ``order``; the story id each record got."""
     with tempfile.TemporaryDirectory() as tmp:
-        store = Store(open_database(f"sqlite:///{tmp}/bench.db"))
+        store = open_store(f"sqlite:///{tmp}/bench.db")
         ids: dict[str, int] = {}
         for n in order:
             _, item_id = store.save_story(
@@ -159,7 +161,7 @@ def _random_fingerprint(rng: random.Random) -> tuple[bytes, list[tuple[int, int]
 
 def build(path: Path, size: int, real: list[dict[str, str]]) -> Store:
     """A database of ``size`` items: the real bench articles, then random fingerprints."""
-    store = Store(open_database(f"sqlite:///{path}"))
+    store = open_store(f"sqlite:///{path}")
     for n, record in enumerate(real[: min(len(real), size)]):
         store.save_story(story_data(n, record), source_id="bench", seen_url="x", now=NOW)
     store.engine.dispose()
@@ -197,7 +199,7 @@ def build(path: Path, size: int, real: list[dict[str, str]]) -> Store:
     con.commit()
     con.close()
     # Not open_database: the schema is already current, and a bench must not migrate.
-    return Store(make_engine(f"sqlite:///{path}"))
+    return store_for(make_engine(f"sqlite:///{path}"))
 
 
 def _item_values(columns: list[Any], item_id: int, signature: bytes, stamp: str) -> tuple[Any, ...]:
@@ -267,7 +269,7 @@ def probe_cost(store: Store, records: list[dict[str, str]], probes: int) -> list
             session.add(row)
             session.flush()
             started = time.perf_counter()
-            join_story(session, row, fp, now=NOW)
+            join_story(session, row, fp, neardup, now=NOW)
             session.flush()
             times.append((time.perf_counter() - started) * 1000)
             session.rollback()

@@ -12,9 +12,9 @@ from __future__ import annotations
 import argparse
 import time
 
-from scraper.analyze import analyze
-from scraper.config import Config
+from scraper.config.schema import Config
 from scraper.models import Entry
+from scraper.understand.analyze import analyze
 
 CASES = {
     "place names, no full stop": "York Gary Jackson Portland Springfield said ",

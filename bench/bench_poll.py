@@ -13,7 +13,7 @@ process of its own, so its peak memory is its own:
 - ``baseline 200`` / ``baseline 304``: a minimal httpx loop, the same
   concurrency, nothing else (GET and read the body; or GET with
   ``If-None-Match`` and get 304);
-- ``clippings all-new``: ``scraper.schedule.run_due`` over N due sources on an
+- ``clippings all-new``: ``scraper.schedule.loop.run_due`` over N due sources on an
   empty database: claim with leases, fetch, parse (sandboxed workers),
   dedup, analyse the feed text, store 50 new stories per feed, record the
   fetch (``fetch_articles: false``: article pages are not fetched);
@@ -140,7 +140,7 @@ async def baseline(base: str, feeds: int, concurrency: int, *, conditional: bool
 
 
 def bench_config(base: str, feeds: int, concurrency: int) -> Any:
-    from scraper.config import Config, Settings, Source
+    from scraper.config.schema import Config, Settings, Source
 
     settings = Settings(
         fetch_articles=False,
@@ -161,15 +161,14 @@ async def clippings_pass(
 ) -> dict[str, Any]:
     from datetime import UTC, datetime
 
-    from scraper.adapters import fetch_options, source_specs
-    from scraper.fetch import Fetcher
-    from scraper.pipeline import Collector
-    from scraper.schedule import run_due
-    from storage.db import open_database
-    from storage.repo import Store
+    from scraper.fetch.client import Fetcher
+    from scraper.pipeline.adapters import fetch_options, source_specs
+    from scraper.pipeline.collector import Collector
+    from scraper.pipeline.wiring import open_store
+    from scraper.schedule.loop import run_due
 
     config = bench_config(base, feeds, concurrency)
-    store = Store(open_database(db_url))
+    store = open_store(db_url)
     now = datetime.now(UTC)
     store.sync_sources(source_specs(config), now=now)
     if variant == "304":  # every source known with its ETag, and due now
@@ -225,11 +224,10 @@ def prepare_sources(db: str, base: str, feeds: int, concurrency: int) -> None:
     """The sources table as clippings would write it on start."""
     from datetime import UTC, datetime
 
-    from scraper.adapters import source_specs
-    from storage.db import open_database
-    from storage.repo import Store
+    from scraper.pipeline.adapters import source_specs
+    from scraper.pipeline.wiring import open_store
 
-    store = Store(open_database(db))
+    store = open_store(db)
     store.sync_sources(source_specs(bench_config(base, feeds, concurrency)), now=datetime.now(UTC))
     store.engine.dispose()
 

@@ -18,13 +18,14 @@ from pathlib import Path
 import httpx
 from starlette.applications import Starlette
 
-from scraper.config import Config
+from scraper.config.schema import Config
+from scraper.models.stored import StoryData
+from scraper.pipeline.wiring import open_store
 from scraper.publish.export import SiteExporter
 from scraper.publish.publisher import Publisher
 from scraper.publish.web import public_routes
-from storage.db import open_database
 from storage.publishing import approve_items, public_fingerprint
-from storage.repo import Store, StoryData
+from storage.store import Store
 
 PROGRAMS = ["Group Violence Intervention", "Project Safe Neighborhoods", "Reconciliation"]
 CITIES = [f"Town {n}, PA" for n in range(40)]
@@ -85,7 +86,7 @@ def main(sizes: list[int]) -> None:
     config = Config()
     for size in sizes:
         with tempfile.TemporaryDirectory() as folder:
-            store = Store(open_database(f"sqlite:///{folder}/bench.db"))
+            store = open_store(f"sqlite:///{folder}/bench.db")
             fill(store, size)
             started = time.perf_counter()
             build = Publisher(config, store).current()

@@ -43,7 +43,7 @@ from quote_scoring import (
     strip_marks,
 )
 
-from scraper.quotes import find_quotes
+from scraper.understand.quotes.find import find_quotes
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 DEV = SHARED / "eval" / "dev.jsonl"

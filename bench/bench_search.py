@@ -33,11 +33,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from scraper import gnews, search  # noqa: E402
-from scraper.fetch import Fetcher, FetchOptions  # noqa: E402
+from scraper.config.schema import search  # noqa: E402
+from scraper.fetch.client import Fetcher, FetchOptions  # noqa: E402
+from scraper.identity import gnews  # noqa: E402
+from scraper.identity.resolve import BATCH_SIZE, GoogleNewsResolver, MemoryCache, resolve_entries  # noqa: E402
 from scraper.models import Entry  # noqa: E402
-from scraper.parse import parse_feed  # noqa: E402
-from scraper.resolve import BATCH_SIZE, GoogleNewsResolver, MemoryCache, resolve_entries  # noqa: E402
+from scraper.sources.parse import parse_feed  # noqa: E402
 from tests.collecting import rss  # noqa: E402
 from tests.feedserver import FeedServer  # noqa: E402
 from tests.search_fixtures import gdelt_json, google_link, google_rss, old_token, opaque_token  # noqa: E402

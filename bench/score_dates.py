@@ -1,7 +1,7 @@
 """Publication-day scores on trafilatura-eval (``../shared/data/trafilatura-eval/``).
 
 A page counts when its gold has a ``date`` (``YYYY-MM-DD``); clippings is right
-when ``scraper.extract.extract_article`` gives that calendar day, and the
+when ``scraper.understand.extract.article.extract_article`` gives that calendar day, and the
 baseline (trafilatura's ``bare_extraction`` with metadata, i.e. htmldate) is
 scored the same way. zyte-aeb has no date gold, so it cannot be scored here.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import trafilatura
 
-from scraper.extract import extract_article
+from scraper.understand.extract.article import extract_article
 
 PLACEHOLDER_URL = "https://unknown.invalid/"  # for eval keys that are not URLs
 

@@ -1,6 +1,6 @@
 """Scores of the whole analysis on the hand-labelled dev set (``../shared/eval/dev.jsonl``).
 
-Each record runs the path a collected story takes (``scraper.analyze.analyze``
+Each record runs the path a collected story takes (``scraper.understand.analyze.analyze``
 on a feed entry with the record's text, headline and outlet). Programs and
 cities are scored as sets per record, micro-averaged; quotes are attributed
 quotes matched by overlap, and the speaker share is over matched quotes, as the
@@ -19,10 +19,10 @@ from pathlib import Path
 
 from quote_scoring import match, same_speaker
 
-from scraper.analyze import analyze
-from scraper.config import Config
+from scraper.config.schema import Config
+from scraper.config.vocab import ProgramSpec
 from scraper.models import Analysis, Entry
-from scraper.vocab import ProgramSpec
+from scraper.understand.analyze import analyze
 
 
 @dataclass(slots=True)

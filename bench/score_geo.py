@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scraper.cities_gazetteer import Place, gazetteer, name_key
+from scraper.text.gazetteer import Place, gazetteer, name_key
 
 SAME_PLACE_KM = 25.0
 NOT_PLACES = frozenset({"Homonym", "Non_Toponym", "Demonym", "Language"})

@@ -2,6 +2,6 @@
 
 from scraper.cli import main
 
-# Guarded: parser worker processes (scraper.sandbox) import the main module again.
+# Guarded: parser worker processes (scraper.sources.sandbox) import the main module again.
 if __name__ == "__main__":
     main(prog_name="clippings")

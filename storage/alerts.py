@@ -20,8 +20,9 @@ from sqlalchemy.exc import IntegrityError
 
 from storage.notify_tables import AlertDeliveryRow, AlertRuleRow, NotifyMarkRow
 from storage.outbox import insert_new
-from storage.repo import Store, item_json
+from storage.records import item_json
 from storage.review_tables import AuditRow
+from storage.store import Store
 from storage.tables import ItemRow
 
 SCAN_BATCH = 500  # events read per scan

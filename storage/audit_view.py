@@ -14,10 +14,10 @@ from typing import Literal
 from sqlalchemy import or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from storage.repo import Store
-from storage.review import AuditEntry
+from storage.audit import AuditEntry
 from storage.review_tables import AuditRow
 from storage.security_log import SECURITY_ACTIONS
+from storage.store import Store
 from storage.tables import ItemRow
 
 AuditKind = Literal["stories", "logins", "all"]

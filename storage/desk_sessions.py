@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 
-from storage.repo import Store
 from storage.review_tables import SessionRow, UserRow
+from storage.store import Store
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,8 +18,9 @@ from sqlalchemy import func, select
 from storage.notify_tables import DigestSendRow, UserNotifyRow
 from storage.outbox import insert_new
 from storage.publishing import PUBLIC_STATUSES
-from storage.repo import Store, item_json
+from storage.records import item_json
 from storage.review_tables import AuditRow, UserRow
+from storage.store import Store
 from storage.tables import ItemRow
 
 MAX_ITEMS = 200  # stories in one digest; more are counted, not listed
@@ -182,6 +183,17 @@ class DigestStore:
             if status:
                 query = query.where(DigestSendRow.status == status)
             return [send_record(r) for r in session.scalars(query)]
+
+    def sends_to(self, recipient: str, *, limit: int = 5) -> list[DigestSend]:
+        """The latest e-mails to one address (a user's own page shows them)."""
+        with self.store.session() as session:
+            rows = session.scalars(
+                select(DigestSendRow)
+                .where(DigestSendRow.recipient == recipient)
+                .order_by(DigestSendRow.id.desc())
+                .limit(limit)
+            )
+            return [send_record(r) for r in rows]
 
     def failing(self) -> int:
         """Digest e-mails that failed and are waiting or abandoned (for the desk's notice)."""

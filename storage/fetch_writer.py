@@ -21,7 +21,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from storage.repo import FetchRecord, Store
+from scraper.models.stored import FetchRecord
+from storage.store import Store
 
 BATCH = 50  # records per transaction at most
 MAX_WAIT = 0.5  # seconds a record waits at most before its batch is written (when polled)

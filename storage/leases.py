@@ -35,15 +35,14 @@ from pathlib import Path
 from sqlalchemy import or_, select, update
 from sqlalchemy.engine import make_url
 
+from scraper.models.errors import CollectorBusy
+from scraper.models.stored import SourceState
 from storage.files import private_dir
-from storage.repo import SourceState, Store, _state
+from storage.sources import _state
+from storage.store import Store
 from storage.tables import SourceRow
 
 LEASE = timedelta(minutes=5)  # renewed every LEASE / 3 while the source is being fetched
-
-
-class CollectorBusy(RuntimeError):
-    """Another collector already runs on this SQLite database."""
 
 
 _OWNER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"

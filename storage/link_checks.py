@@ -18,7 +18,7 @@ from sqlalchemy import func, or_, select, update
 
 from storage.archive_tables import LinkCheckRow
 from storage.publishing import PUBLIC_STATUSES
-from storage.repo import Store
+from storage.store import Store
 from storage.tables import ItemRow
 
 

@@ -1,6 +1,6 @@
 """Repository functions of resolved links: the cache, and items still on a Google link.
 
-``LinkCache`` is what ``scraper.resolve`` reads and writes (a lookup per pass
+``LinkCache`` is what ``scraper.identity.resolve`` reads and writes (a lookup per pass
 for many links at once, one transaction per write). ``item_urls`` and
 ``move_to_article`` serve the later pass that resolves a link an item was
 stored under: the item then takes the article's URL.
@@ -15,7 +15,7 @@ from sqlalchemy import and_, or_, select, update
 
 from scraper.models import LinkRecord
 from storage.link_tables import LinkResolutionRow
-from storage.repo import Store
+from storage.store import Store
 from storage.tables import ItemKeyRow, ItemRow
 
 CHUNK = 200  # keys per query
@@ -74,6 +74,25 @@ def item_urls(store: Store, ids: Iterable[int]) -> dict[int, str]:
             )
             found.update((r.id, r.url) for r in rows)
     return found
+
+
+def taken(store: Store, item_id: int, url_key: str) -> bool:
+    """Whether another item than ``item_id`` is stored under ``url_key`` (or has it as a key)."""
+    with store.session() as session:
+        other = session.scalar(
+            select(ItemRow.id).where(ItemRow.url_key == url_key, ItemRow.id != item_id).limit(1)
+        )
+        if other is None:
+            other = session.scalar(
+                select(ItemKeyRow.item_id)
+                .where(
+                    ItemKeyRow.kind == "url",
+                    ItemKeyRow.value == url_key,
+                    ItemKeyRow.item_id != item_id,
+                )
+                .limit(1)
+            )
+    return other is not None
 
 
 def move_to_article(

@@ -36,8 +36,8 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from storage.repo import Store
 from storage.review_tables import LoginFailureRow
+from storage.store import Store
 
 T = LoginFailureRow
 

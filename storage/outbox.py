@@ -23,7 +23,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from storage.repo import Store
+from storage.store import Store
 
 CLAIM_LEASE = timedelta(minutes=10)  # a send taking longer is taken for a crash
 RETRYABLE = ("pending", "failed", "sending")

@@ -11,8 +11,8 @@ from typing import Literal
 
 from sqlalchemy import select, update
 
-from storage.repo import Store
 from storage.review_tables import UserRow
+from storage.store import Store
 
 QueueView = Literal["cards", "list"]
 QUEUE_VIEWS: tuple[QueueView, ...] = ("cards", "list")

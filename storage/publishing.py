@@ -20,7 +20,8 @@ from typing import Any
 
 from sqlalchemy import case, func, or_, select, update
 
-from storage.repo import Store, item_json
+from storage.records import item_json
+from storage.store import Store
 from storage.stories import with_copies
 from storage.story_index import follow_primaries
 from storage.tables import ItemRow

@@ -16,11 +16,9 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from storage.publishing import PUBLIC_STATUSES
-from storage.repo import Store, item_json
 from storage.search import Kept
+from storage.store import Store
 from storage.tables import ItemRow
-
-BATCH = 500  # rows read per query
 
 
 def in_range(since: date, until: date) -> ColumnElement[bool]:
@@ -48,22 +46,59 @@ def latest_day(store: Store) -> date | None:
     return date.fromisoformat(str(value)[:10]) if value else None
 
 
+# Only what a report reads: not the article text, evidence or fingerprints (a year of
+# stories loaded whole took 1.2 s for 4,000 stories, mostly decoding JSON it never used).
+_COLUMNS = (
+    ItemRow.id,
+    ItemRow.url,
+    ItemRow.canonical_url,
+    ItemRow.outlet,
+    ItemRow.headline,
+    ItemRow.published_at,
+    ItemRow.excerpt,
+    ItemRow.quotes,
+    ItemRow.programs,
+    ItemRow.cities,
+    ItemRow.edits,
+    ItemRow.status,
+    ItemRow.first_seen_at,
+    ItemRow.updated_at,
+)
+_EDITABLE = ("headline", "excerpt", "published", "outlet", "programs", "cities")
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _item(row: Any) -> dict[str, Any]:
+    """A row of ``_COLUMNS`` in ``item_json``'s keys, review edits applied."""
+    item: dict[str, Any] = {
+        "id": row.id,
+        "url": row.url,
+        "canonical_url": row.canonical_url,
+        "outlet": row.outlet,
+        "headline": row.headline,
+        "published": _iso(row.published_at),
+        "excerpt": row.excerpt or "",
+        "quotes": list(row.quotes or []),
+        "programs": list(row.programs or []),
+        "cities": list(row.cities or []),
+        "status": row.status,
+        "first_seen": _iso(row.first_seen_at),
+        "updated": _iso(row.updated_at),
+    }
+    edits = row.edits or {}
+    item.update({k: v for k, v in edits.items() if k in _EDITABLE})
+    return item
+
+
 def report_items(store: Store, *, since: date, until: date) -> list[dict[str, Any]]:
-    """Every story a report for ``since``..``until`` counts, oldest first (no text column)."""
+    """Every story a report for ``since``..``until`` counts, oldest first."""
     with store.session() as session:
-        ids = list(
-            session.scalars(
-                select(ItemRow.id)
-                .where(in_range(since, until))
-                .order_by(ItemRow.published_at, ItemRow.id)
-            )
+        rows = session.execute(
+            select(*_COLUMNS)
+            .where(in_range(since, until))
+            .order_by(ItemRow.published_at, ItemRow.id)
         )
-        out: list[dict[str, Any]] = []
-        for start in range(0, len(ids), BATCH):
-            chunk = ids[start : start + BATCH]
-            rows = {r.id: r for r in session.scalars(select(ItemRow).where(ItemRow.id.in_(chunk)))}
-            for item_id in chunk:
-                item = item_json(rows[item_id], [])
-                item["text"] = ""  # never needed here; keeps a year of stories small
-                out.append(item)
-    return out
+        return [_item(row) for row in rows]

@@ -1,6 +1,6 @@
-"""The review desk's repository: accounts, sessions, login throttling, queue, actions, audit.
+"""Review changes: approve, reject, edit, notes and undo, each with its audit row.
 
-Like ``storage.repo``, callers pass and receive plain values; no SQLAlchemy
+Like ``storage.store``, callers pass and receive plain values; no SQLAlchemy
 object leaves this module. Review changes are guarded by the item's
 ``version``: a change carries the version it was made against, the update
 only applies ``WHERE version = expected``, and a stale version raises
@@ -11,28 +11,31 @@ transaction, with the review state before and after.
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
 
-from storage.login_throttle import LoginPolicy as LoginPolicy  # re-exported
-from storage.repo import Store, item_json, original_values
-from storage.review_tables import AuditRow, SessionRow, UserRow
-from storage.search import Kept, text_condition
-from storage.stories import with_copies
+from scraper.models.errors import Conflict, NotAllowed, NotFound, ReviewError
+from storage.audit import AuditEntry, AuditLog, _past, audit_entry
+from storage.queue import ReviewQueue
+from storage.records import item_json, original_values
+from storage.review_tables import AuditRow
 from storage.story_index import follow_primaries
-from storage.tables import ItemRow, ItemTagRow, SightingRow
+from storage.tables import ItemRow
+from storage.tags import sync_tags
+from storage.users import UserAccounts
 
 Action = Literal["approve", "reject", "unpublish", "promote"]
+
+
 ACTIONS: tuple[Action, ...] = ("approve", "reject", "unpublish", "promote")
+
+
 EDITABLE = ("headline", "excerpt", "published", "outlet", "programs", "cities")
+
 
 # action -> (statuses it applies to, status it leads to)
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
@@ -41,95 +44,9 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "unpublish": (frozenset({"approved", "published"}), "candidate"),
     "promote": (frozenset({"filtered", "rejected"}), "candidate"),
 }
+
+
 UNDOABLE = frozenset({*ACTIONS, "edit", "notes"})
-
-
-class ReviewError(Exception):
-    """A review change that cannot be made; ``str(exc)`` is for people."""
-
-
-class NotFound(ReviewError):
-    pass
-
-
-class NotAllowed(ReviewError):
-    """The action does not apply to the item's status (e.g. approving an approved item)."""
-
-
-class Conflict(ReviewError):
-    """The item changed since the form was shown; ``current`` is how it is now."""
-
-    def __init__(self, message: str, *, current: dict[str, Any]) -> None:
-        super().__init__(message)
-        self.current = current
-
-
-@dataclass(frozen=True, slots=True)
-class User:
-    id: int
-    name: str
-    is_admin: bool
-    created_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class QueueFilter:
-    """What the queue shows; ``status=None`` means every status."""
-
-    status: str | None = "candidate"
-    program: str | None = None
-    city: str | None = None
-    outlet: str | None = None
-    source: str | None = None
-    since: date | None = None
-    until: date | None = None
-    text: str | None = None
-    # newest: by publication date (first seen where none); collected: by first seen;
-    # relevance: most tags first, then first seen.
-    order: Literal["newest", "collected", "relevance"] = "newest"
-
-
-@dataclass(frozen=True, slots=True)
-class QueuePage:
-    items: list[dict[str, Any]]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
-@dataclass(frozen=True, slots=True)
-class AuditEntry:
-    id: int
-    at: datetime
-    user: str
-    action: str
-    item_id: int | None
-    before: dict[str, Any]
-    after: dict[str, Any]
-    detail: str | None
-    undone: bool
-
-
-def _user(row: UserRow) -> User:
-    return User(id=row.id, name=row.name, is_admin=row.is_admin, created_at=row.created_at)
-
-
-def _audit(row: AuditRow) -> AuditEntry:
-    return AuditEntry(
-        id=row.id,
-        at=row.at,
-        user=row.user,
-        action=row.action,
-        item_id=row.item_id,
-        before=dict(row.before or {}),
-        after=dict(row.after or {}),
-        detail=row.detail,
-        undone=row.undone,
-    )
 
 
 def _snapshot(row: ItemRow) -> dict[str, Any]:
@@ -148,227 +65,13 @@ def _diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[dict[str
     return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
 
 
-class ReviewStore:
-    """Reads and writes of the review desk, over the same engine as ``Store``."""
+class ReviewStore(UserAccounts, ReviewQueue, AuditLog):
+    """Reads and writes of the review desk, over the same engine as ``Store``.
 
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
-    def _session(self) -> Session:
-        return self.store.session()
-
-    # --- users -------------------------------------------------------------
-
-    def add_user(self, name: str, password_hash: str, *, admin: bool, now: datetime) -> User:
-        with self._session() as session, session.begin():
-            if session.scalar(select(UserRow.id).where(UserRow.name == name)) is not None:
-                raise ReviewError(f"a user named {name!r} already exists")
-            row = UserRow(
-                name=name,
-                password_hash=password_hash,
-                is_admin=admin,
-                created_at=now,
-                password_changed_at=now,
-            )
-            session.add(row)
-            session.flush()
-            return _user(row)
-
-    def users(self) -> list[User]:
-        with self._session() as session:
-            return [_user(r) for r in session.scalars(select(UserRow).order_by(UserRow.name))]
-
-    def user_credentials(self, name: str) -> tuple[User, str] | None:
-        """The user and their password hash, for checking a login."""
-        with self._session() as session:
-            row = session.scalar(select(UserRow).where(UserRow.name == name))
-            return (_user(row), row.password_hash) if row else None
-
-    def set_password(
-        self, name: str, password_hash: str, *, now: datetime, end_sessions: bool = True
-    ) -> None:
-        """New password hash; by default every session of the user ends."""
-        with self._session() as session, session.begin():
-            row = session.scalar(select(UserRow).where(UserRow.name == name))
-            if row is None:
-                raise NotFound(f"no user named {name!r}")
-            row.password_hash = password_hash
-            row.password_changed_at = now
-            if end_sessions:
-                session.execute(delete(SessionRow).where(SessionRow.user_id == row.id))
-
-    def remove_user(self, name: str) -> None:
-        with self._session() as session, session.begin():
-            row = session.scalar(select(UserRow).where(UserRow.name == name))
-            if row is None:
-                raise NotFound(f"no user named {name!r}")
-            session.execute(delete(SessionRow).where(SessionRow.user_id == row.id))
-            session.delete(row)
-
-    # --- sessions ----------------------------------------------------------
-
-    def create_session(
-        self, session_id: str, user_id: int, *, now: datetime, lifetime: timedelta
-    ) -> None:
-        with self._session() as session, session.begin():
-            session.add(
-                SessionRow(
-                    id=session_id,
-                    user_id=user_id,
-                    created_at=now,
-                    last_seen_at=now,
-                    expires_at=now + lifetime,
-                )
-            )
-
-    def session_user(
-        self, session_id: str, *, now: datetime, idle: timedelta, touch_every: timedelta
-    ) -> User | None:
-        """The user of a live session, or None (expired or idle sessions are deleted)."""
-        with self._session() as session:
-            found = session.execute(
-                select(SessionRow, UserRow)
-                .join(UserRow, UserRow.id == SessionRow.user_id)
-                .where(SessionRow.id == session_id)
-            ).first()
-            if found is None:
-                return None
-            row, user = found
-            # The SELECT began the session's transaction: write in it, then commit.
-            if row.expires_at <= now or row.last_seen_at + idle <= now:
-                session.execute(delete(SessionRow).where(SessionRow.id == session_id))
-                session.commit()
-                return None
-            if now - row.last_seen_at >= touch_every:  # at most one write per interval
-                session.execute(
-                    update(SessionRow).where(SessionRow.id == session_id).values(last_seen_at=now)
-                )
-                session.commit()
-            return _user(user)
-
-    def end_session(self, session_id: str) -> None:
-        with self._session() as session, session.begin():
-            session.execute(delete(SessionRow).where(SessionRow.id == session_id))
-
-    def count_sessions(self, name: str) -> int:
-        with self._session() as session:
-            return int(
-                session.scalar(
-                    select(func.count(SessionRow.id))
-                    .join(UserRow, UserRow.id == SessionRow.user_id)
-                    .where(UserRow.name == name)
-                )
-                or 0
-            )
-
-    # --- the queue ---------------------------------------------------------
-
-    def queue(self, flt: QueueFilter, *, page: int = 1, per_page: int = 25) -> QueuePage:
-        """One page of items matching ``flt`` (effective values) and the total count."""
-        conditions = self._conditions(flt)
-        order: list[ColumnElement[Any]] = [ItemRow.first_seen_at.desc(), ItemRow.id.desc()]
-        if flt.order == "relevance":
-            order.insert(0, Kept.tag_count.desc())
-        elif flt.order == "newest":
-            order = [Kept.when.desc(), ItemRow.id.desc()]
-        page = max(1, page)
-        with self._session() as session:
-            total = int(
-                session.scalar(
-                    select(func.count())
-                    .select_from(ItemRow)
-                    .where(*self._conditions(flt, counting=True))
-                )
-                or 0
-            )
-            # Ids first, rows after: a sort (a date range) then handles ids, not whole articles.
-            ids = list(
-                session.scalars(
-                    select(ItemRow.id)
-                    .where(*conditions)
-                    .order_by(*order)
-                    .offset((page - 1) * per_page)
-                    .limit(per_page)
-                )
-            )
-            found = {r.id: r for r in session.scalars(select(ItemRow).where(ItemRow.id.in_(ids)))}
-            rows = [found[i] for i in ids if i in found]
-            sightings = self.store._sightings_of(session, [r.id for r in rows])
-            items = [item_json(r, sightings.get(r.id, [])) for r in rows]
-        with_copies(self.store, items)  # "also ran in" on each card
-        return QueuePage(items=items, total=total, page=page, per_page=per_page)
-
-    def _conditions(self, flt: QueueFilter, *, counting: bool = False) -> list[ColumnElement[bool]]:
-        """``flt`` as SQL; ``counting``: the same rows, in the form that counts them fastest.
-
-        A page walks the queue's index newest first and stops after one page, so
-        tags and sources are checked per item (EXISTS). A count visits every
-        match, so it starts from the tag's or source's rows and checks each item in
-        ``ix_items_id_state`` (id IN ...): 2-4x faster at 100,000 items.
-        """
-        out: list[ColumnElement[bool]] = [ItemRow.is_primary.is_(True)]  # a story once
-        if flt.status:
-            out.append(ItemRow.status == flt.status)
-        for kind, value in (("program", flt.program), ("city", flt.city)):
-            if value:
-                tagged = (ItemTagRow.kind == kind, ItemTagRow.value == value)
-                out.append(
-                    ItemRow.id.in_(select(ItemTagRow.item_id).where(*tagged))
-                    if counting
-                    else exists().where(ItemTagRow.item_id == ItemRow.id, *tagged)
-                )
-        if flt.outlet:
-            out.append(Kept.outlet == flt.outlet)
-        if flt.source:
-            seen = SightingRow.source_id == flt.source
-            out.append(
-                ItemRow.id.in_(select(SightingRow.item_id).where(seen))
-                if counting
-                else exists().where(SightingRow.item_id == ItemRow.id, seen)
-            )
-        if flt.since:
-            out.append(Kept.day >= flt.since.isoformat())
-        if flt.until:
-            out.append(Kept.day <= flt.until.isoformat())
-        if flt.text:
-            out.append(text_condition(self.store.dialect, flt.text))
-        return out
-
-    def distinct_values(self) -> dict[str, list[str]]:
-        """Values for the queue's filter menus: outlets, cities, programs, sources."""
-        with self._session() as session:
-            tags: dict[str, list[str]] = {"program": [], "city": []}
-            for kind in tags:
-                tags[kind] = list(
-                    session.scalars(
-                        select(ItemTagRow.value)
-                        .where(ItemTagRow.kind == kind)
-                        .distinct()
-                        .order_by(ItemTagRow.value)
-                    )
-                )
-            # Edited outlets too: the filter matches the effective outlet.
-            outlets = session.scalars(
-                select(Kept.outlet).select_from(ItemRow).where(Kept.outlet.is_not(None)).distinct()
-            )
-            sources = session.scalars(select(SightingRow.source_id).distinct())
-            return {
-                "programs": tags["program"],
-                "cities": tags["city"],
-                "outlets": sorted(o for o in outlets if o),
-                "sources": sorted(sources),
-            }
-
-    def counts_by_status(self) -> dict[str, int]:
-        with self._session() as session:
-            rows = session.execute(
-                select(ItemRow.status, func.count())
-                .where(ItemRow.is_primary.is_(True))  # stories, not their copies
-                .group_by(ItemRow.status)
-            )
-            return {status: int(n) for status, n in rows}
-
-    # --- changes -----------------------------------------------------------
+    Made of ``storage.users`` (accounts, sessions, login throttling),
+    ``storage.queue`` (the queue and its menus) and ``storage.audit`` (the
+    log); the review changes themselves are here.
+    """
 
     def _load(self, session: Session, item_id: int) -> ItemRow:
         query = select(ItemRow).where(ItemRow.id == item_id)
@@ -414,7 +117,7 @@ class ReviewStore:
             session.refresh(row)  # another writer committed between our read and write
             self._check_version(session, row, version)
         if "edits" in values:
-            self._sync_tags(session, row, values["edits"])
+            sync_tags(session, row, values["edits"])
         if "status" in values:
             follow_primaries(session, [row.id])  # the decision applies to the story's copies
         session.refresh(row)
@@ -443,21 +146,6 @@ class ReviewStore:
                 "Here is its current state.",
                 current=self._current(session, row),
             )
-
-    @staticmethod
-    def _sync_tags(session: Session, row: ItemRow, edits: Mapping[str, Any]) -> None:
-        """Make ``item_tags`` hold the effective programs and cities (filters read them)."""
-        for kind, field, original in (
-            ("program", "programs", row.programs),
-            ("city", "cities", row.cities),
-        ):
-            values = list(dict.fromkeys(edits.get(field, original or [])))
-            session.execute(
-                delete(ItemTagRow).where(ItemTagRow.item_id == row.id, ItemTagRow.kind == kind)
-            )
-            for value in values:
-                session.add(ItemTagRow(item_id=row.id, kind=kind, value=value))
-        session.flush()
 
     def act(
         self,
@@ -604,7 +292,7 @@ class ReviewStore:
                 expected=row.version,
                 detail=f"undo {last.action} (audit #{last.id})",
             )
-            return _audit(last), item
+            return audit_entry(last), item
 
     @staticmethod
     def _edits_restored(row: ItemRow, before: Mapping[str, Any]) -> dict[str, Any]:
@@ -622,93 +310,3 @@ class ReviewStore:
         if "status" in before:
             values["status"] = before["status"]
         return values
-
-    # --- audit -------------------------------------------------------------
-
-    def audit(
-        self,
-        *,
-        item_id: int | None = None,
-        user: str | None = None,
-        limit: int | None = 100,
-        offset: int = 0,
-    ) -> list[AuditEntry]:
-        with self._session() as session:
-            query = select(AuditRow).order_by(AuditRow.id.desc())
-            if item_id is not None:
-                query = query.where(AuditRow.item_id == item_id)
-            if user is not None:
-                query = query.where(AuditRow.user == user)
-            query = query.offset(offset)
-            if limit is not None:
-                query = query.limit(limit)
-            return [_audit(r) for r in session.scalars(query)]
-
-    def count_audit(self) -> int:
-        with self._session() as session:
-            return int(session.scalar(select(func.count(AuditRow.id))) or 0)
-
-    def record(
-        self,
-        *,
-        user: str,
-        action: str,
-        now: datetime,
-        item_id: int | None = None,
-        detail: str | None = None,
-    ) -> None:
-        """An audit row for something that is not a review change (login, submit, check)."""
-        with self._session() as session, session.begin():
-            session.add(
-                AuditRow(
-                    at=now,
-                    user=user,
-                    action=action,
-                    item_id=item_id,
-                    before={},
-                    after={},
-                    detail=detail,
-                    version_after=None,
-                    undone=False,
-                )
-            )
-
-
-def _past(action: str) -> str:
-    return {
-        "approve": "approved",
-        "reject": "rejected",
-        "unpublish": "unpublished",
-        "promote": "moved to the queue",
-    }.get(action, action)
-
-
-def audit_csv(entries: Iterable[AuditEntry]) -> str:
-    """The audit log as CSV (one row per entry; before/after as JSON)."""
-    import json
-
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        ["id", "at", "user", "action", "item_id", "before", "after", "detail", "undone"]
-    )
-    for e in entries:
-        writer.writerow(
-            [
-                e.id,
-                e.at.isoformat(),
-                _csv_safe(e.user),
-                e.action,
-                e.item_id if e.item_id is not None else "",
-                json.dumps(e.before, ensure_ascii=False, default=str),
-                json.dumps(e.after, ensure_ascii=False, default=str),
-                _csv_safe(e.detail or ""),
-                "yes" if e.undone else "",
-            ]
-        )
-    return out.getvalue()
-
-
-def _csv_safe(value: str) -> str:
-    """Defuse spreadsheet formulas: a cell starting with = + - @ is prefixed with '."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value

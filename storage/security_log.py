@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from storage.repo import Store
-from storage.review import AuditEntry, _audit
+from storage.audit import AuditEntry, audit_entry
 from storage.review_tables import AuditRow
+from storage.store import Store
 
 SECURITY_ACTIONS = (
     "login",
@@ -34,4 +34,4 @@ def security_events(store: Store, *, limit: int | None = 100, offset: int = 0) -
         )
         if limit is not None:
             query = query.limit(limit)
-        return [_audit(row) for row in session.scalars(query)]
+        return [audit_entry(row) for row in session.scalars(query)]

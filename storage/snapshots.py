@@ -25,7 +25,8 @@ from sqlalchemy.exc import IntegrityError
 
 from storage.archive_tables import SnapshotRow
 from storage.publishing import PUBLIC_STATUSES
-from storage.repo import Store, item_json
+from storage.records import item_json
+from storage.store import Store
 from storage.tables import ItemRow
 
 MAX_ATTEMPTS = 8  # then the snapshot is marked failed (about two days of retries)

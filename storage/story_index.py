@@ -2,9 +2,9 @@
 
 Session-level functions, called inside the caller's transaction
 (``Store.save_story`` groups a new item in the same transaction that inserts
-it). The item's LSH band keys (``scraper.neardup``) are looked up in
+it). The item's LSH band keys (``scraper.identity.neardup``) are looked up in
 ``story_bands`` (one indexed query, at most ``MAX_CANDIDATES`` rows), each
-candidate's stored signature is compared with ``scraper.neardup.match``, and
+candidate's stored signature is compared with ``scraper.identity.neardup.match``, and
 the item joins the story of the best match within ``TEXT_WINDOW`` (texts) or
 ``TITLE_WINDOW`` (headlines only) of its date. No pairwise scan and no
 in-memory index: the cost does not grow with the number of stored items.
@@ -20,7 +20,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import TextClause, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session, aliased
 
-from scraper import neardup
+from scraper.models.errors import StoryError
+from scraper.models.stored import Fingerprint, Match, NearDuplicates, Stored
 from storage.story_tables import StoryBandRow, StoryRow
 from storage.tables import ItemRow
 
@@ -29,17 +30,13 @@ TEXT_WINDOW = timedelta(days=30)  # copies of a text are published within this o
 TITLE_WINDOW = timedelta(days=3)  # headline-only matches: a recurring headline must not merge
 
 
-class StoryError(ValueError):
-    """A story operation that cannot be done (unknown item, merge with itself...)."""
-
-
 @dataclass(frozen=True, slots=True)
 class Joined:
     """How a new item was grouped: the story, and the match when it joined one."""
 
     story_id: int
     primary_item_id: int
-    match: neardup.Match | None = None
+    match: Match | None = None
 
 
 def when(row: ItemRow) -> datetime:
@@ -66,12 +63,13 @@ def _band_query(count: int) -> TextClause:
 
 def find_copy(
     session: Session,
-    fp: neardup.Fingerprint,
+    fp: Fingerprint,
+    neardup: NearDuplicates,
     *,
     headline: str | None,
     at: datetime,
     exclude: int | None = None,
-) -> tuple[ItemRow, neardup.Match] | None:
+) -> tuple[ItemRow, Match] | None:
     """The stored item ``fp`` is a copy of (best match first), or None."""
     if not fp.bands:
         return None
@@ -82,9 +80,9 @@ def find_copy(
     ids = list(dict.fromkeys(session.scalars(query, params)))
     if not ids:
         return None
-    best: tuple[ItemRow, neardup.Match] | None = None
+    best: tuple[ItemRow, Match] | None = None
     for row in session.scalars(select(ItemRow).where(ItemRow.id.in_(ids))):
-        stored = neardup.Stored(row.headline, row.neardup_signature, row.shingle_count)
+        stored = Stored(row.headline, row.neardup_signature, row.shingle_count)
         found = neardup.match(fp, headline, stored)
         if found is None:
             continue
@@ -96,7 +94,7 @@ def find_copy(
     return best
 
 
-def store_fingerprint(session: Session, row: ItemRow, fp: neardup.Fingerprint) -> None:
+def store_fingerprint(session: Session, row: ItemRow, fp: Fingerprint) -> None:
     row.neardup_signature = fp.signature
     row.shingle_count = fp.shingles
     row.content_hash = fp.content_hash
@@ -106,9 +104,11 @@ def store_fingerprint(session: Session, row: ItemRow, fp: neardup.Fingerprint) -
         session.execute(insert(StoryBandRow), bands)
 
 
-def join_story(session: Session, row: ItemRow, fp: neardup.Fingerprint, *, now: datetime) -> Joined:
+def join_story(
+    session: Session, row: ItemRow, fp: Fingerprint, neardup: NearDuplicates, *, now: datetime
+) -> Joined:
     """Put a just-inserted item in a story: the story it is a copy of, or a new one."""
-    found = find_copy(session, fp, headline=row.headline, at=when(row), exclude=row.id)
+    found = find_copy(session, fp, neardup, headline=row.headline, at=when(row), exclude=row.id)
     store_fingerprint(session, row, fp)
     if found is None or found[0].story_id is None:
         story = StoryRow(primary_item_id=row.id, created_at=now, updated_at=now)

@@ -7,7 +7,7 @@ primary item, the one the desk shows and the outputs link to; the others are
 copies (``items.is_primary`` false).
 
 ``story_bands (band, hash, item_id)`` is the persisted LSH index of
-``scraper.neardup``: its primary key starts with ``(band, hash)``, so finding
+``scraper.identity.neardup``: its primary key starts with ``(band, hash)``, so finding
 the items that share a band with a new article is an index lookup whatever
 the number of rows. ``item_revisions`` keeps the previous values of an item
 whose article changed (a corrected headline); ``entry_states`` remembers the
@@ -38,7 +38,7 @@ class StoryRow(Base):
 
 
 class StoryBandRow(Base):
-    """One LSH band key of one item (``scraper.neardup.Fingerprint.bands``)."""
+    """One LSH band key of one item (``scraper.identity.neardup.Fingerprint.bands``)."""
 
     __tablename__ = "story_bands"
 

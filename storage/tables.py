@@ -30,7 +30,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage.types import UTCDateTime
 
-ITEM_STATUSES = ("candidate", "approved", "rejected", "published", "filtered")
+ITEM_STATUSES = ("candidate", "approved", "rejected", "published", "filtered", "pending")
 
 
 class Base(DeclarativeBase):
@@ -133,7 +133,7 @@ class ItemRow(Base):
     updated_at: Mapped[datetime]
     # --- review (issue 4) ---
     # Edits never overwrite the columns above: ``edits`` maps a field name to its
-    # edited value and readers apply it (``storage.repo.item_json``).
+    # edited value and readers apply it (``storage.records.item_json``).
     edits: Mapped[dict[str, Any]] = mapped_column(default=dict)
     internal_note: Mapped[str | None] = mapped_column(Text)  # never published
     public_note: Mapped[str | None] = mapped_column(Text)  # goes out with the item
@@ -146,7 +146,7 @@ class ItemRow(Base):
     # Every item belongs to one story (storage.story_tables); copies follow its primary.
     story_id: Mapped[int | None] = mapped_column(Integer, index=True)
     is_primary: Mapped[bool] = mapped_column(Boolean, default=True)
-    neardup_signature: Mapped[bytes | None] = mapped_column(LargeBinary)  # scraper.neardup
+    neardup_signature: Mapped[bytes | None] = mapped_column(LargeBinary)  # scraper.identity.neardup
     shingle_count: Mapped[int] = mapped_column(Integer, default=0)
     content_hash: Mapped[str | None] = mapped_column(String(64))  # headline + text, normalised
     revision: Mapped[int] = mapped_column(Integer, default=1)  # +1 when the article changes

@@ -19,8 +19,9 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from storage.notify_tables import SavedViewRow
-from storage.repo import Store
-from storage.review import QueueFilter, ReviewStore
+from storage.queue import QueueFilter
+from storage.review import ReviewStore
+from storage.store import Store
 from storage.tables import ItemRow
 
 TOKEN_BYTES = 32  # 256 bits: not guessable

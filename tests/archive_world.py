@@ -16,14 +16,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from scraper.adapters import fetch_options
 from scraper.archive.jobs import Archiver, ArchiveReport
-from scraper.config import Config
-from scraper.fetch import Fetcher
-from scraper.pipeline import Collector
+from scraper.config.schema import Config
+from scraper.fetch.client import Fetcher
+from scraper.pipeline.adapters import fetch_options
+from scraper.pipeline.collector import Collector
 from scraper.web import create_app
-from storage.repo import Store
 from storage.review import ReviewStore
+from storage.store import Store
 from tests.collecting import make_config, open_store
 from tests.conftest import article_html
 from tests.desk_fixtures import SECRET, DeskWorld, _hashed

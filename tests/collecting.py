@@ -12,13 +12,13 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from email.utils import format_datetime
 
-from scraper.adapters import fetch_options, source_specs
-from scraper.config import Config, parse_config
-from scraper.fetch import Fetcher
-from scraper.netguard import AddressPolicy
-from scraper.pipeline import Collector, SourceReport
-from storage.db import open_database
-from storage.repo import Store
+from scraper.config.schema import Config, parse_config
+from scraper.fetch.client import Fetcher
+from scraper.fetch.netguard import AddressPolicy
+from scraper.pipeline import wiring
+from scraper.pipeline.adapters import fetch_options, source_specs
+from scraper.pipeline.collector import Collector, SourceReport
+from storage.store import Store
 
 BASE_SETTINGS = """\
 allow_private_networks: true
@@ -47,7 +47,7 @@ def make_config(sources_block: str, *, settings: str = "") -> Config:
 
 
 def open_store(config: Config, db_url: str, *, now: datetime | None = None) -> Store:
-    store = Store(open_database(db_url))
+    store = wiring.open_store(db_url)
     store.sync_sources(source_specs(config), now=now or datetime.now(UTC))
     return store
 

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from scraper.errors import ParseError
-from scraper.parse import ParsedFeed, parse_feed
+from scraper.models.errors import ParseError
+from scraper.sources.parse import ParsedFeed, parse_feed
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "feedparser-tests"
 SUITES = ("wellformed", "illformed", "encoding", "entities", "json")

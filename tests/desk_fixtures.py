@@ -25,12 +25,15 @@ import httpx
 import uvicorn
 from starlette.applications import Starlette
 
-from scraper.config import Config
+from scraper.config.schema import Config
+from scraper.models.stored import StoryData
+from scraper.pipeline.wiring import open_store, store_for
 from scraper.web import create_app
 from scraper.web.auth import SESSION_COOKIE, csrf_token, hash_password, new_session_cookie
 from storage.db import open_database
-from storage.repo import Store, StoryData
-from storage.review import LoginPolicy, ReviewStore
+from storage.login_throttle import LoginPolicy
+from storage.review import ReviewStore
+from storage.store import Store
 
 SECRET = b"test-secret-key-0123456789abcdef-0123456789"
 PASSWORDS = {"alice": "alice-password-1", "root": "root-password-12", "bob": "bob-password-123"}
@@ -186,7 +189,7 @@ def _template_db() -> Path:
     """A migrated database with the test accounts, copied for each test (migrating is slow)."""
     path = Path(tempfile.mkdtemp(prefix="clippings-desk-")) / "template.db"
     engine = open_database(f"sqlite:///{path}")
-    review = ReviewStore(Store(engine))
+    review = ReviewStore(store_for(engine))
     for name in PASSWORDS:
         review.add_user(name, _hashed(name), admin=name == "root", now=T0)
     with engine.connect() as connection:
@@ -211,7 +214,7 @@ def make_world(
     config: Config | None = None,
 ) -> DeskWorld:
     shutil.copy(_template_db(), tmp_path / "desk.db")
-    store = Store(open_database(f"sqlite:///{tmp_path / 'desk.db'}"))
+    store = open_store(f"sqlite:///{tmp_path / 'desk.db'}")
     review = ReviewStore(store)
     config = config or Config()
     app = create_app(config, store, https=https, secret_key=SECRET, login_policy=policy)

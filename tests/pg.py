@@ -5,7 +5,7 @@ gets its own schema (``search_path`` set in the URL), so tests never see each
 other's rows and the schema is dropped afterwards with everything in it::
 
     with fresh_schema(server_url()) as url:   # postgresql+psycopg://...?options=-csearch_path%3Dt_1a2b
-        store = Store(open_database(url))
+        store = open_store(url)
 """
 
 from __future__ import annotations

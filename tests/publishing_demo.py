@@ -18,10 +18,10 @@ from datetime import UTC, datetime
 import uvicorn
 from starlette.applications import Starlette
 
-from scraper.config import Config
+from scraper.config.schema import Config
 from scraper.publish.web import public_routes
 from storage.publishing import approve_items
-from storage.repo import Store
+from storage.store import Store
 from tests.publishing_helpers import add_story, edit
 
 GVI = "Group Violence Intervention"

@@ -15,10 +15,11 @@ import uvicorn
 from sqlalchemy import update
 from starlette.applications import Starlette
 
-from scraper.config import Config
-from scraper.dedup import story_keys
+from scraper.config.schema import Config
+from scraper.identity.keys import story_keys
+from scraper.models.stored import StoryData
 from scraper.publish.web import public_routes
-from storage.repo import Store, StoryData
+from storage.store import Store
 from storage.tables import ItemRow
 
 NOW = datetime(2024, 3, 5, 12, 0, tzinfo=UTC)

@@ -18,7 +18,7 @@ from scraper.archive.files import archive_dir, month_file
 from scraper.archive.linkcheck import is_home
 from scraper.archive.warc import sha1_digest
 from scraper.archive.wayback import archive_url_of, save_url
-from scraper.config import Config
+from scraper.config.schema import Config
 from tests.archive_world import ArchiveWorld, NewsSite
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,11 +12,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from scraper.dedup import story_keys
-from storage.db import open_database
+from scraper.identity.keys import story_keys
+from scraper.models.stored import FetchRecord, Sighting, SourceSpec, StoryData, StoryLookup
+from scraper.pipeline.wiring import open_store
 from storage.fetch_writer import FetchWriter
 from storage.leases import claim_due, lease_holders
-from storage.repo import FetchRecord, Sighting, SourceSpec, Store, StoryData, StoryLookup
+from storage.store import Store
 from storage.story_tables import EntryStateRow
 from storage.tables import ItemKeyRow, SightingRow
 
@@ -26,7 +27,7 @@ LATER = NOW + timedelta(minutes=30)
 
 @pytest.fixture
 def store(db_url: str) -> Store:
-    return Store(open_database(db_url))
+    return open_store(db_url)
 
 
 def spec(source_id: str) -> SourceSpec:
@@ -102,7 +103,7 @@ STATE_CASES = [
 def test_record_fetches_sets_state_like_record_fetch(
     db_url: str, records: list[FetchRecord], expected: dict[str, object]
 ) -> None:
-    batched = Store(open_database(db_url))
+    batched = open_store(db_url)
     batched.sync_sources([spec("a")], now=NOW)
     batched.record_fetches(records)
     state = batched.source("a")

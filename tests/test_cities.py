@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from scraper.cities import find_cities, infer_home
-from scraper.cities_gazetteer import gazetteer
-from scraper.vocab import CitySpec, default_cities
+from scraper.config.vocab import CitySpec, default_cities
+from scraper.text.gazetteer import gazetteer
+from scraper.understand.tags.cities import find_cities, infer_home
 
 ALIASES = default_cities()
 
@@ -280,6 +280,22 @@ CASES = [
         id="a local group named for the city",
     ),
     pytest.param(
+        "Springfield council members met on Monday about summer jobs. Sangamon County "
+        "deputies will patrol the parks, and Springfield police will add night shifts.",
+        "",
+        None,
+        ["Springfield, IL"],
+        id="a county only one state has settles a namesake",
+    ),
+    pytest.param(
+        "Farmers across upstate New York lost hay to the drought, and New York lawmakers "
+        "want relief. Dairy owners in Cortland County met on Friday.",
+        "",
+        None,
+        [],
+        id="upstate New York and New York lawmakers are the state",
+    ),
+    pytest.param(
         "The grant is the largest in New York state this year, the Albany police chief "
         "said. Albany officers will spend it on overtime.",
         "",
@@ -481,6 +497,49 @@ def test_find_cities(text: str, headline: str, home: str | None, expected: list[
         assert source[ev.start : ev.end] == ev.phrase
         assert ev.kind == "city"
         assert ev.note
+        assert ev.confidence is not None
+        assert 0 < ev.confidence <= 1
+
+
+@pytest.mark.parametrize(
+    ("text", "url_abroad", "label", "tag"),
+    [
+        pytest.param(
+            "GARY, Ind. — Gary police met pastors on Monday.",
+            False,
+            "Gary, IN",
+            True,
+            id="a state next to the name: a tag",
+        ),
+        pytest.param(
+            "Columbia council members met on Monday. Columbia police will add patrols.",
+            False,
+            "Columbia, SC",
+            False,
+            id="population alone among comparable namesakes: a suggestion",
+        ),
+        pytest.param(
+            "Phoenix council members met on Monday. Phoenix police will add patrols.",
+            False,
+            "Phoenix, AZ",
+            True,
+            id="population alone with no rival namesake: a tag",
+        ),
+        pytest.param(
+            "Phoenix council members met on Monday. Phoenix police will add patrols.",
+            True,
+            "Phoenix, AZ",
+            False,
+            id="a foreign outlet's bare US name: a suggestion",
+        ),
+    ],
+)
+def test_city_confidence(text: str, url_abroad: bool, label: str, tag: bool) -> None:
+    cities, evidence = find_cities(text, outlet_abroad=url_abroad)
+    assert cities == [label]
+    confidence = {e.confidence for e in evidence}
+    assert len(confidence) == 1
+    assert (next(iter(confidence)) or 0) >= 0.5 if tag else (next(iter(confidence)) or 0) < 0.5
 
 
 def test_small_place_needs_explicit_support() -> None:
@@ -550,3 +609,14 @@ def test_configured_alias() -> None:
 )
 def test_infer_home(outlet: str | None, url: str | None, expected: str | None) -> None:
     assert infer_home(outlet, url, aliases=ALIASES) == expected
+
+
+def test_a_story_set_abroad_overrules_a_guessed_home() -> None:
+    text = (
+        "A new wellbeing centre opened at Derry's city hospital on Monday. It is the first "
+        "of its kind in Northern Ireland, and every neighbourhood of the city will use it."
+    )
+    guessed = find_cities(text, outlet_home="Derry, NH", home_inferred=True)
+    assert guessed == ([], [])
+    configured = find_cities(text, outlet_home="Derry, NH")
+    assert configured[0] == ["Derry, NH"]  # a configured home is the operator's word

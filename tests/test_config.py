@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from scraper.config import Config, Settings, load_config, parse_config, parse_interval
-from scraper.errors import ConfigError
+from scraper.config.schema import Config, Settings, load_config, parse_config, parse_interval
+from scraper.models.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -195,7 +195,7 @@ def test_bad_intervals(value: object) -> None:
 
 def test_every_setting_and_key_is_documented_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    from scraper.config import Outlet, Source
+    from scraper.config.schema import Outlet, Source
 
     for model in (Settings, Outlet, Source, Config):
         for key in model.model_fields:

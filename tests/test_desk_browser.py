@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from scraper.config import load_config
+from scraper.config.schema import load_config
 from tests.chromium import ARGS, CHROMIUM
 from tests.conftest import write_sources
 from tests.desk_fixtures import SECRET, DeskWorld, live_server, make_world, save, story
@@ -149,6 +149,12 @@ DESK_PAGES = [
     "/desk/add",
     "/desk/sources",
     "/desk/audit",
+    "/desk/audit?kind=logins",
+    "/desk/views",
+    "/desk/report",
+    "/desk/me",
+    "/desk/notifications",
+    "/desk/sessions",
     "/desk/login",
 ]
 

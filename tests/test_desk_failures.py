@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from storage.repo import FetchRecord, SourceSpec
+from scraper.models.stored import FetchRecord, SourceSpec
 from tests.desk_fixtures import http_client, live_server, make_world, sign_in
 
 DNS = (

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper.config import Config, Settings
+from scraper.config.schema import Config, Settings
 from scraper.publish.model import MAX_SLUG, slugify
 from scraper.web.guards import host_allowed
 from tests.desk_fixtures import (

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from scraper.quotes_use import person_excerpt, titled
+from scraper.understand.quotes.use import person_excerpt, titled
 from scraper.web.autocomplete import complete_city, complete_outlet
 from scraper.web.dates import day_only, desk_zone, exact_date, local_moment, relative
 from scraper.web.reading import marked_paragraphs

@@ -13,7 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from scraper.config import Config, Settings
+from scraper.config.schema import Config, Settings
+from scraper.web.autocomplete import complete_city
 from tests.desk_fixtures import (
     T0,
     DeskWorld,
@@ -230,6 +231,7 @@ def test_autocomplete_answers_json_to_reviewers_only(
     world: DeskWorld, alice: tuple[httpx.Client, str]
 ) -> None:
     c, _ = alice
+    complete_city("warm")  # the gazetteer loads once per process: not within the request timeout
     assert c.get("/desk/complete/cities?q=gary").json() == {"values": ["Gary, IN"]}
     assert c.get("/desk/complete/outlets?q=river").json() == {"values": ["Riverton Ledger"]}
     with http_client(str(c.base_url)) as stranger:
@@ -309,7 +311,7 @@ def test_audit_log_names_stories_and_keeps_logins_apart(
 def test_a_link_that_cannot_be_fetched_stores_nothing(
     tmp_path: Path, status: int, words: str
 ) -> None:
-    from scraper.config import load_config
+    from scraper.config.schema import load_config
     from tests.conftest import write_sources
     from tests.feedserver import FeedServer, Reply
 

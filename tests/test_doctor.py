@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from scraper.cli import doctor as doctor_module
-from scraper.config import parse_config
+from scraper.config.schema import parse_config
 from tests.test_pipeline import clippings
 
 SOURCES = """settings:

@@ -1,4 +1,4 @@
-"""Tests for the article page extraction stage (``scraper.extract`` and helpers).
+"""Tests for the article page extraction stage (``scraper.understand.extract.article`` and helpers).
 
 All pages here are invented: fixture pages in ``tests/fixtures/pages/`` carry
 their expectations in a ``.expect.json`` sidecar; smaller cases are built inline.
@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-from scraper.extract import extract_article
-from scraper.extract_dates import date_from_url, parse_human_date, parse_machine_date
-from scraper.extract_names import split_authors, strip_site_name
-from scraper.extract_published import on_day
 from scraper.models import Article
+from scraper.understand.extract.article import extract_article
+from scraper.understand.extract.dates import date_from_url, parse_human_date, parse_machine_date
+from scraper.understand.extract.names import split_authors, strip_site_name
+from scraper.understand.extract.published import on_day
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 ET_WINTER = timezone(timedelta(hours=-5))
@@ -356,6 +356,13 @@ def test_headline(head: str, body_top: str, outlet: str | None, expected: str) -
             "https://p.example/a",
             datetime(2017, 5, 5, 12, 0, tzinfo=UTC),
             id="modified date as the last resort",
+        ),
+        pytest.param(
+            '<meta property="article:published_time" content="2022-05-04T03:37:37+00:00">',
+            '<time datetime="2022-05-03T23:37:37-04:00">May 3</time>',
+            "https://p.example/a",
+            datetime(2022, 5, 3, 23, 37, 37, tzinfo=timezone(timedelta(hours=-4))),
+            id="UTC meta in the page's own offset: the local day",
         ),
     ],
 )

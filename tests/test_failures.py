@@ -240,8 +240,8 @@ def test_dns_outage_is_one_line_and_a_hanging_resolver_delays_nothing() -> None:
 def test_the_log_says_a_shared_outage_once(caplog: pytest.LogCaptureFixture) -> None:
     from types import SimpleNamespace
 
-    from scraper.pipeline import SourceReport
-    from scraper.schedule import log_failures
+    from scraper.pipeline.collector import SourceReport
+    from scraper.schedule.loop import log_failures
 
     hosts = [f"www.outlet{i}.org" for i in range(5)]
     store = SimpleNamespace(
@@ -254,7 +254,7 @@ def test_the_log_says_a_shared_outage_once(caplog: pytest.LogCaptureFixture) -> 
         for i, h in enumerate(hosts)
     ]
     failed.append(SourceReport("gone", outcome="error", error="HTTP 404 Not Found", status=404))
-    with caplog.at_level("WARNING", logger="scraper.schedule"):
+    with caplog.at_level("WARNING", logger="scraper.schedule.loop"):
         log_failures(failed, store=store, total=6)  # type: ignore[arg-type]
     assert [r.getMessage() for r in caplog.records] == [
         "no network: 5 of 6 sources could not be reached (DNS: no name can be looked up)",

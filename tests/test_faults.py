@@ -22,9 +22,9 @@ import brotli
 import pytest
 from sqlalchemy import func, select
 
-from scraper.netguard import IPAddress, is_public_address
-from scraper.pipeline import SourceReport
-from storage.repo import Store
+from scraper.fetch.netguard import IPAddress, is_public_address
+from scraper.pipeline.collector import SourceReport
+from storage.store import Store
 from storage.tables import ItemKeyRow
 from tests.collecting import RSS_TYPE, make_config, open_store, rss, run_pass
 from tests.feedserver import FeedServer, Reply, Request, chunks

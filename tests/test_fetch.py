@@ -8,8 +8,8 @@ import gzip
 import httpx
 import pytest
 
-from scraper.errors import BlockedURL, HTTPStatusError, TooLarge, TransportError
-from scraper.fetch import Fetcher, FetchOptions, Response
+from scraper.fetch.client import Fetcher, FetchOptions, Response
+from scraper.models.errors import BlockedURL, HTTPStatusError, TooLarge, TransportError
 from tests.feedserver import FeedServer, Reply, Request
 
 OPTS = FetchOptions(

@@ -11,11 +11,11 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from scraper.fetch import Fetcher, FetchOptions
-from scraper.resolve import GoogleNewsResolver, LinkCache, MemoryCache, Resolution
+from scraper.fetch.client import Fetcher, FetchOptions
+from scraper.identity.resolve import GoogleNewsResolver, LinkCache, MemoryCache, Resolution
+from scraper.pipeline.wiring import store_for
 from storage.db import open_database
 from storage.links import LinkCache as DatabaseCache
-from storage.repo import Store
 from tests.feedserver import FeedServer, Reply, Request
 from tests.search_fixtures import batch_answer, google_link, old_token, opaque_token, signed_page
 
@@ -153,11 +153,11 @@ def test_resolutions_survive_a_restart_in_the_database(server: FeedServer, db_ur
     google(server, {token: "https://riverton.example/kept/"})
     engines = [open_database(db_url)]
     try:
-        first = resolve(server, [google_link(token)], cache=DatabaseCache(Store(engines[0])))
+        first = resolve(server, [google_link(token)], cache=DatabaseCache(store_for(engines[0])))
         assert first[google_link(token)].how == "online"
         server.requests.clear()
         engines.append(open_database(db_url))  # a new process, the same file
-        second = resolve(server, [google_link(token)], cache=DatabaseCache(Store(engines[1])))
+        second = resolve(server, [google_link(token)], cache=DatabaseCache(store_for(engines[1])))
         assert second[google_link(token)] == Resolution(
             google_link(token), "https://riverton.example/kept/", "cache"
         )
@@ -190,3 +190,24 @@ def test_at_most_max_online_links_are_asked_about_per_call(server: FeedServer) -
     answers = resolve(server, [google_link(t) for t in tokens], max_online=2)
     assert sum(a.url is not None for a in answers.values()) == 2
     assert sum("at most 2" in str(a.reason) for a in answers.values()) == 2
+
+
+def test_resolution_goes_through_the_address_guard(server: FeedServer) -> None:
+    token = opaque_token(7)
+    google(server, {token: "https://o.example/7"})
+    guarded = FetchOptions(allow_private=False, per_host_delay=0, timeout=3, respect_robots=False)
+    (answer,) = resolve(server, [google_link(token)], options=guarded).values()
+    assert answer.url is None
+    assert str(answer.reason).startswith("not resolved: article page: ")
+    assert server.requests == []  # refused before anything was sent
+
+
+def test_resolution_obeys_robots_txt(server: FeedServer) -> None:
+    token = opaque_token(8)
+    google(server, {token: "https://o.example/8"})
+    server.route("/robots.txt", Reply(200, "User-agent: *\nDisallow: /_/\n"))
+    polite = FetchOptions(allow_private=True, per_host_delay=0, timeout=3, respect_robots=True)
+    (answer,) = resolve(server, [google_link(token)], options=polite).values()
+    assert answer.url is None
+    assert "robots.txt" in str(answer.reason)
+    assert [r.method for r in server.requests] == ["GET", "GET"]  # robots.txt, the page; no POST

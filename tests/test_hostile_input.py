@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from scraper.cli import main as clippings
-from scraper.config import load_config
-from scraper.urls import canonicalize_url
-from scraper.visible import visible_text
+from scraper.config.schema import load_config
+from scraper.identity.urls import canonicalize_url
+from scraper.text.visible import visible_text
 from tests.collecting import RSS_TYPE, make_config, open_store, rss, run_pass
 from tests.conftest import article_html, write_sources
 from tests.desk_fixtures import http_client, live_server, make_world, sign_in

@@ -19,12 +19,13 @@ from click.testing import CliRunner
 
 from scraper.cli import main as clippings
 from scraper.cli.serve import make_server
-from scraper.config import Config, Settings
+from scraper.config.schema import Config, Settings
+from scraper.pipeline.wiring import open_store
 from scraper.web import auth
 from storage.db import open_database
 from storage.login_throttle import LoginPolicy, LoginThrottle
-from storage.repo import Store
 from storage.security_log import security_events
+from storage.store import Store
 from tests.desk_fixtures import (
     PASSWORDS,
     SECRET,
@@ -93,14 +94,14 @@ def test_a_burst_verifies_no_more_passwords_than_the_limit(
     assert set(statuses) <= {401, 429, 303}
 
 
-def _two_stores(url: str, count: int) -> list[Store]:
+def _stores(url: str, count: int) -> list[Store]:
     open_database(url).dispose()  # migrated once
-    return [Store(open_database(url)) for _ in range(count)]
+    return [open_store(url) for _ in range(count)]
 
 
 def test_slots_hold_across_connections(db_url: str) -> None:
     """Eight connections (as eight `serve` processes) race for one pair's slots."""
-    stores = _two_stores(db_url, 8)
+    stores = _stores(db_url, 8)
     now = datetime.now(UTC)
     start = threading.Barrier(len(stores))
     taken: list[bool] = []
@@ -240,3 +241,32 @@ def test_unlock_has_help() -> None:
     result = CliRunner().invoke(clippings, ["users", "unlock", "--help"])
     assert result.exit_code == 0
     assert "clear their lockouts" in result.output
+
+
+def test_throttle_lifecycle(db_url: str) -> None:
+    """Slots, failures, the lock, its end, success and unlock, on SQLite and PostgreSQL."""
+    (store,) = _stores(db_url, 1)
+    policy = LoginPolicy(max_failures=2, slow_after=2)
+    throttle = LoginThrottle(store, policy)
+    now = datetime.now(UTC)
+    for _ in range(2):
+        assert throttle.take_slot("Bob", "198.51.100.1", now=now).allowed
+        throttle.failed("Bob", "198.51.100.1", now=now)
+    refused = throttle.take_slot("bob", "198.51.100.1", now=now)
+    assert (refused.allowed, refused.retry_at) == (False, now + policy.lockout)
+    assert throttle.locks("BOB", now=now) == [("198.51.100.1", now + policy.lockout)]
+    elsewhere = throttle.take_slot("bob", "198.51.100.2", now=now)
+    assert elsewhere.allowed
+    assert elsewhere.account_failures == 2
+    assert policy.wait(account_failures=2, address_failures=0) > 0  # slowed, not locked
+    throttle.give_back("bob", "198.51.100.2")
+    later = now + policy.lockout
+    assert throttle.take_slot("bob", "198.51.100.1", now=later).allowed
+    throttle.succeeded("bob", "198.51.100.1")
+    assert throttle.take_slot("bob", "198.51.100.2", now=later).account_failures == 0
+    for _ in range(2):
+        throttle.take_slot("bob", "198.51.100.3", now=later)
+        throttle.failed("bob", "198.51.100.3", now=later)
+    assert throttle.unlock("bob") >= 2
+    assert throttle.locks("bob", now=later) == []
+    store.engine.dispose()

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pydantic
 import pytest
 
-from scraper.match import judge_relevance, match_programs
-from scraper.match_text import Phrase, paragraph_spans, sentence_spans
-from scraper.vocab import ProgramSpec, default_cities, default_keywords, default_programs
+from scraper.config.vocab import ProgramSpec, default_cities, default_keywords, default_programs
+from scraper.text.segment import Phrase, paragraph_spans, sentence_spans
+from scraper.understand.tags.programs import judge_relevance, match_programs
 
 GVI = "Group Violence Intervention"
 DMI = "Drug Market Intervention"

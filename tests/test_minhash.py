@@ -1,11 +1,11 @@
-"""scraper.minhash: datasketch's "affine32" signatures, value for value, without datasketch."""
+"""scraper.identity.minhash: datasketch's "affine32" signatures, value for value, without datasketch."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from scraper import minhash, neardup
+from scraper.identity import minhash, neardup
 
 SETS = {
     "empty": set(),

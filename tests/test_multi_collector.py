@@ -21,8 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from storage.db import open_database
-from storage.repo import Store
+from scraper.pipeline.wiring import open_store
 from tests.conftest import write_sources
 from tests.feedserver import FeedServer, Reply, Request
 from tests.pg import SKIP_REASON, fresh_schema, server_url
@@ -104,7 +103,7 @@ def test_four_collectors_share_one_postgres(
         extra_settings="fetch_articles: false\nconcurrency: 2\nper_host_concurrency: 2\n",
     )
     # The schema exists before the collectors start: they race on data, not on migrations.
-    store = Store(open_database(pg_url))
+    store = open_store(pg_url)
 
     command = [sys.executable, "-m", "scraper", "-v", "run", "--tick", "1"]
     command += ["--sources", str(sources), "--db", pg_url]

@@ -1,10 +1,11 @@
-"""Near-duplicate fingerprints and the copy decision (scraper.neardup), on invented articles."""
+"""Near-duplicate fingerprints and the copy decision (scraper.identity.neardup), on invented articles."""
 
 from __future__ import annotations
 
 import pytest
 
-from scraper import neardup
+from scraper.identity import neardup
+from scraper.models.stored import Stored
 from tests.stories_fixtures import (
     COPY_HEADLINE,
     SAME_EVENT,
@@ -64,7 +65,7 @@ def test_containment(jaccard: float, a: int, b: int, expected: float) -> None:
 
 
 BASE = neardup.fingerprint(WIRE_HEADLINE, text(WIRE))
-STORED = neardup.Stored(WIRE_HEADLINE, BASE.signature, BASE.shingles)
+STORED = Stored(WIRE_HEADLINE, BASE.signature, BASE.shingles)
 
 
 @pytest.mark.parametrize(
@@ -183,6 +184,6 @@ def test_numbers_tell_headlines_apart() -> None:
 
 
 def test_a_full_text_never_joins_through_a_headline_only_item() -> None:
-    entry = neardup.Stored(WIRE_HEADLINE, None, 0)
+    entry = Stored(WIRE_HEADLINE, None, 0)
     other = neardup.fingerprint(WIRE_HEADLINE, text(SAME_EVENT))
     assert neardup.match(other, WIRE_HEADLINE, entry) is None

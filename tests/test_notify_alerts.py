@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from scraper.config import Config, parse_config
+from scraper.config.notify import AlertSpec
+from scraper.config.schema import Config, parse_config
 from scraper.notify import alerts, rules
-from scraper.notify.settings import AlertSpec
 from storage.alerts import AlertStore
 from tests.desk_fixtures import T0, make_world, save, story
 from tests.receivers import WebhookReceiver
@@ -80,6 +80,9 @@ def test_webhook_retried_signed_and_logged_once(tmp_path: Path) -> None:
         assert tick(world, later + timedelta(hours=9)) == (0, 0, 0)
 
     assert len(receiver.posts) == 3
+    # One delivery id across the retries: a receiver can drop a repeat after a crash.
+    assert len({p.headers["x-clippings-delivery"] for p in receiver.posts}) == 1
+    assert receiver.posts[0].headers["x-clippings-delivery"].startswith("gvi-chicago/new:")
     for post in receiver.posts:
         signature = post.headers["x-clippings-signature"]
         assert rules.verify(SECRET, post.headers["x-clippings-timestamp"], post.body, signature)

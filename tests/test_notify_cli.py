@@ -6,12 +6,13 @@ import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from click.testing import CliRunner
 
 from scraper.cli import main
-from scraper.config import load_config
+from scraper.config.schema import load_config
 from scraper.notify import runner
 from storage.digests import DigestStore
 from tests.desk_fixtures import make_world, save, story
@@ -131,3 +132,39 @@ def test_the_run_job_sends_a_due_digest(tmp_path: Path) -> None:
         asyncio.run(scenario())
     assert [str(m["To"]) for m in smtp.messages] == ["board@example.org"]
     assert "Approved just now" in dict(parts(smtp.messages[0]))["text/plain"]
+
+
+def test_alerts_list_log_and_test(tmp_path: Path, monkeypatch: Any) -> None:
+    from scraper.notify import rules
+    from tests.receivers import WebhookReceiver
+
+    monkeypatch.setenv("TEST_HOOK_SECRET", "abc")
+    with WebhookReceiver([200, 503]) as hook:
+        sources = tmp_path / "sources.yaml"
+        sources.write_text(
+            f"alerts:\n  - {{name: hook, when: new, url: '{hook.url()}', allow_private: true, "
+            "secret_env: TEST_HOOK_SECRET, programs: [Group Violence Intervention]}\n",
+            encoding="utf-8",
+        )
+        code, out = _cli(tmp_path, sources, "alerts", "list", "--json")
+        assert code == 0, out
+        listed = json.loads(out)
+        assert listed["name"] == "hook"
+        assert listed["signed"] is True
+        assert listed["origin"] == "sources.yaml"
+        code, out = _cli(tmp_path, sources, "alerts", "test", "hook")
+        assert code == 0, out
+        assert "delivered (HTTP 200)" in out
+        post = hook.posts[0]
+        assert rules.verify(
+            "abc",
+            post.headers["x-clippings-timestamp"],
+            post.body,
+            post.headers["x-clippings-signature"],
+        )
+        assert json.loads(post.body)["item"]["headline"] == "Test alert from clippings"
+        code, out = _cli(tmp_path, sources, "alerts", "test", "hook")
+        assert code == 1
+        assert "HTTP 503" in out
+        code, out = _cli(tmp_path, sources, "alerts", "log")
+        assert "No deliveries yet." in out  # tests are not recorded

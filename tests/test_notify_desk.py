@@ -7,7 +7,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from scraper.config import parse_config
+from scraper.config.schema import parse_config
 from scraper.notify import runner
 from storage.alerts import AlertStore
 from storage.digests import DigestStore
@@ -88,6 +88,12 @@ alerts:
             asyncio.run(runner.tick(config, world.store, now=now + timedelta(minutes=1)))
             assert [str(m["To"]) for m in smtp.messages] == ["board@example.org"]
             assert DigestStore(world.store).failing() == 0
+            DigestStore(world.store).set_user_settings(
+                "root", email="board@example.org", digest=False, now=now
+            )
+            mine = admin.get("/desk/me").text
+            assert "My latest digests" in mine
+            assert "sent (0 stories)" in mine  # no story was approved in that window
 
             # A desk rule: added by an admin with a secret shown once, refused for others.
             assert (
@@ -112,6 +118,9 @@ alerts:
             listed = admin.get("/desk/notifications").text
             assert "signing secret (shown once)" in listed
             assert "York, PA; Gary, IN" in listed
+            audit = [(e.action, e.user, e.detail) for e in world.review.audit(limit=10)]
+            assert ("alert_added", "root", f"desk-rule -> 127.0.0.1:{hook.port}") in audit
+            assert any(a == "notify_retry" for a, _u, _d in audit)
             rules = dict(AlertStore(world.store).rules())
             assert rules["desk-rule"]["cities"] == ["York, PA", "Gary, IN"]
             assert len(rules["desk-rule"]["secret"]) >= 40

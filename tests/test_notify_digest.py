@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from scraper.config import Config, parse_config
+from scraper.config.notify import DigestSpec
+from scraper.config.schema import Config, parse_config
 from scraper.notify import digest, runner
 from scraper.notify.schedule import due, latest_occurrence, next_occurrence, previous_occurrence
-from scraper.notify.settings import DigestSpec
 from storage.digests import DigestStore
 from tests.desk_fixtures import T0, make_world, save, story
 from tests.receivers import SmtpServer, parts
@@ -243,16 +243,65 @@ def test_a_long_missed_occurrence_is_not_sent_late() -> None:
     ids=["readers without addresses", "bad time", "bad day", "no email section", "no password"],
 )
 def test_bad_digest_settings_are_refused(block: str, message: str) -> None:
-    from scraper.errors import ConfigError
+    from scraper.models.errors import ConfigError
 
     with pytest.raises(ConfigError, match=message):
         parse_config(block)
 
 
 def test_every_notification_key_is_documented() -> None:
-    from scraper.notify.settings import AlertSpec, EmailSettings
+    from scraper.config.notify import AlertSpec, EmailSettings
 
     docs = (Path(__file__).resolve().parents[1] / "docs" / "notify.md").read_text(encoding="utf-8")
     for model in (EmailSettings, DigestSpec, AlertSpec):
         for key in model.model_fields:
             assert f"| `{key}` |" in docs, f"{model.__name__}.{key} is not in docs/notify.md"
+
+
+KILLED_SENDER = """
+import asyncio, os, signal, sys
+sys.path.insert(0, {root!r})
+from datetime import datetime
+from scraper.config.schema import parse_config
+from scraper.notify import digest
+from scraper.pipeline.wiring import open_store
+
+config = parse_config(open({sources!r}, encoding="utf-8").read())
+store = open_store({db!r})
+real = digest.settle
+
+def settle(*args, **kwargs):
+    if kwargs.get("ok"):
+        os.kill(os.getpid(), signal.SIGKILL)  # dies after the server took the e-mail
+    real(*args, **kwargs)
+
+digest.settle = settle
+now = datetime.fromisoformat({now!r})
+digest.plan_due(config, store, now=now, zone=config.settings.tz())
+asyncio.run(digest.send_due(config, store, now=now, zone=config.settings.tz()))
+"""
+
+
+def test_a_process_killed_after_sending_resends_once(tmp_path: Path, smtp: SmtpServer) -> None:
+    import subprocess
+    import sys
+
+    world = _world(tmp_path, smtp)
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(
+        config_for(smtp.port).model_dump_json(exclude_defaults=True), encoding="utf-8"
+    )
+    script = KILLED_SENDER.format(
+        root=str(Path(__file__).resolve().parents[1]),
+        sources=str(sources),
+        db=str(world.store.engine.url),
+        now=NOW.isoformat(),
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=60)
+    assert done.returncode == -9, done.stderr.decode()
+    assert len(smtp.messages) == 1  # sent, then SIGKILL before the record
+    runner_tick(world, NOW + timedelta(minutes=11))  # after the lease
+    recipients = [_to(m) for m in smtp.messages]
+    assert len(recipients) == 4  # one duplicate
+    assert set(recipients) == {"alice@example.org", "director@example.org", "board@example.org"}
+    assert {r.status for r in DigestStore(world.store).sends()} == {"sent"}

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from scraper.errors import ParseError
-from scraper.parse import parse_feed, parse_listing
+from scraper.models.errors import ParseError
+from scraper.sources.parse import parse_feed, parse_listing
 from tests.conftest import fixture_text
 
 BASE = "https://ledger.example.org"

@@ -15,9 +15,9 @@ import pytest
 from click.testing import CliRunner
 
 from scraper.cli import main
-from scraper.errors import HTTPStatusError
-from scraper.fetch import Fetcher, FetchOptions
-from scraper.policy import (
+from scraper.fetch.client import Fetcher, FetchOptions
+from scraper.models.errors import HTTPStatusError
+from scraper.schedule.policy import (
     CheckPolicy,
     adaptive_interval,
     cache_lifetime,
@@ -488,16 +488,16 @@ def test_sources_list_table_shows_health_at_a_glance(
     )
     assert result.exit_code == 0, result.output
     assert "failing" in result.output
-    assert "1 failure: HTTP 404 not found" in result.output
+    assert "gone: the address is gone (not found) (HTTP 404); next try in" in result.output
 
 
 def test_idle_host_gates_are_forgotten_busy_ones_kept(
     server: FeedServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A long run that reaches many hosts (search feeds) does not remember them all."""
-    import scraper.fetch
+    import scraper.fetch.client
 
-    monkeypatch.setattr(scraper.fetch, "MAX_HOST_GATES", 1)
+    monkeypatch.setattr(scraper.fetch.client, "MAX_HOST_GATES", 1)
     server.route("/f.xml", feed_reply())
     options = FetchOptions(allow_private=True, per_host_delay=0, respect_robots=False)
 

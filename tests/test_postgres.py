@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect
 
+from scraper.models.stored import FetchRecord, SourceSpec, StoryData
+from scraper.pipeline.wiring import open_store
 from storage.db import is_current, open_database
 from storage.leases import (
     LEASE,
@@ -30,7 +32,7 @@ from storage.leases import (
     release,
     renew,
 )
-from storage.repo import FetchRecord, SourceSpec, Store, StoryData
+from storage.store import Store
 from tests.conftest import write_sources
 from tests.pg import SKIP_REASON, fresh_schema, server_url
 
@@ -48,7 +50,7 @@ def pg_url() -> Iterator[str]:
 
 
 def make_store(url: str, count: int) -> Store:
-    store = Store(open_database(url))
+    store = open_store(url)
     specs = [
         SourceSpec(f"s{i:03d}", "feed", f"https://example.org/{i}.xml", None, None, True, 1800)
         for i in range(count)
@@ -212,8 +214,8 @@ HOLD_LOCK = """
 import sys, time
 from storage.db import open_database
 from storage.leases import collector_lock
-from storage.repo import Store
-with collector_lock(Store(open_database(sys.argv[1]))):
+from storage.store import Store
+with collector_lock(open_store(sys.argv[1])):
     print("holding", flush=True)
     time.sleep(60)
 """

@@ -12,8 +12,7 @@ from typing import Any
 
 import pytest
 
-from storage.db import open_database
-from storage.repo import Store
+from scraper.pipeline.wiring import open_store
 from tests.chromium import ARGS, CHROMIUM
 from tests.publishing_demo import DMI, STORIES, add_demo_stories, serve_demo
 
@@ -29,7 +28,7 @@ sync_api = pytest.importorskip("playwright.sync_api")
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("news-browser")
-    store = Store(open_database(f"sqlite:///{folder / 'demo.db'}"))
+    store = open_store(f"sqlite:///{folder / 'demo.db'}")
     add_demo_stories(store, now=datetime(2024, 3, 30, 12, 0, tzinfo=UTC))
     with serve_demo(store) as url:
         yield url

@@ -12,11 +12,12 @@ import pytest
 from click.testing import CliRunner
 
 from scraper.cli import main
+from scraper.models.errors import ExportError
+from scraper.pipeline.wiring import open_store
 from scraper.publish import export
-from scraper.publish.export import MARKER, ExportError, SiteExporter, write_site
-from storage.db import open_database
+from scraper.publish.export import MARKER, SiteExporter, write_site
 from storage.publishing import approve_items, unpublish_items
-from storage.repo import Store
+from storage.store import Store
 from tests.conftest import write_sources
 from tests.publishing_helpers import NOW, SITE, add_story, config, serving
 
@@ -25,7 +26,7 @@ GVI = "Group Violence Intervention"
 
 @pytest.fixture
 def store(db_url: str) -> Store:
-    return Store(open_database(db_url))
+    return open_store(db_url)
 
 
 def _approve_some(store: Store, count: int = 3) -> list[int]:

@@ -13,13 +13,13 @@ import jsonschema
 import pytest
 from lxml import etree
 
-from scraper.parse import parse_feed
+from scraper.pipeline.wiring import open_store
 from scraper.publish.model import clean_line, clean_paragraphs, month_year, public_item, slugify
 from scraper.publish.publisher import Publisher
 from scraper.publish.site import Site
-from storage.db import open_database
+from scraper.sources.parse import parse_feed
 from storage.publishing import approve_items, public_items
-from storage.repo import Store
+from storage.store import Store
 from tests.publishing_helpers import NOW, add_story, config, edit
 
 GVI = "Group Violence Intervention"
@@ -119,7 +119,7 @@ HOSTILE_EXCERPT = (
 
 @pytest.fixture
 def store(db_url: str) -> Store:
-    return Store(open_database(db_url))
+    return open_store(db_url)
 
 
 def _site(store: Store, **settings: Any) -> Site:

@@ -10,10 +10,10 @@ from email.utils import format_datetime
 import feedparser
 import pytest
 
+from scraper.pipeline.wiring import open_store
 from scraper.publish.publisher import Publisher
-from storage.db import open_database
 from storage.publishing import approve_items, unpublish_items
-from storage.repo import Store
+from storage.store import Store
 from tests.publishing_helpers import NOW, add_story, config, serving
 
 GVI = "Group Violence Intervention"
@@ -21,7 +21,7 @@ GVI = "Group Violence Intervention"
 
 @pytest.fixture
 def store(db_url: str) -> Store:
-    return Store(open_database(db_url))
+    return open_store(db_url)
 
 
 def _approved(store: Store, count: int = 3) -> list[int]:

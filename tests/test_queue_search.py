@@ -14,11 +14,12 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import delete
 
-from storage import stories
-from storage.db import open_database
-from storage.repo import Store
-from storage.review import QueueFilter, ReviewStore
+from scraper.pipeline.wiring import open_store
+from storage import revisions
+from storage.queue import QueueFilter
+from storage.review import ReviewStore
 from storage.search import fts5_query, search_terms, tsquery
+from storage.store import Store
 from storage.tables import ItemRow
 from tests.desk_fixtures import save, story
 
@@ -49,7 +50,7 @@ TEXTS = {
 
 @pytest.fixture
 def desk(db_url: str) -> Iterator[tuple[Store, ReviewStore]]:
-    store = Store(open_database(db_url))
+    store = open_store(db_url)
     for i, (headline, text) in TEXTS.items():
         programs = () if i == 3 else ("Group Violence Intervention",)
         save(store, story(i, headline=headline, text=text, programs=programs))
@@ -122,7 +123,7 @@ def test_search_forgets_replaced_and_deleted_text(desk: tuple[Store, ReviewStore
     corrected = replace(
         story(2, headline=TEXTS[2][0]), text="The council delayed the vote on street lights."
     )
-    assert "text" in stories.update_item(store, 2, corrected, source_id="ledger", now=NOW)
+    assert "text" in revisions.update_item(store, 2, corrected, source_id="ledger", now=NOW)
     assert _found(review, text="call-in") == {3}
     assert _found(review, text="street lights") == {2}
     with store.session() as session, session.begin():

@@ -5,10 +5,25 @@ from __future__ import annotations
 import pytest
 
 from scraper.models import Quote
-from scraper.quotes import choose_excerpt, find_quotes, quote_evidence
+from scraper.understand.quotes.find import choose_excerpt, find_quotes, quote_evidence
 
 # Each case: (article text, [(quote text, speaker), ...]) for quotes of >= 6 words.
 PATTERNS = [
+    pytest.param(
+        '"We will keep every door open for these young men," said Representatives Jane Roe.',
+        [("We will keep every door open for these young men,", "Jane Roe")],
+        id="a plural title is no part of the name",
+    ),
+    pytest.param(
+        'Mayor John Doe listened as Jane Roe said, "we will keep every door open for them."',
+        [("we will keep every door open for them.", "Jane Roe")],
+        id="the nearest attribution verb's subject, not the sentence's",
+    ),
+    pytest.param(
+        'The outreach director, Jane Roe, said "we will keep every door open for them."',
+        [("we will keep every door open for them.", "Jane Roe")],
+        id="the name part of an appositive",
+    ),
     pytest.param(
         '"We will not let this neighborhood go dark again," said Maria Delgado.',
         [("We will not let this neighborhood go dark again,", "Maria Delgado")],
@@ -160,7 +175,10 @@ PATTERNS = [
     pytest.param(
         "Lena Hart grew up on the east side. “I knew every one of these corners as a kid,” "
         "she said. “Now I know their mothers.”",
-        [("I knew every one of these corners as a kid,", "Lena Hart")],
+        [
+            ("I knew every one of these corners as a kid,", "Lena Hart"),
+            ("Now I know their mothers.", "Lena Hart"),  # short, but a whole sentence
+        ],
         id="pronoun-after",
     ),
     pytest.param(
@@ -386,7 +404,20 @@ def test_apostrophes_are_not_quote_marks(text: str, expected: list[str]) -> None
 @pytest.mark.parametrize(
     ("text", "min_words", "expected"),
     [
-        pytest.param('"We like to talk first," said Ana Ruiz.', 6, [], id="five-words-dropped"),
+        pytest.param(
+            '"We like to talk first," said Ana Ruiz.',
+            6,
+            ["We like to talk first,"],
+            id="short-complete-sentence-kept",
+        ),
+        pytest.param(
+            'Ana Ruiz called it "a good day," and left.',
+            6,
+            [],
+            id="short-fragment-dropped",
+        ),
+        pytest.param('"Not now," said Ana Ruiz.', 6, [], id="two-words-dropped"),
+        pytest.param('"We like to talk first," a sign read.', 6, [], id="short-without-speaker"),
         pytest.param(
             '"We like to talk first," said Ana Ruiz.',
             3,
@@ -519,3 +550,18 @@ def test_quote_evidence_points_at_quotes_with_speakers() -> None:
 def test_quote_evidence_skips_unattributed() -> None:
     quote = Quote(text="It is working for now, they say", speaker=None, start=0, end=31)
     assert quote_evidence([quote]) == []
+
+
+@pytest.mark.parametrize(
+    ("attribution", "speaker", "expected"),
+    [
+        pytest.param("said Jane Roe", "Jane Roe", 0.9, id="full name in the clause"),
+        pytest.param("Roe said", "Jane Roe", 0.8, id="surname resolved"),
+        pytest.param("she said", "Jane Roe", 0.65, id="pronoun resolved"),
+        pytest.param("", "Jane Roe", 0.55, id="carried from a neighbouring quote"),
+    ],
+)
+def test_speaker_confidence(attribution: str, speaker: str, expected: float) -> None:
+    quote = Quote("We will keep the doors open all night", speaker, 0, 36, attribution)
+    [evidence] = quote_evidence([quote])
+    assert evidence.confidence == expected

@@ -13,14 +13,15 @@ from click.testing import CliRunner
 from lxml import etree
 
 from scraper.cli import main
+from scraper.pipeline.wiring import store_for
 from scraper.report.build import coverage, months_between
 from scraper.report.chart import stories_per_month_svg
 from scraper.report.clipsheet import BOM, COLUMNS, cell, clip_sheet
 from scraper.report.period import PeriodError, period
 from storage.db import open_database
 from storage.publishing import approve_items
-from storage.repo import Store
 from storage.report import report_items
+from storage.store import Store
 from tests.desk_fixtures import save, story
 from tests.publishing_demo import add_demo_stories
 
@@ -31,7 +32,7 @@ HOSTILE = '=HYPERLINK("http://evil.example/","click")'
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
     engine = open_database(f"sqlite:///{tmp_path / 'report.db'}")
-    store = Store(engine)
+    store = store_for(engine)
     add_demo_stories(store, now=NOW)
     quoted = [
         save(store, story(i, published=datetime(2023, 5, i - 99, tzinfo=UTC)), at=NOW)

@@ -9,17 +9,17 @@ import pytest
 from click.testing import CliRunner
 
 from scraper.cli import main
-from storage.db import open_database
-from storage.repo import Store
+from scraper.pipeline.wiring import open_store
 from tests.conftest import article_html, write_sources
 from tests.desk_fixtures import save, story
 from tests.feedserver import FeedServer, Reply
+from tests.search_fixtures import google_link, old_token, opaque_token
 
 
 @pytest.fixture
 def db(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
-    store = Store(open_database(url))
+    store = open_store(url)
     save(store, story(1))
     save(store, story(2, cities=("York, PA",)))
     return url
@@ -123,11 +123,33 @@ def test_add_url_fetches_analyses_and_dedups(tmp_path: Path, db: str) -> None:
         assert result["headline"] == "Riverton launches violence interruption program"
         again = json.loads(CliRunner().invoke(main, args).output)
         assert again == {**result, "outcome": "seen"}
-    store = Store(open_database(db))
+    store = open_store(db)
     assert store.item(result["id"])["sources"] == ["manual"]
 
 
 def test_add_refuses_a_non_http_url(db: str) -> None:
     code, out = run(db, "add", "ftp://example.org/x")
     assert code == 1
-    assert "not an http(s) address" in out
+    assert "not a usable web address" in out
+
+
+def test_add_takes_a_google_news_link_to_its_article(tmp_path: Path, db: str) -> None:
+    with FeedServer() as server:
+        html = article_html(
+            "Riverton call-in draws forty",
+            ["Riverton held its first Group Violence Intervention call-in on Monday."],
+        )
+        server.route("/story", lambda _req: Reply(200, html, {"Content-Type": "text/html"}))
+        sources = write_sources(tmp_path, "[]\n")
+        link = google_link(old_token(server.url("/story")))  # the URL is inside the token
+        args = ["add", link, "--json", "--db", db, "--sources", str(sources)]
+        first = CliRunner().invoke(main, args)
+        assert first.exit_code == 0, first.output
+        result = json.loads(first.output)
+        assert result["headline"] == "Riverton call-in draws forty"
+        assert open_store(db).item(result["id"])["url"] == server.url("/story")
+        opaque = ["add", google_link(opaque_token(1)), "--db", db, "--sources", str(sources)]
+        refused = CliRunner().invoke(main, opaque)  # resolution is off: Google is not asked
+        assert refused.exit_code == 1
+        assert "That is a Google News link" in refused.output
+        assert "online resolution is off" in refused.output

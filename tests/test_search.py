@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from scraper import gnews, search
-from scraper.adapters import fetch_options
-from scraper.config import load_config, parse_config
-from scraper.errors import ConfigError, ParseError
-from scraper.parse import parse_feed
-from scraper.parse_gdelt import parse_gdelt
+from scraper.config import search
+from scraper.config.schema import load_config, parse_config
+from scraper.identity import gnews
+from scraper.models.errors import ConfigError, ParseError
+from scraper.pipeline.adapters import fetch_options
+from scraper.sources.gdelt import parse_gdelt
+from scraper.sources.parse import parse_feed
 from tests.search_fixtures import (
     batch_answer,
     bing_rss,
@@ -267,6 +268,7 @@ def test_google_news_entries_carry_outlet_site_and_a_clean_headline() -> None:
     assert (first.outlet, first.outlet_url) == ("Riverton Ledger", "https://www.riverton.example")
     assert first.url.startswith("https://news.google.com/rss/articles/CBMi")
     assert first.published == SEEN
+    assert first.summary is None  # Google's description only repeats headline and outlet
     assert (second.title, second.outlet) == ("Ceasefire program expands", "Harbor Weekly")
 
 

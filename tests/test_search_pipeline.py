@@ -14,14 +14,15 @@ from typing import Any
 
 import pytest
 
-from scraper.adapters import fetch_options
-from scraper.config import Config, parse_config
-from scraper.fetch import Fetcher
-from scraper.pipeline import Collector, SourceReport
-from scraper.resolve import GoogleNewsResolver
+from scraper.config.schema import Config, parse_config
+from scraper.fetch.client import Fetcher
+from scraper.identity.resolve import GoogleNewsResolver
+from scraper.pipeline import wiring
+from scraper.pipeline.adapters import fetch_options
+from scraper.pipeline.collector import Collector, SourceReport
+from scraper.pipeline.wiring import store_for
 from storage.db import open_database
 from storage.links import LinkCache
-from storage.repo import Store
 from tests.collecting import BASE_SETTINGS, RSS_TYPE, open_store, rss
 from tests.conftest import article_html
 from tests.feedserver import FeedServer, Reply
@@ -161,7 +162,7 @@ def items_of() -> Iterator[Any]:
     def read(db_url: str) -> list[dict[str, Any]]:
         engine = open_database(db_url)
         engines.append(engine)
-        return Store(engine).items()
+        return store_for(engine).items()
 
     yield read
     for engine in engines:
@@ -248,7 +249,7 @@ def test_a_gdelt_failure_is_recorded_and_retried(
     report = run(config, db_url, only=["gdelt"])["gdelt"]
     assert report.outcome == "error", name
     assert error in str(report.error), name
-    store = Store(open_database(db_url))
+    store = wiring.open_store(db_url)
     try:
         state = store.source("gdelt")
         assert state is not None
@@ -262,3 +263,29 @@ def test_a_gdelt_failure_is_recorded_and_retried(
         Reply(200, gdelt_json([(HEADLINE, f"{server.url('').rstrip('/')}{PATH}", "x", SEEN)])),
     )
     assert run(config, db_url, only=["gdelt"])["gdelt"].new == 1
+
+
+def test_a_resolved_link_whose_article_is_stored_already_joins_its_story(
+    server: FeedServer, db_url: str, items_of: Any
+) -> None:
+    token = opaque_token(4)
+    article = serve_story(server, google_token=token)
+    config = config_for(server)
+    endpoint = server.url("")
+    # The outlet's feed titles it differently, so the two are not matched by headline.
+    server.route(
+        "/ledger.xml", Reply(200, rss([("A different title", article)], dates=[SEEN]), RSS_TYPE)
+    )
+    run(config, db_url, only=["google"], endpoint=endpoint)
+    run(config, db_url, only=["ledger"], endpoint=endpoint)
+    assert len(items_of(db_url)) == 2
+    google(server, {token: article})
+    run(config, db_url, only=["google"], endpoint=endpoint, online=True)
+    reads = len(server.hits(PATH))
+    run(config, db_url, only=["google"], endpoint=endpoint, online=True)  # from the cache
+    assert len(server.hits(PATH)) == reads  # nothing read again
+    by_url = {item["url"]: item for item in items_of(db_url)}
+    assert sorted(by_url[article]["sources"]) == ["google", "ledger"]
+    orphan = next(item for url, item in by_url.items() if url != article)
+    assert orphan["story_id"] == by_url[article]["story_id"]  # one story on the desk
+    assert by_url[article]["primary"]

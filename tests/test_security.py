@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from scraper.errors import BlockedURL, FetchError, ParseError
-from scraper.fetch import Fetcher, FetchOptions, Response
-from scraper.netguard import AddressPolicy, IPAddress, is_public_address
-from scraper.parse import parse_feed
-from scraper.sandbox import Sandbox
-from scraper.text import plain_text, safe_html
+from scraper.fetch.client import Fetcher, FetchOptions, Response
+from scraper.fetch.netguard import AddressPolicy, IPAddress, is_public_address
+from scraper.models.errors import BlockedURL, FetchError, ParseError
+from scraper.sources.parse import parse_feed
+from scraper.sources.sandbox import Sandbox
+from scraper.text.markup import plain_text, safe_html
 from tests.collecting import RSS_TYPE, make_config, open_store, run_pass
 from tests.conftest import article_html
 from tests.feedserver import FeedServer, Reply

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from scraper.config import Config, Settings
+from scraper.config.schema import Config, Settings
 from scraper.web.auth import SESSION_COOKIE, new_session_cookie
 from scraper.web.sessions import browser_name
 from storage.security_log import security_events

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from scraper.errors import ParseError
-from scraper.opml import read_opml
+from scraper.models.errors import ParseError
+from scraper.sources.opml import read_opml
 from tests.conftest import serve_fixture, write_sources
 from tests.feedserver import FeedServer, Reply
 from tests.test_pipeline import ROOT, clippings

@@ -9,9 +9,11 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from scraper.dedup import story_keys
+from scraper.identity.keys import story_keys
+from scraper.models.stored import FetchRecord, SourceSpec, StoryData
+from scraper.pipeline.wiring import open_store
 from storage.db import is_current, open_database
-from storage.repo import FetchRecord, SourceSpec, Store, StoryData
+from storage.store import Store
 
 NOW = datetime(2024, 3, 5, 12, 0, tzinfo=UTC)
 
@@ -42,7 +44,7 @@ def story(
 
 @pytest.fixture
 def store(db_url: str) -> Store:
-    return Store(open_database(db_url))
+    return open_store(db_url)
 
 
 def test_migrations_are_applied_on_start_and_sqlite_uses_wal(sqlite_url: str) -> None:

@@ -10,10 +10,12 @@ import pytest
 from click.testing import CliRunner
 
 from scraper.cli import main
-from storage import stories
-from storage.db import open_database
-from storage.repo import Store, StoryData
-from storage.story_index import StoryError, follow_primary
+from scraper.models.errors import StoryError
+from scraper.models.stored import StoryData
+from scraper.pipeline.wiring import open_store
+from storage import revisions, stories
+from storage.store import Store
+from storage.story_index import follow_primary
 from storage.tables import ItemRow
 from tests.collecting import RSS_TYPE, make_config, rss, run_pass
 from tests.conftest import article_html
@@ -69,7 +71,7 @@ def save(store: Store, data: StoryData) -> int:
 
 @pytest.fixture
 def store(db_url: str) -> Store:
-    return Store(open_database(db_url))
+    return open_store(db_url)
 
 
 def by_id(store: Store) -> dict[int, dict[str, Any]]:
@@ -246,14 +248,14 @@ def test_also_ran_in() -> None:
 def test_update_item_keeps_the_previous_headline(store: Store) -> None:
     item = save(store, story(1, WIRE_HEADLINE, text(WIRE)))
     corrected = story(1, WIRE_HEADLINE.replace("two", "three"), text(WIRE))
-    assert stories.update_item(store, item, corrected, source_id="test", now=NOW) == ["headline"]
-    assert stories.update_item(store, item, corrected, source_id="test", now=NOW) == []
+    assert revisions.update_item(store, item, corrected, source_id="test", now=NOW) == ["headline"]
+    assert revisions.update_item(store, item, corrected, source_id="test", now=NOW) == []
     unreadable = story(1, "Headline from the feed only", "")
-    assert stories.update_item(store, item, unreadable, source_id="test", now=NOW) == []
+    assert revisions.update_item(store, item, unreadable, source_id="test", now=NOW) == []
     current = by_id(store)[item]
     assert (current["headline"], current["revision"]) == (corrected.headline, 2)
     assert len(store.items()) == 1
-    history = stories.revisions(store, item)
+    history = revisions.revisions(store, item)
     assert [(h["revision"], h["fields"], h["before"]) for h in history] == [
         (1, ["headline"], {"headline": WIRE_HEADLINE})
     ]
@@ -277,7 +279,7 @@ def cli(db: str, *args: str) -> Any:
 def test_cli_actions(
     sqlite_url: str, command: list[str], expect_primary: str, expect_story_size: int
 ) -> None:
-    store = Store(open_database(sqlite_url))
+    store = open_store(sqlite_url)
     ids = {
         "a": save(store, story(1, WIRE_HEADLINE, text(WIRE))),
         "b": save(store, story(2, COPY_HEADLINE, wire_trimmed())),
@@ -292,7 +294,7 @@ def test_cli_actions(
 
 
 def test_cli_items_json_counts_stories_and_copies(sqlite_url: str) -> None:
-    store = Store(open_database(sqlite_url))
+    store = open_store(sqlite_url)
     save(store, story(1, WIRE_HEADLINE, text(WIRE)))
     save(store, story(2, COPY_HEADLINE, wire_trimmed()))
     save(store, story(3, SAME_EVENT_HEADLINE, text(SAME_EVENT)))
@@ -305,7 +307,7 @@ def test_cli_items_json_counts_stories_and_copies(sqlite_url: str) -> None:
 
 
 def test_cli_errors_are_messages(sqlite_url: str) -> None:
-    store = Store(open_database(sqlite_url))
+    store = open_store(sqlite_url)
     only = save(store, story(1, WIRE_HEADLINE, text(WIRE)))
     result = cli(sqlite_url, "stories", "split", str(only))
     assert result.exit_code == 1
@@ -355,7 +357,7 @@ def test_pipeline_groups_copies_and_updates_a_corrected_headline(
     config = make_config(PIPELINE_SOURCES.format(base=base), settings="fetch_articles: true\n")
 
     run_pass(config, sqlite_url)
-    store = Store(open_database(sqlite_url))
+    store = open_store(sqlite_url)
     items = {i["url"]: i for i in store.items()}
     assert len(items) == 3
     wire, copy, other = items[record_link], items[sentinel_link], items[other_link]
@@ -373,5 +375,5 @@ def test_pipeline_groups_copies_and_updates_a_corrected_headline(
     assert len(items) == 3
     assert (items[record_link]["headline"], items[record_link]["revision"]) == (corrected, 2)
     assert items[record_link]["story_id"] == wire["story_id"]
-    history = stories.revisions(store, items[record_link]["id"])
+    history = revisions.revisions(store, items[record_link]["id"])
     assert history[0]["before"]["headline"] == WIRE_HEADLINE

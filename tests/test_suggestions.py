@@ -13,9 +13,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from scraper.analyze import analyze
-from scraper.config import Config, Settings
+from scraper.config.schema import Config, Settings
 from scraper.models import Analysis, Entry
+from scraper.understand.analyze import analyze
 from tests.desk_fixtures import (
     DeskWorld,
     http_client,
@@ -142,3 +142,43 @@ def test_only_an_offered_suggestion_can_be_accepted(
     item = world.store.item(1)
     assert item is not None
     assert item["cities"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "The department trained every officer in procedural justice this year, and the "
+            "chief says the goal is to build trust with residents who long saw police as an "
+            "occupying force.",
+            ["National Initiative for Building Community Trust and Justice"],
+            id="procedural justice and trust-building describe the National Initiative",
+        ),
+        pytest.param(
+            "Twenty young men on probation were required to attend a meeting at the library "
+            "on Thursday. Officers had made home visits to each of them the week before to "
+            "warn them that the shootings had to stop.",
+            [GVI],
+            id="a compulsory meeting and home visits describe a call-in strategy",
+        ),
+        pytest.param(
+            "The police chief spoke of the department's history of mistreatment of Black "
+            "residents. Truth-telling sessions will follow in every ward this spring.",
+            ["Reconciliation"],
+            id="a history of mistreatment and truth-telling describe reconciliation",
+        ),
+        pytest.param(
+            "Officers trained in procedural justice last year, the department said on Monday.",
+            [],
+            id="one practice alone is no program",
+        ),
+    ],
+)
+def test_programs_described_without_their_names(text: str, expected: list[str]) -> None:
+    result = _run(text, "https://news.example.org/story/described")
+    assert list(result.programs) == expected
+    assert result.relevant == bool(expected)
+    for ev in result.evidence:
+        if ev.kind == "program" and ev.label in expected:
+            assert ev.confidence is not None
+            assert 0.5 <= ev.confidence < 0.9  # described, not named

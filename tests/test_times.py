@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from scraper.config import parse_config
-from scraper.errors import ConfigError
+from scraper.config.schema import parse_config
 from scraper.explain.times import ago, clock, duration, relative, until, when, zone
+from scraper.models.errors import ConfigError
 
 CHICAGO = ZoneInfo("America/Chicago")
 NOW = datetime(2026, 12, 4, 17, 3, tzinfo=UTC)  # 11:03 in Chicago

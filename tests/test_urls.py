@@ -1,4 +1,4 @@
-"""URL canonicalisation rules (documented in scraper/urls.py), and third-party cases."""
+"""URL canonicalisation rules (documented in scraper/identity/urls.py), and third-party cases."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from scraper.dedup import story_keys, title_key
-from scraper.urls import canonicalize_url, normalise_title, unwrap_redirect, url_key
+from scraper.identity.keys import story_keys, title_key
+from scraper.identity.urls import canonicalize_url, normalise_title, unwrap_redirect, url_key
+from scraper.models.errors import BadURL
 from tests.conftest import SHARED
 
 CANONICAL = [
@@ -49,7 +50,7 @@ def test_canonicalize(url: str, expected: str) -> None:
     "url", ["ftp://example.com/a", "javascript:alert(1)", "mailto:a@b.c", "https://"]
 )
 def test_non_http_urls_are_rejected(url: str) -> None:
-    with pytest.raises(ValueError, match="http"):
+    with pytest.raises(BadURL):
         canonicalize_url(url)
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import feedparser
 
-from scraper.config import parse_config
+from scraper.config.schema import parse_config
 from scraper.notify import alerts, digest
 from storage.views import ViewStore, token_hash
 from tests.desk_fixtures import T0, http_client, live_server, make_world, save, sign_in, story

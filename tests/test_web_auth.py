@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper.config import Config, Settings
+from scraper.config.schema import Config, Settings
 from scraper.web.auth import (
     hash_password,
 )

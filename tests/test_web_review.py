@@ -359,7 +359,7 @@ def test_audit_log_shows_edits_and_exports_csv(base: str, world: DeskWorld) -> N
 
 
 def test_submit_a_link_lands_in_the_queue_once(tmp_path: Path) -> None:
-    from scraper.config import load_config
+    from scraper.config.schema import load_config
     from tests.conftest import article_html, write_sources
     from tests.feedserver import FeedServer, Reply
 

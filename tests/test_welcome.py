@@ -12,7 +12,7 @@ import urllib.request
 from pathlib import Path
 
 from scraper.cli.welcome import account_command, where_to_go
-from scraper.config import DEFAULT_DATABASE_URL
+from scraper.config.schema import DEFAULT_DATABASE_URL
 
 ROOT = Path(__file__).resolve().parents[1]
 

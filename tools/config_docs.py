@@ -10,7 +10,7 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
-from scraper.config import Outlet, Settings, Source, format_interval
+from scraper.config.schema import Outlet, Settings, Source, format_interval
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 

@@ -21,11 +21,10 @@ from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from scraper.pipeline.wiring import open_store
 from scraper.web import create_app
 from scraper.web.auth import SESSION_COOKIE, hash_password, new_session_cookie
-from storage.db import open_database
 from storage.preferences import set_queue_view
-from storage.repo import Store
 from storage.review import ReviewStore
 from tests.chromium import ARGS, CHROMIUM
 from tests.desk_demo import add_morning, demo_config
@@ -48,7 +47,7 @@ def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         config = demo_config(Path(tmp))
-        store = Store(open_database(f"sqlite:///{tmp}/desk.db"))
+        store = open_store(f"sqlite:///{tmp}/desk.db")
         now = datetime.now(UTC).replace(second=0, microsecond=0)
         york, *_ = add_morning(store, config, now=now)
         review = ReviewStore(store)

@@ -20,8 +20,7 @@ from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from storage.db import open_database
-from storage.repo import Store
+from scraper.pipeline.wiring import open_store
 from tests.chromium import ARGS, CHROMIUM
 from tests.publishing_demo import add_demo_stories, serve_demo
 
@@ -50,7 +49,7 @@ EMBED = ("news-embed.png", 1000, 620)
 def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        store = Store(open_database(f"sqlite:///{tmp}/demo.db"))
+        store = open_store(f"sqlite:///{tmp}/demo.db")
         add_demo_stories(store, now=datetime(2024, 3, 30, 12, 0, tzinfo=UTC))
         with serve_demo(store) as base, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)

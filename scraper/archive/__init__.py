@@ -3,7 +3,7 @@
 ::
 
     approve ─► snapshot job (jobs.py) ─► bytes: kept collection fetch (recent.py)
-                                               or a new one through scraper.fetch
+                                               or a new one through scraper.fetch.client
                                         ─► WARC records (warc.py) appended to this
                                            month's file (files.py) ─► index row (storage)
     weekly  ─► link check (linkcheck.py): HEAD, then GET ─► gone? flag + switch outputs

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from scraper.archive.files import read_range
 from scraper.archive.warc import read_records, warcinfo
-from scraper.errors import ArchiveError
+from scraper.models.errors import ArchiveError
 from storage.snapshots import SnapshotInfo
 
 

@@ -15,7 +15,7 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-from scraper.config import DEFAULT_DATA_DIR, Config
+from scraper.config.schema import DEFAULT_DATA_DIR, Config
 
 SUFFIX = ".warc.gz"
 

@@ -25,18 +25,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from scraper.adapters import fetch_options
 from scraper.archive.files import append, archive_dir, month_file
 from scraper.archive.linkcheck import check_link
 from scraper.archive.recent import FRESH, RecentPages
 from scraper.archive.warc import CapturedPage, StoryFields, snapshot_records, warcinfo
 from scraper.archive.wayback import save_page_now
-from scraper.config import Config
-from scraper.errors import ClippingsError, FetchError
-from scraper.fetch import PAGE_ACCEPT, Fetcher, Response
+from scraper.config.schema import Config
+from scraper.fetch.client import PAGE_ACCEPT, Fetcher, Response
+from scraper.models.errors import ClippingsError, FetchError
+from scraper.pipeline.adapters import fetch_options
 from storage import link_checks, snapshots
-from storage.repo import Store
 from storage.snapshots import Captured, SnapshotTask
+from storage.store import Store
 
 log = logging.getLogger(__name__)
 

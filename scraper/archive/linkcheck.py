@@ -12,7 +12,7 @@ Verdicts (``LinkVerdict.outcome``):
 
 HEAD comes first (no body is sent); any HEAD answer other than a plain
 success is confirmed with a GET, as many servers answer HEAD wrongly (405,
-404). Both go through ``scraper.fetch``: same User-Agent, robots.txt,
+404). Both go through ``scraper.fetch.client``: same User-Agent, robots.txt,
 per-host gap and limits as collection. A "soft 404" (a 200 page saying "not
 found") is not detected.
 """
@@ -22,8 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from scraper.errors import BlockedURL, FetchError, HTTPStatusError
-from scraper.fetch import PAGE_ACCEPT, Fetcher, Response
+from scraper.fetch.client import PAGE_ACCEPT, Fetcher, Response
+from scraper.models.errors import BlockedURL, FetchError, HTTPStatusError
 
 GONE_STATUSES = frozenset({404, 410})
 HOME_PATHS = frozenset({"", "index.html", "index.htm", "index.php", "home", "default.aspx"})

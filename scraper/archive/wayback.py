@@ -3,7 +3,7 @@
 ``GET {endpoint}{url}`` (``https://web.archive.org/save/https://x.com/a``)
 makes the Wayback Machine fetch the page; it answers with (a redirect to) the
 capture, ``https://web.archive.org/web/20261204170000/https://x.com/a``, or
-names it in ``Content-Location``. The request goes through ``scraper.fetch``
+names it in ``Content-Location``. The request goes through ``scraper.fetch.client``
 (same limits; robots.txt is not asked: this is an API call, not crawling).
 Only when ``archive_org: true``; failures are retried by the archive job and
 never hold up an approval.
@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from urllib.parse import urljoin, urlsplit
 
-from scraper.errors import ArchiveError
-from scraper.fetch import Fetcher
+from scraper.fetch.client import Fetcher
+from scraper.models.errors import ArchiveError
 
 
 def save_url(endpoint: str, url: str) -> str:

@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "scraper.cli.serve",
     "scraper.cli.doctor",
     "scraper.cli.digest",
+    "scraper.cli.alerts",
     "scraper.cli.report",
 )
 

@@ -16,8 +16,8 @@ from typing import Any, TypeVar
 import click
 
 from scraper import __version__
-from scraper.config import Config, database_url, load_config
-from scraper.errors import ConfigError
+from scraper.config.schema import Config, database_url, load_config
+from scraper.models.errors import ConfigError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -52,8 +52,8 @@ class Context:
         return self.config() if Path(self.sources_path).exists() else None
 
     def store(self) -> Any:
+        from scraper.pipeline.wiring import store_for
         from storage.db import open_database
-        from storage.repo import Store
 
         url = self.database_url()
         try:
@@ -63,7 +63,7 @@ class Context:
         current = click.get_current_context(silent=True)
         if current is not None:
             current.call_on_close(engine.dispose)  # no pooled connection outlives the command
-        return Store(engine)
+        return store_for(engine)
 
 
 def _set_sources(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:

@@ -8,7 +8,8 @@ import click
 
 from scraper.cli._common import Context, common_options, json_line, main, pass_context
 from scraper.cli.serve import app_config
-from scraper.manual import submit_url
+from scraper.models.errors import SubmitError
+from scraper.pipeline.manual import submit_url
 
 
 @main.command()
@@ -26,7 +27,7 @@ def add(ctx: Context, url: str, user: str, as_json: bool) -> None:
     store = ctx.store()
     try:
         result = asyncio.run(submit_url(url, config=config, store=store, user=user))
-    except ValueError as exc:
+    except SubmitError as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
         json_line(

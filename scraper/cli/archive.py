@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from scraper.cli._common import Context, common_options, json_line, main, pass_context
-from scraper.config import Config
+from scraper.config.schema import Config
 
 json_option = click.option("--json", "as_json", is_flag=True, help="JSON output for scripts.")
 
@@ -147,7 +147,7 @@ def export_warc(
     from datetime import timedelta
 
     from scraper.archive.export import export
-    from scraper.errors import ArchiveError
+    from scraper.models.errors import ArchiveError
     from storage.snapshots import list_snapshots
 
     start = _day(since, param="--from")

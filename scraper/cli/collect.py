@@ -13,20 +13,22 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from scraper.adapters import fetch_options, source_specs
 from scraper.cli._common import Context, common_options, json_line, main, pass_context
 from scraper.cli.reload import SourcesWatcher, watch
 from scraper.cli.serve import host_port_options, make_server, serve_alongside
 from scraper.cli.tables import collect_failures, summary_notes, summary_table
 from scraper.cli.welcome import print_where_to_go
-from scraper.config import Config
+from scraper.config.schema import Config
 from scraper.explain.failures import explain
-from scraper.fetch import Fetcher
-from storage.leases import CollectorBusy
-from storage.repo import SourceState, Store
+from scraper.fetch.client import Fetcher
+from scraper.models.errors import CollectorBusy
+from scraper.models.stored import SourceState
+from scraper.pipeline.adapters import fetch_options, source_specs
+from storage.leases import collector_lock
+from storage.store import Store
 
 if TYPE_CHECKING:
-    from scraper.pipeline import SourceReport
+    from scraper.pipeline.collector import SourceReport
 
 log = logging.getLogger(__name__)
 
@@ -100,20 +102,24 @@ async def _collect(
     quiet: bool,
 ) -> list[SourceReport]:
     from scraper.archive.jobs import Archiver
-    from scraper.pipeline import Collector
+    from scraper.pipeline.collector import Collector
 
     archiver = Archiver(config, store)  # keeps article responses for the snapshot on approve
     async with Fetcher(fetch_options(config)) as fetcher:
         collector = Collector(config, store, fetcher, keep_page=archiver.keep_page)
-        with Progress(
-            TextColumn("[progress.description]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            disable=quiet or not console.is_terminal,
-            transient=True,
-        ) as progress:
+        # The same collector lock as `clippings run`: two collectors never fetch at once.
+        with (
+            collector_lock(store),
+            Progress(
+                TextColumn("[progress.description]{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=console,
+                disable=quiet or not console.is_terminal,
+                transient=True,
+            ) as progress,
+        ):
             task = progress.add_task("collecting", total=len(states))
             return await collector.collect(
                 states,
@@ -165,9 +171,9 @@ def run(
     Ctrl-C stops at once. Nothing already stored is lost either way.
     """
     from scraper.archive.jobs import Archiver
-    from scraper.pipeline import Collector
+    from scraper.pipeline.collector import Collector
     from scraper.publish.export import SiteExporter, keep_exported
-    from scraper.schedule import run_due, run_forever
+    from scraper.schedule.loop import run_due, run_forever
 
     config, store = prepare(ctx)
     exporter = SiteExporter(config, store, publish_dir) if publish_dir else None

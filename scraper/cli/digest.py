@@ -9,9 +9,9 @@ from pathlib import Path
 import click
 
 from scraper.cli._common import Context, common_options, json_line, main, pass_context
-from scraper.config import Config
-from scraper.errors import ClippingsError
-from scraper.notify.settings import DigestSpec
+from scraper.config.notify import DigestSpec
+from scraper.config.schema import Config
+from scraper.models.errors import ClippingsError
 
 
 @main.group()

@@ -19,8 +19,8 @@ from typing import Literal
 import click
 
 from scraper.cli._common import Context, common_options, json_line, main, pass_context
-from scraper.config import Config, load_config
-from scraper.errors import ConfigError
+from scraper.config.schema import Config, load_config
+from scraper.models.errors import ConfigError
 
 Status = Literal["ok", "warn", "fail"]
 INSTALL = ".venv/bin/pip install -c requirements.lock -e ."
@@ -177,12 +177,12 @@ def check_accounts(url: str, *, program: str) -> Check:
     from sqlalchemy import create_engine
 
     from scraper.cli.welcome import account_command
-    from storage.repo import Store
+    from scraper.pipeline.wiring import store_for
     from storage.review import ReviewStore
 
     engine = create_engine(url)
     try:
-        users = ReviewStore(Store(engine)).users()
+        users = ReviewStore(store_for(engine)).users()
     finally:
         engine.dispose()
     if not users:
@@ -220,7 +220,7 @@ def doctor(ctx: Context, as_json: bool) -> None:
     checks = [check_install()]
     sources, config = check_sources(ctx.sources_path)
     checks.append(sources)
-    from scraper.config import database_url
+    from scraper.config.schema import database_url
 
     url = ctx.db_url or database_url(config)
     database, usable = check_database(url)

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from scraper.cli._common import Context, common_options, json_line, main, pass_context
-from scraper.config import Config
+from scraper.config.schema import Config
 from scraper.models import Analysis
 
 
@@ -84,8 +84,8 @@ async def _read(target: str, config: Config) -> tuple[str, bytes]:
     if target == "-":
         return "stdin:", sys.stdin.buffer.read()
     if target.startswith(("http://", "https://")):
-        from scraper.adapters import fetch_options
-        from scraper.fetch import PAGE_ACCEPT, Fetcher
+        from scraper.fetch.client import PAGE_ACCEPT, Fetcher
+        from scraper.pipeline.adapters import fetch_options
 
         async with Fetcher(fetch_options(config)) as fetcher:
             response = await fetcher.fetch(target, accept=PAGE_ACCEPT)
@@ -111,8 +111,8 @@ def inspect(ctx: Context, targets: tuple[str, ...], as_json: bool) -> None:
     evidence for each. A page that cannot be fetched is reported and the
     others go on (exit 1 if any failed).
     """
-    from scraper.analyze import analyze
-    from scraper.errors import FetchError
+    from scraper.models.errors import FetchError
+    from scraper.understand.analyze import analyze
 
     config = ctx.config() if Path(ctx.sources_path).exists() else Config()
     failed = 0

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from scraper.cli._common import Context, common_options, json_line, main, pass_context
-from scraper.errors import ClippingsError
+from scraper.models.errors import ClippingsError
 
 
 @main.command()

@@ -23,12 +23,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from scraper.adapters import source_specs
-from scraper.config import Config, load_config
-from scraper.errors import ConfigError
+from scraper.config.schema import Config, load_config
+from scraper.models.errors import ConfigError
+from scraper.pipeline.adapters import source_specs
 
 if TYPE_CHECKING:
-    from storage.repo import Store
+    from storage.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -16,9 +16,14 @@ from scraper.cli._common import Context, common_options, main, pass_context
 @main.command()
 @common_options
 @click.option(
-    "--from", "since", metavar="DATE", help="First day (YYYY-MM-DD; default: a year back)."
+    "--from", "since", metavar="DATE", help="First day (YYYY-MM-DD; default: a year before --to)."
 )
-@click.option("--to", "until", metavar="DATE", help="Last day (YYYY-MM-DD; default: today).")
+@click.option(
+    "--to",
+    "until",
+    metavar="DATE",
+    help="Last day (YYYY-MM-DD; default: the newest approved story's day, at most today).",
+)
 @click.option(
     "--format",
     "fmt",
@@ -41,7 +46,7 @@ def report(ctx: Context, since: str | None, until: str | None, fmt: str, out: Pa
     (an SVG chart in the HTML), the most quoted speakers and the list of stories.
     The CSV clip sheet is UTF-8 with a BOM and safe to open in Excel or LibreOffice.
     """
-    from scraper.config import Config
+    from scraper.config.schema import Config
     from scraper.report.build import coverage
     from scraper.report.clipsheet import clip_sheet
     from scraper.report.period import PeriodError, period

@@ -7,9 +7,9 @@ import re
 import click
 import yaml
 
-from scraper import search
 from scraper.cli._common import common_options, json_line
 from scraper.cli.sources import sources
+from scraper.config import search
 
 
 def suggest_search_id(provider: str, query: str) -> str:

@@ -14,8 +14,8 @@ import uvicorn
 
 from scraper.cli._common import Context, common_options, main, pass_context
 from scraper.cli.welcome import print_where_to_go
-from scraper.config import Config
-from storage.repo import Store
+from scraper.config.schema import Config
+from storage.store import Store
 
 if TYPE_CHECKING:
     from scraper.archive.jobs import Archiver

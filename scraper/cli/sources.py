@@ -14,8 +14,6 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from scraper import search
-from scraper.adapters import fetch_options, source_specs
 from scraper.cli._common import Context, common_options, json_line, main, pass_context
 from scraper.cli.netcheck import dns_outage
 from scraper.cli.tables import (
@@ -26,16 +24,20 @@ from scraper.cli.tables import (
     sources_table,
     wrap,
 )
-from scraper.config import Config, format_interval
-from scraper.discover import discover, suggest_id
-from scraper.errors import FetchError, ParseError
+from scraper.config import search
+from scraper.config.schema import Config, format_interval
 from scraper.explain.failures import Failure, explain
 from scraper.explain.times import ago
-from scraper.fetch import PAGE_ACCEPT, Fetcher
-from scraper.opml import OpmlFeed, read_opml, write_opml
-from scraper.parse import parse_feed, parse_listing
-from scraper.policy import health as policy_health
-from storage.repo import SourceState
+from scraper.fetch.client import Fetcher
+from scraper.models.errors import FetchError, ParseError
+from scraper.models.stored import SourceState
+from scraper.pipeline.adapters import fetch_options, source_specs
+from scraper.pipeline.discover import discover, suggest_id
+from scraper.pipeline.reading import accept_for, read_source
+from scraper.schedule.policy import health as policy_health
+from scraper.sources.opml import OpmlFeed, read_opml, write_opml
+from scraper.sources.registry import kind_of
+from scraper.sources.sandbox import Sandbox, default_sandbox
 
 
 def health(state: SourceState | None, *, unhealthy_after: int = 5) -> str:
@@ -180,11 +182,14 @@ def check(ctx: Context, as_json: bool, source_ids: tuple[str, ...]) -> None:
 
 
 async def _check_all(config: Config, chosen: list[Any]) -> list[dict[str, Any]]:
+    # The collector's own parse sandbox: a hostile body is handled here as in `collect`.
+    settings = config.settings
+    sandbox = default_sandbox(workers=settings.parse_workers, time_limit=settings.parse_time_limit)
     async with Fetcher(fetch_options(config)) as fetcher:
-        return list(await asyncio.gather(*(_check_one(fetcher, s) for s in chosen)))
+        return list(await asyncio.gather(*(_check_one(fetcher, sandbox, s) for s in chosen)))
 
 
-async def _check_one(fetcher: Fetcher, source: Any) -> dict[str, Any]:
+async def _check_one(fetcher: Fetcher, sandbox: Sandbox, source: Any) -> dict[str, Any]:
     result: dict[str, Any] = {
         "id": source.id,
         "url": source.url,
@@ -197,20 +202,18 @@ async def _check_one(fetcher: Fetcher, source: Any) -> dict[str, Any]:
     }
     started = datetime.now(UTC)
     try:
-        accept = PAGE_ACCEPT if source.kind == "page" else None
-        response = await (
-            fetcher.fetch(source.url, accept=accept, robots=source.robots)
-            if accept
-            else fetcher.fetch(source.url, robots=source.robots)
-        )
+        kind = kind_of(source.kind)
+        response = await fetcher.fetch(source.url, accept=accept_for(kind), robots=source.robots)
         result["status"] = response.status
-        if source.kind == "page":
-            parsed = parse_listing(response.body, url=response.url, selector=source.selector or "a")
-        else:
-            provider = source.provider or search.provider_of(source.url)
-            parsed = parse_feed(
-                response.body, url=response.url, headers=response.headers, provider=provider
-            )
+        parsed = await read_source(
+            sandbox,
+            kind,
+            response.body,
+            url=response.url,
+            headers=response.headers,
+            selector=source.selector,
+            provider=source.provider or search.provider_of(source.url),
+        )
         result.update(
             ok=True, entries=len(parsed.entries), title=parsed.title, error=parsed.warning
         )
@@ -326,7 +329,8 @@ def export_cmd(ctx: Context, output: Path | None) -> None:
     config = ctx.config()
     feeds = []
     for source in config.sources:
-        if source.kind == "page":
+        category = kind_of(source.kind).opml_category
+        if category is None:
             continue
         outlet = config.outlet(source.outlet)
         feeds.append(
@@ -334,7 +338,7 @@ def export_cmd(ctx: Context, output: Path | None) -> None:
                 title=source.outlet or source.id,
                 url=source.url,
                 homepage=outlet.homepage if outlet else None,
-                category="Search" if source.kind == "search" else None,
+                category=category or None,
             )
         )
     data = write_opml(feeds, title=f"clippings sources ({config.settings.site_title})")

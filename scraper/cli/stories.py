@@ -19,8 +19,9 @@ from rich.console import Console
 from rich.table import Table
 
 from scraper.cli._common import Context, common_options, json_line, main, pass_context
+from scraper.models.errors import StoryError
+from storage import revisions
 from storage import stories as repo
-from storage.story_index import StoryError
 
 user_option = click.option(
     "--user", default="cli", show_default=True, help="Name recorded in the audit log."
@@ -148,7 +149,7 @@ def primary(ctx: Context, user: str, as_json: bool, item: int) -> None:
 @pass_context
 def history(ctx: Context, as_json: bool, item: int) -> None:
     """Changes of ITEM's article (corrected headline or text), oldest first."""
-    changes = repo.revisions(ctx.store(), item)
+    changes = revisions.revisions(ctx.store(), item)
     if as_json:
         for change in changes:
             json_line(change)
@@ -167,5 +168,5 @@ def history(ctx: Context, as_json: bool, item: int) -> None:
 @pass_context
 def reindex(ctx: Context) -> None:
     """Fingerprint and group items stored before stories existed."""
-    count = repo.reindex(ctx.store(), now=_now())
+    count = revisions.reindex(ctx.store(), now=_now())
     click.echo(f"{count} item(s) indexed")

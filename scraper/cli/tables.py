@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING
 from rich import box
 from rich.table import Table
 
-from scraper.config import Config, Source, format_interval
+from scraper.config.schema import Config, Source, format_interval
 from scraper.explain.failures import Failure, Grouped, explain, group
 from scraper.explain.times import ago, clock, until
 
 if TYPE_CHECKING:
-    from scraper.pipeline import SourceReport
-    from storage.repo import SourceState
+    from scraper.models.stored import SourceState
+    from scraper.pipeline.collector import SourceReport
 
 _RESULT = {"ok": "[green]ok[/]", "not_modified": "not modified", "error": "[red]error[/]"}
 _COLOUR = {"ok": "green", "failing": "yellow", "unhealthy": "red", "new": "blue"}

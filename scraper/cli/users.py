@@ -8,9 +8,10 @@ from datetime import UTC, datetime
 import click
 
 from scraper.cli._common import Context, common_options, json_line, main, pass_context
+from scraper.models.errors import ReviewError
 from scraper.web.auth import check_password_strength, hash_password
 from storage.login_throttle import LoginPolicy, LoginThrottle
-from storage.review import ReviewError, ReviewStore
+from storage.review import ReviewStore
 
 
 def _review(ctx: Context) -> ReviewStore:

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from scraper.config import DEFAULT_DATABASE_URL
+from scraper.config.schema import DEFAULT_DATABASE_URL
 
 if TYPE_CHECKING:
-    from storage.repo import Store
+    from storage.store import Store
 
 __all__ = ["account_command", "where_to_go"]
 

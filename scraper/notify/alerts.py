@@ -19,14 +19,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from scraper.config import Config
-from scraper.errors import ConfigError, DeliveryError
+from scraper.config.notify import AlertSpec
+from scraper.config.schema import Config
+from scraper.models.errors import ConfigError, DeliveryError
 from scraper.notify import outlook, rules, webhook
-from scraper.notify.settings import AlertSpec
 from storage.alerts import AlertStore, Event
 from storage.notify_tables import AlertDeliveryRow
 from storage.outbox import claim, due_ids, settle
-from storage.repo import Store
+from storage.store import Store
 from storage.views import ViewStore, matching_ids
 
 log = logging.getLogger(__name__)
@@ -119,7 +119,8 @@ async def deliver_due(
                     f"the environment variable {rule.spec.url_env} is not set", target=row.rule
                 )
             content = rules.body(rule.spec, row.payload)
-            headers = rules.headers(rule.spec, rule.secret(), content, now=now)
+            delivery = f"{row.rule}/{row.event}"  # unique per rule and event, kept across retries
+            headers = rules.headers(rule.spec, rule.secret(), content, now=now, delivery=delivery)
             allow = rule.spec.allow_private or config.settings.allow_private_networks
             status = await poster(target, content, headers, allow)
         except (DeliveryError, ConfigError) as exc:

@@ -18,16 +18,16 @@ from datetime import datetime, timedelta, tzinfo
 from email.message import EmailMessage
 from typing import Any
 
-from scraper.config import Config
-from scraper.errors import ConfigError, DeliveryError
+from scraper.config.notify import DigestSpec, EmailSettings
+from scraper.config.schema import Config
+from scraper.models.errors import ConfigError, DeliveryError
 from scraper.notify import message, outlook
 from scraper.notify.schedule import due, latest_occurrence, previous_occurrence
-from scraper.notify.settings import DigestSpec, EmailSettings
 from scraper.notify.smtp import send_email
 from storage.digests import DigestStore
 from storage.notify_tables import DigestSendRow
 from storage.outbox import claim, due_ids, settle
-from storage.repo import Store
+from storage.store import Store
 from storage.views import ViewStore, matching_ids
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
 if TYPE_CHECKING:
-    from storage.review import QueueFilter
+    from storage.queue import QueueFilter
 
 
 def view_filter(query: str) -> QueueFilter:

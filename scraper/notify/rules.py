@@ -25,12 +25,13 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin
 
-from scraper.notify.settings import AlertSpec
+from scraper.config.notify import AlertSpec
 from scraper.publish.model import clean_line, clean_paragraphs, http_url
 
 SIGNATURE_HEADER = "X-Clippings-Signature"
 TIMESTAMP_HEADER = "X-Clippings-Timestamp"
 EVENT_HEADER = "X-Clippings-Event"
+DELIVERY_HEADER = "X-Clippings-Delivery"  # the same on every retry: receivers drop repeats
 # Waits before attempts 2, 3, ...: 30 s, 2 min, 10 min, 1 h, 6 h; then it gives up.
 RETRY_DELAYS = (
     timedelta(seconds=30),
@@ -140,9 +141,16 @@ def verify(secret: str, timestamp: str, content: bytes, signature: str) -> bool:
 
 
 def headers(
-    spec: AlertSpec, secret: str | None, content: bytes, *, now: datetime
+    spec: AlertSpec,
+    secret: str | None,
+    content: bytes,
+    *,
+    now: datetime,
+    delivery: str | None = None,
 ) -> dict[str, str]:
     out = {"Content-Type": "application/json; charset=utf-8", EVENT_HEADER: spec.when}
+    if delivery:
+        out[DELIVERY_HEADER] = delivery
     if secret:
         timestamp = int(now.timestamp())
         out[TIMESTAMP_HEADER] = str(timestamp)

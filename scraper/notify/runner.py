@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from scraper.config import Config
+from scraper.config.schema import Config
 from scraper.notify import alerts, digest
-from storage.repo import Store
+from storage.store import Store
 
 log = logging.getLogger(__name__)
 

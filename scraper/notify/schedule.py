@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from scraper.notify.settings import DigestSpec
+from scraper.config.notify import DigestSpec
 
 CATCH_UP = timedelta(hours=12)  # a missed occurrence older than this is skipped
 _SEARCH_DAYS = 15  # two weeks and a day: every schedule has an occurrence in it

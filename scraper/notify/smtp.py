@@ -13,8 +13,8 @@ import smtplib
 import ssl
 from email.message import EmailMessage
 
-from scraper.errors import DeliveryError
-from scraper.notify.settings import EmailSettings
+from scraper.config.notify import EmailSettings
+from scraper.models.errors import DeliveryError
 
 
 def send_email(

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import httpx
 
-from scraper.errors import BlockedURL, DeliveryError
-from scraper.fetch import GuardedTransport
+from scraper.fetch.client import GuardedTransport
+from scraper.models.errors import BlockedURL, DeliveryError
 
 TIMEOUT = 10.0  # seconds for the whole request
 MAX_ANSWER = 2000  # characters of an error answer kept in the log

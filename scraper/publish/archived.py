@@ -25,10 +25,10 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from scraper.archive.export import snapshot_bytes
 from scraper.archive.warc import parse_snapshot
-from scraper.errors import ArchiveError
+from scraper.models.errors import ArchiveError
 from scraper.publish.model import PublicItem
 from storage import link_checks, snapshots
-from storage.repo import Store
+from storage.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -34,18 +34,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scraper.config import Config
-from scraper.errors import ClippingsError
+from scraper.config.schema import Config
+from scraper.models.errors import ClippingsError, ExportError
 from scraper.publish.publisher import Publisher
 from scraper.publish.site import Site
 
 log = logging.getLogger(__name__)
 
 MARKER = ".clippings-site"
-
-
-class ExportError(ClippingsError):
-    """The site could not be written to the folder asked for."""
 
 
 @dataclass(frozen=True, slots=True)

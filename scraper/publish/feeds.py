@@ -25,7 +25,7 @@ from lxml.html import builder as h  # type: ignore[import-untyped, unused-ignore
 
 from scraper import __version__
 from scraper.publish.model import PublicItem
-from scraper.text import safe_html
+from scraper.text.markup import safe_html
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 XML_NS = "http://www.w3.org/XML/1998/namespace"

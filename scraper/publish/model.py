@@ -25,6 +25,7 @@ show an edited item twice.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import re
 import unicodedata
@@ -34,7 +35,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from scraper.text import one_line, plain_text
+from scraper.text.markup import one_line, plain_text
 
 MONTHS = (
     "January",
@@ -88,6 +89,11 @@ def clean_line(value: object) -> str:
     """Untrusted markup or text -> one line of harmless plain text."""
     if not isinstance(value, str):
         return ""
+    return _clean_line(value)
+
+
+@functools.lru_cache(maxsize=4096)  # outlets, programs and cities repeat across items
+def _clean_line(value: str) -> str:
     return _tidy(one_line(_SURROGATE.sub("", value)))
 
 
@@ -194,7 +200,7 @@ def _names(values: object) -> tuple[str, ...]:
 
 
 def public_item(item: Mapping[str, Any], *, host: str, site_url: str | None = None) -> PublicItem:
-    """A stored item (``storage.repo.item_json`` shape) -> its sanitised public record.
+    """A stored item (``storage.records.item_json`` shape) -> its sanitised public record.
 
     ``internal_note`` is never read here: it cannot reach any output. An item
     carrying ``archive`` (its original is gone) links to its archived copy on

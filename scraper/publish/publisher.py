@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from scraper.config import Config
+from scraper.config.schema import Config
 from scraper.publish.archived import annotate
 from scraper.publish.model import public_item
 from scraper.publish.site import Site, SiteOptions, build_site
@@ -28,7 +28,7 @@ from storage.publishing import (
     public_fingerprint,
     public_items,
 )
-from storage.repo import Store
+from storage.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -34,7 +34,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from scraper.archive.files import archive_dir
-from scraper.config import Config
+from scraper.config.schema import Config
 from scraper.publish import feeds
 from scraper.publish.archived import render_archived
 from scraper.publish.model import PublicItem, TagKind, slugify

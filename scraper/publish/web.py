@@ -28,10 +28,10 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from scraper.config import Config
+from scraper.config.schema import Config
 from scraper.publish.publisher import Publisher
 from scraper.publish.site import Resource
-from storage.repo import Store
+from storage.store import Store
 
 RECHECK_SECONDS = 1.0  # the database is asked for changes at most this often
 CACHE_CONTROL = "public, max-age=60"  # seconds a cache may reuse an answer before revalidating

@@ -26,7 +26,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from scraper.config import Config
+from scraper.config.schema import Config
 from scraper.web import (
     archived,
     autocomplete,
@@ -52,8 +52,8 @@ from scraper.web.reading import marked_paragraphs
 from scraper.web.secret_key import load_secret_key
 from storage.desk_sessions import DeskSessions
 from storage.login_throttle import LoginPolicy, LoginThrottle
-from storage.repo import Store
 from storage.review import ReviewStore
+from storage.store import Store
 
 if TYPE_CHECKING:
     from scraper.archive.jobs import Archiver
@@ -168,7 +168,7 @@ def desk_routes() -> Sequence[BaseRoute]:
         Route("/login", login.login_page, methods=["GET"], name="login"),
         Route("/login", login.login_submit, methods=["POST"]),
         Route("/logout", login.logout, methods=["POST"], name="logout"),
-        Route("/items/{item_id:id}", queue.item_page, name="item"),
+        Route("/items/{item_id:id}", reader.item_page, name="item"),
         Route("/items/{item_id:id}/action", queue.act, methods=["POST"], name="act"),
         Route("/items/{item_id:id}/pane", reader.pane, name="pane"),
         Route("/items/{item_id:id}/excerpt", reader.use_excerpt, methods=["POST"]),

@@ -22,7 +22,7 @@ from scraper.archive.clean import SANDBOX_CSP, sandboxed_document
 from scraper.archive.export import snapshot_bytes
 from scraper.archive.files import archive_dir
 from scraper.archive.warc import Snapshot, parse_snapshot
-from scraper.errors import ArchiveError
+from scraper.models.errors import ArchiveError
 from scraper.web.common import Desk, call, desk, error_page, guarded, render
 from storage import link_checks, snapshots
 

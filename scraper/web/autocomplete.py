@@ -14,7 +14,7 @@ from functools import cache
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from scraper.cities_gazetteer import gazetteer
+from scraper.text.gazetteer import gazetteer
 from scraper.web.common import call, desk, guarded
 
 LIMIT = 10

@@ -25,13 +25,14 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
-from scraper.config import Config
+from scraper.config.schema import Config
 from scraper.web import auth
 from scraper.web.dates import desk_zone
 from storage.desk_sessions import DeskSessions
 from storage.login_throttle import LoginThrottle
-from storage.repo import Store
-from storage.review import ReviewStore, User
+from storage.review import ReviewStore
+from storage.store import Store
+from storage.users import User
 
 if TYPE_CHECKING:
     from scraper.archive.jobs import Archiver

@@ -13,7 +13,7 @@ from datetime import datetime
 from starlette.requests import Request
 from starlette.responses import Response
 
-from scraper.manual_entry import MANUAL_SOURCE, HandEntry, hand_entered
+from scraper.pipeline.manual_entry import MANUAL_SOURCE, HandEntry, hand_entered
 from scraper.web.common import call, desk, field_value, form_of, guarded, now, redirect, render
 from scraper.web.forms import check_link, parse_edit
 

@@ -16,10 +16,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 from urllib.parse import urlencode
 
-from scraper.quotes_use import person_excerpt
-from scraper.urls import canonicalize_url
-from scraper.visible import visible_text
-from storage.review import QueueFilter
+from scraper.identity.urls import canonicalize_url
+from scraper.text.visible import visible_text
+from scraper.understand.quotes.use import person_excerpt
+from storage.queue import QueueFilter
 from storage.tables import ITEM_STATUSES
 
 PER_PAGE = 25

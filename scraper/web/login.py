@@ -33,7 +33,7 @@ from scraper.web.common import (
     set_cookie,
 )
 from scraper.web.forms import one_line, safe_next
-from storage.review import User
+from storage.users import User
 
 LOGIN_NONCE_MAX_AGE = 3600  # seconds a login form stays valid
 

@@ -13,16 +13,17 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from scraper.config.notify import AlertSpec, is_email
 from scraper.notify.alerts import all_rules
 from scraper.notify.runner import zone_of
 from scraper.notify.schedule import next_occurrence
-from scraper.notify.settings import AlertSpec, is_email
 from scraper.web.common import call, desk, field_value, form_of, guarded, now, redirect, render
 from scraper.web.forms import one_line
 from storage.alerts import AlertRuleError, AlertStore
@@ -48,7 +49,12 @@ def _next_digests(request: Request) -> list[tuple[str, datetime]]:
 async def me_page(request: Request) -> Response:
     digests = DigestStore(desk(request).store)
     mine = await call(digests.user_settings, request.state.user.name)
-    return render(request, "me.html", {"mine": mine, "next": _next_digests(request), "errors": {}})
+    sent = await call(digests.sends_to, mine.email) if mine.email else []
+    return render(
+        request,
+        "me.html",
+        {"mine": mine, "next": _next_digests(request), "errors": {}, "sent": sent},
+    )
 
 
 @guarded()
@@ -105,6 +111,7 @@ async def retry(request: Request) -> Response:
     table = DigestSendRow if kind == "digest" else AlertDeliveryRow
     ids = [int(v) for v in form_of(request).getlist("id") if isinstance(v, str) and v.isdigit()]
     done = await call(retry_now, desk(request).store, table, ids, now=now())
+    await _audit(request, "notify_retry", f"{kind}: {', '.join(map(str, ids))}"[:500])
     return redirect(
         request, "/desk/notifications", message=f"{done} will be sent again within a minute."
     )
@@ -141,6 +148,7 @@ async def add_rule(request: Request) -> Response:
         )
     except AlertRuleError as exc:
         return redirect(request, "/desk/notifications", message=f"Not added: {exc}")
+    await _audit(request, "alert_added", f"{name} -> {urlsplit(str(spec['url'])).netloc}")
     return redirect(
         request,
         "/desk/notifications",
@@ -152,7 +160,16 @@ async def add_rule(request: Request) -> Response:
 async def delete_rule(request: Request) -> Response:
     name = field_value(request, "name")
     await call(AlertStore(desk(request).store).remove_rule, name)
+    await _audit(request, "alert_removed", name)
     return redirect(request, "/desk/notifications", message=f"Removed the alert {name!r}.")
+
+
+async def _audit(request: Request, action: str, detail: str) -> None:
+    """Who changed where alerts go, or pushed a send, is in the audit log."""
+    state = desk(request)
+    await call(
+        state.review.record, user=request.state.user.name, action=action, now=now(), detail=detail
+    )
 
 
 def _problem(error: Any) -> str:

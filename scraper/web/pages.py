@@ -10,7 +10,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from scraper.explain.failures import explain, group
-from scraper.manual import check_url, submit_url
+from scraper.models.errors import SubmitError
+from scraper.pipeline.manual import check_url, submit_url
 from scraper.web.common import (
     call,
     desk,
@@ -23,8 +24,8 @@ from scraper.web.common import (
 )
 from scraper.web.guards import small_int
 from scraper.web.sources_view import source_rows
+from storage.audit import audit_csv
 from storage.audit_view import AuditKind, audit_entries, headlines
-from storage.review import audit_csv
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,7 @@ async def submit_post(request: Request) -> Response:
         result = await submit_url(
             url, config=state.config, store=state.store, user=request.state.user.name
         )
-    except ValueError as exc:  # SubmitError: nothing was stored
+    except SubmitError as exc:  # nothing was stored
         return render(request, "submit.html", {"url": url, "error": str(exc)}, status=400)
     state.forget_facets()
     return redirect(request, f"/desk/items/{result.item_id}", message=result.message())
@@ -105,9 +106,9 @@ async def check_source(request: Request) -> Response:
 
 
 async def _collect_one(request: Request, source_id: str) -> None:
-    from scraper.adapters import fetch_options
-    from scraper.fetch import Fetcher
-    from scraper.pipeline import Collector
+    from scraper.fetch.client import Fetcher
+    from scraper.pipeline.adapters import fetch_options
+    from scraper.pipeline.collector import Collector
 
     state = desk(request)
     source = await call(state.store.source, source_id)

@@ -14,6 +14,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from scraper.models.errors import Conflict, NotAllowed, NotFound, ReviewError
 from scraper.web.archived import after_approval, gone_links
 from scraper.web.common import (
     call,
@@ -43,7 +44,7 @@ from scraper.web.forms import (
 from scraper.web.guards import MAX_ID_DIGITS
 from scraper.web.reading import pane_context
 from storage import preferences
-from storage.review import ACTIONS, Conflict, NotAllowed, NotFound, ReviewError
+from storage.review import ACTIONS
 
 STATUS_TABS = ("candidate", "approved", "published", "rejected", "filtered", "all")
 DONE = {
@@ -100,27 +101,6 @@ async def queue_page(request: Request) -> Response:
             "chips": active_filters(query),
             "gone": await call(gone_links, state, [i["id"] for i in page.items]),
             "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
-        },
-    )
-
-
-@guarded()
-async def item_page(request: Request) -> Response:
-    state = desk(request)
-    item = await call(state.store.item, _item_id(request))
-    if item is None:
-        return error_page(request, 404, "Not found", "There is no such item.")
-    history = await call(state.review.audit, item_id=item["id"], limit=50)
-    context = await call(pane_context, state.store, item)
-    gone = await call(gone_links, state, [item["id"]])
-    return render(
-        request,
-        "item.html",
-        {
-            **context,
-            "history": history,
-            "here": request.url.path,
-            "gone_link": gone.get(item["id"]),
         },
     )
 

@@ -1,10 +1,13 @@
 """The reading pane and the one-click changes made from it.
 
+- ``GET /desk/items/{id}``: the plain page of a story: the pane, then notes,
+  edits, where it was seen and its history (for a browser without JavaScript,
+  and for everything the pane leaves out).
 - ``GET /desk/items/{id}/pane``: the pane alone (an HTML fragment the desk's
   script puts beside the list); the plain page per story
   (``/desk/items/{id}``) shows the same pane for a browser without JavaScript.
 - ``POST /desk/items/{id}/excerpt`` (``quote`` = its index): the quote becomes
-  the excerpt, written as a person would (``scraper.quotes_use``).
+  the excerpt, written as a person would (``scraper.understand.quotes.use``).
 - ``GET /desk/items/{id}/reject``: asks for the reason (the page a "Reject"
   without JavaScript leads to; with it, the reason is asked in place).
 - ``POST /desk/view`` (``view`` = cards | list): the queue view, remembered
@@ -20,6 +23,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from scraper.models.errors import Conflict, NotAllowed, NotFound
+from scraper.web.archived import gone_links
 from scraper.web.common import (
     call,
     desk,
@@ -34,7 +39,6 @@ from scraper.web.forms import quote_choices, safe_next
 from scraper.web.queue import _conflict, _done
 from scraper.web.reading import pane_context
 from storage import preferences
-from storage.review import Conflict, NotAllowed, NotFound
 
 
 def _item_id(request: Request) -> int:
@@ -44,6 +48,27 @@ def _item_id(request: Request) -> int:
 def _version(request: Request) -> int | None:
     raw = field_value(request, "version")
     return int(raw) if raw.isdigit() else None
+
+
+@guarded()
+async def item_page(request: Request) -> Response:
+    state = desk(request)
+    item = await call(state.store.item, _item_id(request))
+    if item is None:
+        return error_page(request, 404, "Not found", "There is no such item.")
+    history = await call(state.review.audit, item_id=item["id"], limit=50)
+    context = await call(pane_context, state.store, item)
+    gone = await call(gone_links, state, [item["id"]])
+    return render(
+        request,
+        "item.html",
+        {
+            **context,
+            "history": history,
+            "here": request.url.path,
+            "gone_link": gone.get(item["id"]),
+        },
+    )
 
 
 @guarded()

@@ -22,7 +22,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from scraper.web.forms import quote_choices
-from storage.repo import Store
+from storage.store import Store
 from storage.stories import with_copies
 
 MARKED_KINDS = frozenset({"program", "city", "relevance", "quote"})

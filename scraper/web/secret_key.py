@@ -15,6 +15,7 @@ import stat
 from collections.abc import Mapping
 from pathlib import Path
 
+from scraper.models.errors import SecretKeyError
 from storage.files import private_dir
 
 log = logging.getLogger(__name__)
@@ -22,10 +23,6 @@ log = logging.getLogger(__name__)
 ENV_KEY = "CLIPPINGS_SECRET_KEY"
 KEY_FILE = "secret.key"
 MIN_KEY_CHARS = 32  # a shorter key from the environment is refused
-
-
-class SecretKeyError(Exception):
-    """The key cannot be read or is too weak; the message says what to do."""
 
 
 def clippings_home(env: Mapping[str, str] | None = None) -> Path:

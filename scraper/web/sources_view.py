@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from scraper.explain.failures import explain
+from scraper.models.stored import SourceState
 from scraper.web.dates import local_moment, relative
-from storage.repo import SourceState
 
 
 def plain_reason(reason: str | None, *, url: str | None = None, status: int | None = None) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from scraper.models.errors import StoryError
 from scraper.web.common import (
     call,
     desk,
@@ -30,7 +31,6 @@ from scraper.web.common import (
 from scraper.web.forms import safe_next
 from scraper.web.guards import MAX_ID_DIGITS
 from storage import stories
-from storage.story_index import StoryError
 
 OPS = {
     "primary": "Now linking this copy",

@@ -12,9 +12,9 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from scraper.models.errors import Conflict, NotAllowed, NotFound
 from scraper.web.common import call, desk, error_page, field_value, guarded, now
 from scraper.web.queue import _conflict, _done, _item_id, _version
-from storage.review import Conflict, NotAllowed, NotFound
 
 FIELD_OF = {"program": "programs", "city": "cities"}
 

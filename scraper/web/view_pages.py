@@ -80,6 +80,7 @@ async def view_feed_new(request: Request) -> Response:
     if isinstance(view, Response):
         return view
     token = await call(_views(request).new_token, view.id, now=now())
+    await _audit(request, "view_feed_made", view.name)
     base = desk(request).config.settings.site_url
     urls = " and ".join(urljoin(base, feed_path(token, kind)) for kind in ("atom", "json"))
     return redirect(
@@ -95,6 +96,7 @@ async def view_revoke(request: Request) -> Response:
     if isinstance(view, Response):
         return view
     await call(_views(request).revoke, view.id)
+    await _audit(request, "view_feed_revoked", view.name)
     return redirect(request, "/desk/views", message=f"The feed of {view.name!r} is revoked.")
 
 
@@ -105,6 +107,16 @@ async def view_delete(request: Request) -> Response:
         return view
     await call(_views(request).delete, view.id)
     return redirect(request, "/desk/views", message=f"Deleted the view {view.name!r}.")
+
+
+async def _audit(request: Request, action: str, detail: str) -> None:
+    await call(
+        desk(request).review.record,
+        user=request.state.user.name,
+        action=action,
+        now=now(),
+        detail=detail,
+    )
 
 
 def routes() -> list[BaseRoute]:

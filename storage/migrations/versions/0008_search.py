@@ -1,7 +1,7 @@
 """queue search: full-text index, effective outlet and day, tag counts, kept by the database
 
 The queue filters on *effective* values (review edits applied, see
-``storage.repo.item_json``) and on article text. Reading the ``edits`` JSON or
+``storage.records.item_json``) and on article text. Reading the ``edits`` JSON or
 scanning the text on every request is slow at 100,000 items, so the database
 keeps what the filters read, whichever code path writes the item:
 

@@ -1,7 +1,7 @@
 """Security: where each desk session was opened (address, browser) for the sessions page.
 
 Revision ID: 0009_security
-Revises: 0013_link_resolutions
+Revises: 0012_desk
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_security"
-down_revision = "0013_link_resolutions"
+down_revision = "0012_desk"
 branch_labels = None
 depends_on = None
 

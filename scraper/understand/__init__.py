@@ -1,0 +1,1 @@
+"""understand: see docs/architecture.md."""

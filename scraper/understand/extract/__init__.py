@@ -1,0 +1,1 @@
+"""understand.extract: see docs/architecture.md."""

@@ -1,0 +1,1 @@
+"""understand.quotes: see docs/architecture.md."""

@@ -1,0 +1,1 @@
+"""understand.tags: see docs/architecture.md."""
