@@ -22,6 +22,7 @@ from scraper.identity.urls import canonicalize_url, url_key
 from scraper.models import Entry
 from scraper.models.errors import Drop, StoryError
 from scraper.models.stored import SourceState, StoryLookup
+from scraper.pipeline.storethread import on_store_thread
 from storage import links, revisions, stories
 
 if TYPE_CHECKING:
@@ -43,8 +44,8 @@ async def upgrade_search_links(
     }
     if not resolved:
         return set()
-    join_orphans(collector, entries, items)
-    urls = links.item_urls(collector.store, resolved)
+    await on_store_thread(join_orphans, collector, entries, items)
+    urls = await on_store_thread(links.item_urls, collector.store, resolved)
     moved: set[int] = set()
     for item_id, entry in resolved.items():
         if not collector.resolver.handles(urls.get(item_id, "")):
@@ -53,7 +54,7 @@ async def upgrade_search_links(
             url = canonicalize_url(entry.url)
         except ValueError:
             continue
-        if links.taken(collector.store, item_id, url_key(url)):
+        if await on_store_thread(links.taken, collector.store, item_id, url_key(url)):
             continue  # the article is stored as another item already: not read again each pass
         outlet, home = collector._outlet_of(source, entry)
         now = collector.clock()
@@ -72,7 +73,8 @@ async def upgrade_search_links(
             title=story.headline,
             via=entry.via,
         )
-        if not links.move_to_article(
+        if not await on_store_thread(
+            links.move_to_article,
             collector.store,
             item_id,
             url=url,
@@ -83,7 +85,9 @@ async def upgrade_search_links(
             now=now,
         ):
             continue  # the article is stored as another item already: left as two
-        revisions.update_item(collector.store, item_id, story, source_id=source.id, now=now)
+        await on_store_thread(
+            revisions.update_item, collector.store, item_id, story, source_id=source.id, now=now
+        )
         moved.add(item_id)
     return moved
 
