@@ -27,6 +27,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from scraper.models.errors import Conflict, StoryError
+from scraper.models.stored import CopyRecord, ItemRecord, StoryRecord
 from storage.audit import add_audit_row
 from storage.store import Store
 from storage.story_index import (
@@ -55,10 +56,10 @@ UPDATED_FIELDS = ("headline", "text", "summary", "excerpt", "published_at", "aut
 # --- reading --------------------------------------------------------------------
 
 
-def copies_of(store: Store, story_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
+def copies_of(store: Store, story_ids: Iterable[int]) -> dict[int, list[CopyRecord]]:
     """Each story's items (primary first, then by date): id, outlet, url, published, primary."""
     wanted = sorted({s for s in story_ids if s is not None})
-    out: dict[int, list[dict[str, Any]]] = {s: [] for s in wanted}
+    out: dict[int, list[CopyRecord]] = {s: [] for s in wanted}
     with store.session() as session:
         for start in range(0, len(wanted), 500):
             rows = session.execute(
@@ -91,7 +92,7 @@ def copies_of(store: Store, story_ids: Iterable[int]) -> dict[int, list[dict[str
     return out
 
 
-def story(store: Store, item_id: int) -> dict[str, Any]:
+def story(store: Store, item_id: int) -> StoryRecord:
     """The story of an item: ``{"id", "primary_item_id", "items": [...]}`` (see ``copies_of``)."""
     with store.session() as session:
         row = session.get(ItemRow, item_id)
@@ -163,7 +164,7 @@ def act_on_story(
     now: datetime,
     other: int | None = None,
     expected_version: int | None = None,
-) -> dict[str, Any]:
+) -> StoryRecord:
     """One reviewer's action on a story, and its audit row, in one transaction.
 
     ``primary``: ``item_id`` becomes the copy the story links to (its review
@@ -273,9 +274,9 @@ def _merge(session: Session, target: ItemRow, other: ItemRow, *, now: datetime) 
 # --- updates of stored articles -------------------------------------------------
 
 
-def with_copies(store: Store, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def with_copies(store: Store, items: list[ItemRecord]) -> list[ItemRecord]:
     """Add ``copies`` (the story's other items) and ``also_ran_in`` to each item dict."""
-    groups = copies_of(store, [i["story_id"] for i in items if i.get("story_id") is not None])
+    groups = copies_of(store, [i["story_id"] for i in items if i["story_id"] is not None])
     for item in items:
         members = groups.get(item.get("story_id") or -1, [])
         item["copies"] = [c for c in members if c["id"] != item["id"]]

@@ -20,6 +20,7 @@ from rich.table import Table
 
 from scraper.cli._common import Context, common_options, json_line, main, pass_context
 from scraper.models.errors import StoryError
+from scraper.models.stored import StoryRecord
 from storage import revisions
 from storage import stories as repo
 
@@ -35,12 +36,12 @@ def _now() -> datetime:
 
 def _act(
     store: Any, op: repo.StoryOp, item: int, *, user: str, other: int | None = None
-) -> dict[str, Any]:
+) -> StoryRecord:
     """The desk's own story action (the change and its audit row in one transaction)."""
     return _run(lambda: repo.act_on_story(store, op, item, user=user, now=_now(), other=other))
 
 
-def _show(story: dict[str, Any], *, as_json: bool) -> None:
+def _show(story: StoryRecord, *, as_json: bool) -> None:
     if as_json:
         json_line(story)
         return
@@ -58,7 +59,7 @@ def _show(story: dict[str, Any], *, as_json: bool) -> None:
     Console().print(table)
 
 
-def _run(call: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+def _run(call: Callable[[], StoryRecord]) -> StoryRecord:
     try:
         return call()
     except StoryError as exc:
