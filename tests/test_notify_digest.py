@@ -264,8 +264,7 @@ sys.path.insert(0, {root!r})
 from datetime import datetime
 from scraper.config.schema import parse_config
 from scraper.notify import digest
-from storage.db import open_database
-from storage.store import Store
+from scraper.pipeline.wiring import open_store
 
 config = parse_config(open({sources!r}, encoding="utf-8").read())
 store = open_store({db!r})

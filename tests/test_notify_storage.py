@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from scraper.pipeline.wiring import store_for
 from storage.alerts import AlertStore, Event
 from storage.db import open_database
 from storage.digests import DigestStore
@@ -23,7 +24,7 @@ T = datetime(2024, 3, 2, 8, 0, tzinfo=UTC)
 @pytest.fixture
 def store(db_url: str) -> Store:
     engine = open_database(db_url)
-    yield Store(engine)
+    yield store_for(engine)
     engine.dispose()
 
 

@@ -16,9 +16,14 @@ from scraper.cli._common import Context, common_options, main, pass_context
 @main.command()
 @common_options
 @click.option(
-    "--from", "since", metavar="DATE", help="First day (YYYY-MM-DD; default: a year back)."
+    "--from", "since", metavar="DATE", help="First day (YYYY-MM-DD; default: a year before --to)."
 )
-@click.option("--to", "until", metavar="DATE", help="Last day (YYYY-MM-DD; default: today).")
+@click.option(
+    "--to",
+    "until",
+    metavar="DATE",
+    help="Last day (YYYY-MM-DD; default: the newest approved story's day, at most today).",
+)
 @click.option(
     "--format",
     "fmt",

@@ -84,8 +84,10 @@ class Sandbox:
         time_limit: float = TIME_LIMIT,
         max_tasks_per_child: int = MAX_TASKS_PER_CHILD,
         memory_limit: int | None = MEMORY_LIMIT,
+        task: str = "parsing",
     ) -> None:
         self.workers = workers
+        self.task = task  # what the workers do, for messages ("parsing took longer than...")
         self.time_limit = time_limit
         self.max_tasks_per_child = max_tasks_per_child
         self.memory_limit = memory_limit
@@ -144,10 +146,12 @@ class Sandbox:
             try:
                 return await asyncio.wait_for(future, timeout=self.time_limit)
             except TimeoutError as exc:
-                log.warning("a parse passed %.0f s; recycling the parser pool", self.time_limit)
+                log.warning(
+                    "%s passed %.0f s; recycling its worker pool", self.task, self.time_limit
+                )
                 self._recycle(generation)
                 raise ParseError(
-                    f"parsing took longer than {self.time_limit:.0f} s (stopped)"
+                    f"{self.task} took longer than {self.time_limit:.0f} s (stopped)"
                 ) from exc
             except BrokenProcessPool as exc:
                 recycled_by_other = generation != self._generation
@@ -155,22 +159,22 @@ class Sandbox:
                 if recycled_by_other and attempt == 1:
                     continue  # another parse got its pool killed: try again
                 raise ParseError(
-                    "the parser process died (out of memory, or a crash in a parser)"
+                    f"the {self.task} process died (out of memory, or a crash in C code)"
                 ) from exc
             except MemoryError as exc:
-                raise ParseError("parsing needed more memory than a worker may use") from exc
-        raise ParseError("the parser pool could not be started")
+                raise ParseError(f"{self.task} needed more memory than a worker may use") from exc
+        raise ParseError(f"the {self.task} pool could not be started")
 
     async def _in_thread(self, call: Callable[[], T], why: Exception) -> T:
         """Fallback where processes cannot be started: a thread, abandoned (not stopped)
         when it passes the time limit."""
         if not self.degraded:
-            log.warning("parser processes unavailable (%s); parsing in threads", why)
+            log.warning("%s processes unavailable (%s); running in threads", self.task, why)
             self.degraded = True
         try:
             return await asyncio.wait_for(asyncio.to_thread(call), timeout=self.time_limit)
         except TimeoutError as exc:
-            raise ParseError(f"parsing took longer than {self.time_limit:.0f} s") from exc
+            raise ParseError(f"{self.task} took longer than {self.time_limit:.0f} s") from exc
 
     def close(self) -> None:
         with self._lock:

@@ -167,7 +167,7 @@ def desk_routes() -> Sequence[BaseRoute]:
         Route("/login", login.login_page, methods=["GET"], name="login"),
         Route("/login", login.login_submit, methods=["POST"]),
         Route("/logout", login.logout, methods=["POST"], name="logout"),
-        Route("/items/{item_id:id}", queue.item_page, name="item"),
+        Route("/items/{item_id:id}", reader.item_page, name="item"),
         Route("/items/{item_id:id}/action", queue.act, methods=["POST"], name="act"),
         Route("/items/{item_id:id}/pane", reader.pane, name="pane"),
         Route("/items/{item_id:id}/excerpt", reader.use_excerpt, methods=["POST"]),

@@ -107,27 +107,6 @@ async def queue_page(request: Request) -> Response:
 
 
 @guarded()
-async def item_page(request: Request) -> Response:
-    state = desk(request)
-    item = await call(state.store.item, _item_id(request))
-    if item is None:
-        return error_page(request, 404, "Not found", "There is no such item.")
-    history = await call(state.review.audit, item_id=item["id"], limit=50)
-    context = await call(pane_context, state.store, item)
-    gone = await call(gone_links, state, [item["id"]])
-    return render(
-        request,
-        "item.html",
-        {
-            **context,
-            "history": history,
-            "here": request.url.path,
-            "gone_link": gone.get(item["id"]),
-        },
-    )
-
-
-@guarded()
 async def act(request: Request) -> Response:
     """POST /desk/items/{id}/action: approve, reject, unpublish or promote."""
     state = desk(request)
