@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 
 from scraper.models.errors import StoryError
-from scraper.models.stored import StoryData
+from scraper.models.stored import RevisionRecord, StoryData
 from storage.store import Store
 from storage.story_index import (
     find_copy,
@@ -130,7 +130,7 @@ def update_item(
         return changed
 
 
-def revisions(store: Store, item_id: int) -> list[dict[str, Any]]:
+def revisions(store: Store, item_id: int) -> list[RevisionRecord]:
     """The change log of an item, oldest first: revision, when, source, fields, before."""
     with store.session() as session:
         rows = session.scalars(

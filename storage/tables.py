@@ -30,7 +30,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage.types import UTCDateTime
 
-ITEM_STATUSES = ("candidate", "approved", "rejected", "published", "filtered")
+ITEM_STATUSES = ("candidate", "approved", "rejected", "published", "filtered", "pending")
 
 
 class Base(DeclarativeBase):

@@ -116,6 +116,55 @@ STORIES: tuple[DemoStory, ...] = (
         seen_hours_ago=60,
     ),
     DemoStory(
+        "Chicago violence prevention summit draws 300 outreach workers",
+        "Lakefront Tribune",
+        When(1, (16, 20)),
+        (
+            "CHICAGO — About 300 outreach workers met on Thursday for a summit on street "
+            "outreach and Group Violence Intervention.",
+            "“We need each other more than we need new slogans,” said Andre Coleman, the "
+            "summit's organizer.",
+        ),
+        seen_hours_ago=14,
+    ),
+    DemoStory(
+        "Pittsburgh police zone tries a quieter approach to trust",
+        "Allegheny Evening Post",
+        When(2),
+        (
+            "PITTSBURGH — Officers in Zone 5 are knocking on doors to listen rather than to "
+            "ask questions, part of the National Initiative for Building Community Trust and "
+            "Justice.",
+            "“It's about winning people over one conversation at a time,” said Commander "
+            "Renata Solis.",
+        ),
+        seen_hours_ago=30,
+    ),
+    DemoStory(
+        "Dallas council hears from mothers who lost sons",
+        "North Texas Observer",
+        When(4, (22, 10)),
+        (
+            "DALLAS — Mothers of young men killed in shootings asked the council to keep "
+            "paying for Group Violence Intervention outreach.",
+            "“Every one of those phone calls matters,” said Gloria Mendez, who lost her son "
+            "in 2023.",
+        ),
+        seen_hours_ago=80,
+    ),
+    DemoStory(
+        "Gary schools add mentors for ninth graders",
+        "Post-Tribune",
+        When(5),
+        (
+            "GARY, Ind. — Every ninth grader at two high schools will have a mentor this "
+            "year, part of the city's Group Violence Intervention partnership.",
+            "“Nobody falls through the cracks if somebody is standing in them,” said "
+            "principal Tamara Greene.",
+        ),
+        seen_hours_ago=100,
+    ),
+    DemoStory(
         "Stockton budget hearing draws a crowd",
         "Central Valley Record",
         When(1, (23, 15)),
@@ -134,6 +183,7 @@ STORIES: tuple[DemoStory, ...] = (
 SOURCES_YAML = """\
 settings:
   allow_private_networks: true
+  timezone: America/New_York
 outlets:
   - name: York Daily Record
     city: York, PA
@@ -201,6 +251,7 @@ def add_morning(store: Store, config: Config, *, now: datetime = MORNING) -> lis
                     status=status,
                     error=error,
                     items_total=0 if error else 20,
+                    items_new=0 if error else 4,
                     next_check_at=now + timedelta(minutes=25 if not error else 95),
                 )
             )

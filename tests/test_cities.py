@@ -609,3 +609,14 @@ def test_configured_alias() -> None:
 )
 def test_infer_home(outlet: str | None, url: str | None, expected: str | None) -> None:
     assert infer_home(outlet, url, aliases=ALIASES) == expected
+
+
+def test_a_story_set_abroad_overrules_a_guessed_home() -> None:
+    text = (
+        "A new wellbeing centre opened at Derry's city hospital on Monday. It is the first "
+        "of its kind in Northern Ireland, and every neighbourhood of the city will use it."
+    )
+    guessed = find_cities(text, outlet_home="Derry, NH", home_inferred=True)
+    assert guessed == ([], [])
+    configured = find_cities(text, outlet_home="Derry, NH")
+    assert configured[0] == ["Derry, NH"]  # a configured home is the operator's word

@@ -149,6 +149,12 @@ DESK_PAGES = [
     "/desk/add",
     "/desk/sources",
     "/desk/audit",
+    "/desk/audit?kind=logins",
+    "/desk/views",
+    "/desk/report",
+    "/desk/me",
+    "/desk/notifications",
+    "/desk/sessions",
     "/desk/login",
 ]
 

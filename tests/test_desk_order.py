@@ -4,8 +4,10 @@ and the per-user queue view."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -53,3 +55,24 @@ def test_queue_view_is_kept_per_user(db_url: str) -> None:
             preferences.set_queue_view(store, ann.id, "grid")  # type: ignore[arg-type]
     finally:
         store.engine.dispose()
+
+
+def test_review_list_orders_from_the_command_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from scraper.cli import main
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    store = open_store(url)
+    old = save(store, story(1, published=T0 - timedelta(days=3)), at=T0)
+    new = save(store, story(2, published=T0), at=T0 - timedelta(days=1))
+    store.engine.dispose()
+
+    def ids(*flags: str) -> list[int]:
+        args = ["review", "list", "--json", *flags, "--db", url, "--sources", "/none.yaml"]
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.output
+        return [json.loads(line)["id"] for line in result.output.splitlines() if line.strip()]
+
+    assert ids() == [new, old]
+    assert ids("--by-collection") == [old, new]

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from scraper.config.schema import Config, Settings
+from scraper.web.autocomplete import complete_city
 from tests.desk_fixtures import (
     T0,
     DeskWorld,
@@ -230,6 +231,7 @@ def test_autocomplete_answers_json_to_reviewers_only(
     world: DeskWorld, alice: tuple[httpx.Client, str]
 ) -> None:
     c, _ = alice
+    complete_city("warm")  # the gazetteer loads once per process: not within the request timeout
     assert c.get("/desk/complete/cities?q=gary").json() == {"values": ["Gary, IN"]}
     assert c.get("/desk/complete/outlets?q=river").json() == {"values": ["Riverton Ledger"]}
     with http_client(str(c.base_url)) as stranger:

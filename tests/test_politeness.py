@@ -488,7 +488,7 @@ def test_sources_list_table_shows_health_at_a_glance(
     )
     assert result.exit_code == 0, result.output
     assert "failing" in result.output
-    assert "1 failure: HTTP 404 not found" in result.output
+    assert "gone: the address is gone (not found) (HTTP 404); next try in" in result.output
 
 
 def test_idle_host_gates_are_forgotten_busy_ones_kept(

@@ -175,7 +175,10 @@ PATTERNS = [
     pytest.param(
         "Lena Hart grew up on the east side. “I knew every one of these corners as a kid,” "
         "she said. “Now I know their mothers.”",
-        [("I knew every one of these corners as a kid,", "Lena Hart")],
+        [
+            ("I knew every one of these corners as a kid,", "Lena Hart"),
+            ("Now I know their mothers.", "Lena Hart"),  # short, but a whole sentence
+        ],
         id="pronoun-after",
     ),
     pytest.param(
@@ -401,7 +404,20 @@ def test_apostrophes_are_not_quote_marks(text: str, expected: list[str]) -> None
 @pytest.mark.parametrize(
     ("text", "min_words", "expected"),
     [
-        pytest.param('"We like to talk first," said Ana Ruiz.', 6, [], id="five-words-dropped"),
+        pytest.param(
+            '"We like to talk first," said Ana Ruiz.',
+            6,
+            ["We like to talk first,"],
+            id="short-complete-sentence-kept",
+        ),
+        pytest.param(
+            'Ana Ruiz called it "a good day," and left.',
+            6,
+            [],
+            id="short-fragment-dropped",
+        ),
+        pytest.param('"Not now," said Ana Ruiz.', 6, [], id="two-words-dropped"),
+        pytest.param('"We like to talk first," a sign read.', 6, [], id="short-without-speaker"),
         pytest.param(
             '"We like to talk first," said Ana Ruiz.',
             3,

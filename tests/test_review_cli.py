@@ -13,6 +13,7 @@ from scraper.pipeline.wiring import open_store
 from tests.conftest import article_html, write_sources
 from tests.desk_fixtures import save, story
 from tests.feedserver import FeedServer, Reply
+from tests.search_fixtures import google_link, old_token, opaque_token
 
 
 @pytest.fixture
@@ -130,3 +131,25 @@ def test_add_refuses_a_non_http_url(db: str) -> None:
     code, out = run(db, "add", "ftp://example.org/x")
     assert code == 1
     assert "not a usable web address" in out
+
+
+def test_add_takes_a_google_news_link_to_its_article(tmp_path: Path, db: str) -> None:
+    with FeedServer() as server:
+        html = article_html(
+            "Riverton call-in draws forty",
+            ["Riverton held its first Group Violence Intervention call-in on Monday."],
+        )
+        server.route("/story", lambda _req: Reply(200, html, {"Content-Type": "text/html"}))
+        sources = write_sources(tmp_path, "[]\n")
+        link = google_link(old_token(server.url("/story")))  # the URL is inside the token
+        args = ["add", link, "--json", "--db", db, "--sources", str(sources)]
+        first = CliRunner().invoke(main, args)
+        assert first.exit_code == 0, first.output
+        result = json.loads(first.output)
+        assert result["headline"] == "Riverton call-in draws forty"
+        assert open_store(db).item(result["id"])["url"] == server.url("/story")
+        opaque = ["add", google_link(opaque_token(1)), "--db", db, "--sources", str(sources)]
+        refused = CliRunner().invoke(main, opaque)  # resolution is off: Google is not asked
+        assert refused.exit_code == 1
+        assert "That is a Google News link" in refused.output
+        assert "online resolution is off" in refused.output

@@ -265,7 +265,7 @@ def test_a_gdelt_failure_is_recorded_and_retried(
     assert run(config, db_url, only=["gdelt"])["gdelt"].new == 1
 
 
-def test_a_resolved_link_whose_article_is_stored_already_is_seen_there(
+def test_a_resolved_link_whose_article_is_stored_already_joins_its_story(
     server: FeedServer, db_url: str, items_of: Any
 ) -> None:
     token = opaque_token(4)
@@ -286,3 +286,6 @@ def test_a_resolved_link_whose_article_is_stored_already_is_seen_there(
     assert len(server.hits(PATH)) == reads  # nothing read again
     by_url = {item["url"]: item for item in items_of(db_url)}
     assert sorted(by_url[article]["sources"]) == ["google", "ledger"]
+    orphan = next(item for url, item in by_url.items() if url != article)
+    assert orphan["story_id"] == by_url[article]["story_id"]  # one story on the desk
+    assert by_url[article]["primary"]

@@ -121,7 +121,7 @@ def test_story_action_refusals(
 
 
 def test_a_story_is_published_once_with_the_chosen_link(world: DeskWorld) -> None:
-    stories.set_primary(world.store, COPY_ID, now=NOW)
+    stories.act_on_story(world.store, "primary", COPY_ID, user="test", now=NOW)
     with world.store.session() as session, session.begin():
         row = session.get(ItemRow, COPY_ID)
         assert row is not None

@@ -7,6 +7,7 @@ and applies to the item as it is now (no version check: a script acts last).
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -42,7 +43,7 @@ def _day(value: str | None) -> date | None:
         raise click.BadParameter(f"{value!r} is not a date like 2024-03-05") from exc
 
 
-def _print(items: list[dict[str, Any]], *, as_json: bool, title: str) -> None:
+def _print(items: Sequence[Mapping[str, Any]], *, as_json: bool, title: str) -> None:
     if as_json:
         for item in items:
             json_line(item)
@@ -80,6 +81,11 @@ def review() -> None:
 @click.option("--until", help="Published on or before this day (YYYY-MM-DD).")
 @click.option("-q", "--search", help="Text to find in headline or article text.")
 @click.option("--by-relevance", is_flag=True, help="Most tags first instead of newest first.")
+@click.option(
+    "--by-collection",
+    is_flag=True,
+    help="Latest collected first, instead of newest first by publication date.",
+)
 @click.option("--limit", type=click.IntRange(1, 1000), default=50, show_default=True)
 @click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
 @json_option
@@ -95,6 +101,7 @@ def list_items(
     until: str | None,
     search: str | None,
     by_relevance: bool,
+    by_collection: bool,
     limit: int,
     page: int,
     as_json: bool,
@@ -109,7 +116,7 @@ def list_items(
         since=_day(since),
         until=_day(until),
         text=search,
-        order="relevance" if by_relevance else "newest",
+        order="relevance" if by_relevance else "collected" if by_collection else "newest",
     )
     result = _review(ctx).queue(flt, page=page, per_page=limit)
     _print(result.items, as_json=as_json, title=f"{result.total} item(s), page {page}")

@@ -237,6 +237,9 @@ class Settings(_Strict):
     parse_workers: int = Field(
         2, ge=1, description="Worker processes that parse feeds and pages (isolated, time-limited)."
     )
+    analysis_workers: int = Field(
+        0, ge=0, description="Worker processes that analyse new stories (0: one per CPU core)."
+    )
     site_title: str = Field("News & Updates", description="Title of the published feeds and page.")
     site_description: str = Field(
         "Press coverage of our work.", description="Description of the published feeds."

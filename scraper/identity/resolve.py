@@ -20,6 +20,7 @@ outlet and headline and resolves it on a later pass.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -149,7 +150,7 @@ class GoogleNewsResolver:
         if not pending:
             return answers
         now = self.clock()
-        known = self.cache.get_links(list(pending))
+        known = await asyncio.to_thread(self.cache.get_links, list(pending))  # off the loop
         ask: list[str] = []
         for key, group in pending.items():
             record = known.get(key)
@@ -176,7 +177,7 @@ class GoogleNewsResolver:
             records = [
                 LinkRecord(key=key, url=url, resolved_at=now) for key, url in found.items()
             ] + [self._failed(known.get(key), key, reason, now) for key, reason in failures.items()]
-            self.cache.put_links(records)
+            await asyncio.to_thread(self.cache.put_links, records)
             for key in ask:
                 for link in pending[key]:
                     if key in found:

@@ -9,6 +9,7 @@ from datetime import datetime
 from scraper.config.schema import Config
 from scraper.fetch.client import Fetcher, Response
 from scraper.identity.resolve import GoogleNewsResolver, LinkResolver
+from scraper.pipeline.analysis_pool import analysis_config, analysis_pool
 from scraper.pipeline.report import utcnow
 from scraper.sources.sandbox import Sandbox, default_sandbox
 from storage.links import LinkCache
@@ -43,6 +44,7 @@ class CollectorBase:
         self.fetcher = fetcher
         self.clock = clock
         self._homes: dict[str, tuple[str | None, datetime]] = {}  # outlet -> remembered home
+        self._analysis_config: tuple[Config, Config] | None = None
         # Search-engine links -> article URLs (scraper.identity.resolve), cached in the database.
         self.resolver = resolver or GoogleNewsResolver(
             LinkCache(store),
@@ -54,6 +56,19 @@ class CollectorBase:
         self.sandbox = sandbox or default_sandbox(
             workers=config.settings.parse_workers, time_limit=config.settings.parse_time_limit
         )
+
+    @property
+    def analysis(self) -> Sandbox:
+        """The analysis processes (``scraper.pipeline.analysis_pool``), started on first use."""
+        return analysis_pool(workers=self.config.settings.analysis_workers)
+
+    @property
+    def analysis_config(self) -> Config:
+        """The configuration as the analysis workers get it (no sources), kept per config."""
+        kept = self._analysis_config
+        if kept is None or kept[0] is not self.config:  # a reload swaps ``self.config``
+            kept = self._analysis_config = (self.config, analysis_config(self.config))
+        return kept[1]
 
     def _robots(self, source_id: str) -> bool | None:
         """The source's robots.txt override (None: the ``respect_robots`` setting)."""

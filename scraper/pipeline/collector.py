@@ -9,10 +9,13 @@ For each due source::
 
 Only ``scraper.fetch.client`` touches the network and only ``storage`` the database;
 this module joins them. A failing source is recorded against that source with
-a readable reason and never stops the others. Every story is stored in its own
-short transaction, and the source's validators and next check are written
-only at the end of its pass, so a kill mid-pass loses nothing stored and the
-next pass simply collects that source again.
+a readable reason and never stops the others. Nothing slow runs on the event
+loop's thread: store calls go to the store thread (``storethread``), parsing
+and analysis to worker processes (``scraper.sources.sandbox``,
+``analysis_pool``). A feed's new stories are stored in one transaction before
+they are analysed (``batch_ingest``), and the source's validators and next
+check are written only at the end of its pass, so a kill mid-pass loses
+nothing stored and the next pass simply collects that source again.
 """
 
 from __future__ import annotations
@@ -25,10 +28,12 @@ from collections.abc import Callable, Sequence
 from scraper.identity.resolve import resolve_entries
 from scraper.models.errors import FetchError, HTTPStatusError, ParseError
 from scraper.models.stored import FetchRecord, SourceState
+from scraper.pipeline import batch_ingest
 from scraper.pipeline.checks import CheckPlanner
 from scraper.pipeline.entries import EntryIngest
 from scraper.pipeline.reading import accept_for, read_source
 from scraper.pipeline.report import SourceReport, utcnow
+from scraper.pipeline.storethread import on_store_thread
 from scraper.pipeline.story import story_data
 from scraper.schedule.policy import (
     entries_per_week,
@@ -37,7 +42,7 @@ from scraper.schedule.policy import (
 from scraper.sources.registry import kind_of
 from storage.fetch_writer import FetchWriter
 
-__all__ = ["Collector", "SourceReport", "story_data", "utcnow"]
+__all__ = ["Collector", "SourceReport", "story_data", "utcnow", "write_records"]
 
 log = logging.getLogger(__name__)
 
@@ -61,17 +66,22 @@ class Collector(CheckPlanner, EntryIngest):
         last ones when the pass ends, however it ends.
         """
         writer = FetchWriter(self.store)
+        await batch_ingest.recover(self)  # items a crash left pending are analysed first
+        records: list[FetchRecord] = []
 
         async def one(source: SourceState) -> SourceReport:
-            report = await self.collect_source(source, record=writer.add)
+            report = await self.collect_source(source, record=records.append)
             if on_done is not None:
                 on_done(report)
+            if len(records) >= writer.batch:
+                batch, records[:] = records[:], []
+                await on_store_thread(write_records, writer, batch)
             return report
 
         try:
             return list(await asyncio.gather(*(one(s) for s in sources)))
         finally:
-            writer.flush()
+            await on_store_thread(write_records, writer, records, flush=True)
 
     async def collect_source(
         self, source: SourceState, *, record: Callable[[FetchRecord], None] | None = None
@@ -90,7 +100,11 @@ class Collector(CheckPlanner, EntryIngest):
             log.exception("source %s failed unexpectedly", source.id)
             report.outcome, report.error = "error", f"internal error: {type(exc).__name__}: {exc}"
         report.seconds = time.monotonic() - started
-        (record or self.store.record_fetch)(self._record(source, report, started_at))
+        fetched = self._record(source, report, started_at)
+        if record is not None:
+            record(fetched)
+        else:
+            await on_store_thread(self.store.record_fetch, fetched)
         return report
 
     async def _collect(self, source: SourceState, report: SourceReport) -> None:
@@ -134,3 +148,11 @@ class Collector(CheckPlanner, EntryIngest):
             )
         entries = await resolve_entries(self.resolver, parsed.entries)
         await self.ingest_entries(entries, source=source, report=report)
+
+
+def write_records(writer: FetchWriter, records: list[FetchRecord], *, flush: bool = False) -> None:
+    """Hand fetch records to ``writer`` (on the store thread); ``flush``: write them all now."""
+    for record in records:
+        writer.add(record)
+    if flush:
+        writer.flush()

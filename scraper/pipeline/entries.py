@@ -4,30 +4,32 @@ For each entry::
 
     canonical URL -> identity keys -> already stored?  yes: record the sighting
                                                        (re-read it if its entry changed)
-                                                       no:  fetch the page -> analyse -> store
+                                                       no:  stored pending -> page -> analyse
+                                                            -> analysis written (batch_ingest)
+
+Store calls run on the store thread (``storethread``), analysis in the
+analysis processes (``analysis_pool``): the event loop only hands data along.
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from scraper.config import search
-from scraper.fetch.client import PAGE_ACCEPT
 from scraper.identity.keys import StoryKeys, story_keys
 from scraper.identity.neardup import entry_hash
 from scraper.identity.urls import canonicalize_url
-from scraper.models import Analysis, Entry
-from scraper.models.errors import BadURL, Drop, FetchError, PrivateAddress
+from scraper.models import Entry
+from scraper.models.errors import BadURL, Drop
 from scraper.models.stored import Sighting, SourceState, StoryData, StoryLookup
+from scraper.pipeline import batch_ingest
 from scraper.pipeline.base import CollectorBase
 from scraper.pipeline.links import upgrade_search_links
 from scraper.pipeline.report import SourceReport
-from scraper.pipeline.story import ANALYSIS_THREAD, story_data
-from scraper.understand.analyze import analyze, article_from_entry
+from scraper.pipeline.storethread import on_store_thread
 from scraper.understand.tags.city_home import home_from_history
 from storage import revisions
 from storage.outlet_history import outlet_cities
@@ -43,33 +45,39 @@ class EntryIngest(CollectorBase):
     async def ingest_entries(
         self, entries: Sequence[Entry], *, source: SourceState, report: SourceReport
     ) -> None:
-        """Ingest a feed's entries in order, counting outcomes in ``report``.
+        """Ingest a feed's entries, counting outcomes in ``report``.
 
         One query finds every entry already stored (``Store.find_stories``) and
-        their sightings are recorded in one transaction; each new story is then
-        stored in its own transaction (``ingest``), so a kill loses at most the
-        story being written. An entry repeating the keys or title of one stored
-        earlier in this loop is looked up again (``ingest`` in full).
+        their sightings are recorded in one transaction; the new stories are
+        stored in one transaction, analysed in the worker processes and their
+        analyses written in one more (``batch_ingest.store_new``). An entry
+        repeating the keys or title of a new one earlier in the feed is
+        ingested after them, looked up again (``ingest``).
         """
+        # URL canonicalisation is pure Python: a long feed would hold the loop (a thread
+        # gives the GIL back to the loop every few milliseconds).
+        identified = await asyncio.to_thread(self._identities, entries, source)
         idents: list[tuple[str, StoryKeys] | None] = []
-        for entry in entries:
-            try:
-                idents.append(self._identity(entry, source))
-            except Drop as drop:
-                report.dropped[drop.reason] += 1
+        for result in identified:
+            if isinstance(result, Drop):
+                report.dropped[result.reason] += 1
                 idents.append(None)
-        known = self.store.find_stories(
+            else:
+                idents.append(result)
+        known = await on_store_thread(
+            self.store.find_stories,
             [
                 StoryLookup(ident[1].keys, ident[1].title_key, entry.published)
                 for entry, ident in zip(entries, idents, strict=True)
                 if ident is not None
-            ]
+            ],
         )
         found = iter(known)
         items = [None if ident is None else next(found) for ident in idents]
         # Stored under a search link that this pass resolved: move them to the article.
         moved = await upgrade_search_links(self, entries, items, source=source)
-        changed = self.store.record_sightings(
+        changed = await on_store_thread(
+            self.store.record_sightings,
             [
                 Sighting(item_id, ident[0], ident[1].keys, entry_hash(entry.title, entry.summary))
                 for entry, ident, item_id in zip(entries, idents, items, strict=True)
@@ -80,25 +88,48 @@ class EntryIngest(CollectorBase):
         )
         changed -= moved  # read and analysed just now
         fetched_pages = 0
-        stored: set[tuple[str, str]] = set()  # keys and title keys of stories new in this loop
+        fresh: list[tuple[Entry, str, StoryKeys]] = []  # new stories, in feed order
+        again: list[Entry] = []  # entries naming a story new in this feed once more
+        marked: set[tuple[str, str]] = set()  # keys and title keys of the new stories
         for entry, ident, item_id in zip(entries, idents, items, strict=True):
             if ident is None:
                 continue
-            may_fetch = fetched_pages < self._page_budget()
             url, keys = ident
-            try:
-                if item_id is not None and item_id in changed:
-                    outcome, item_id, fetched = await self._refresh(
-                        item_id, entry, url=url, source=source, may_fetch=may_fetch
-                    )
-                elif item_id is not None:
-                    outcome, fetched = "seen", 0
+            if item_id is None:
+                marks = {*keys.keys, *((("title", keys.title_key),) if keys.title_key else ())}
+                if marks & marked:
+                    again.append(entry)
                 else:
-                    marks = {*keys.keys, *((("title", keys.title_key),) if keys.title_key else ())}
-                    outcome, item_id, fetched = await self.ingest(
-                        entry, source=source, may_fetch=may_fetch, looked_up=not marks & stored
+                    fresh.append((entry, url, keys))
+                marked |= marks
+                continue
+            if item_id in changed:
+                try:
+                    _outcome, item_id, fetched = await self._refresh(
+                        item_id,
+                        entry,
+                        url=url,
+                        source=source,
+                        may_fetch=fetched_pages < self._page_budget(),
                     )
-                    stored |= marks
+                except Drop as drop:
+                    report.dropped[drop.reason] += 1
+                    continue
+                fetched_pages += fetched
+            report.seen += 1
+        if fresh:
+            fetched_pages += await batch_ingest.store_new(
+                self,
+                fresh,
+                source=source,
+                report=report,
+                pages=max(0, self._page_budget() - fetched_pages),
+            )
+        for entry in again:
+            try:
+                outcome, item_id, fetched = await self.ingest(
+                    entry, source=source, may_fetch=fetched_pages < self._page_budget()
+                )
             except Drop as drop:
                 report.dropped[drop.reason] += 1
                 continue
@@ -108,6 +139,18 @@ class EntryIngest(CollectorBase):
                 report.new_ids.append(item_id)
             else:
                 report.seen += 1
+
+    def _identities(
+        self, entries: Sequence[Entry], source: SourceState
+    ) -> list[tuple[str, StoryKeys] | Drop]:
+        """``_identity`` of each entry, or the Drop that refuses it."""
+        out: list[tuple[str, StoryKeys] | Drop] = []
+        for entry in entries:
+            try:
+                out.append(self._identity(entry, source))
+            except Drop as drop:
+                out.append(drop)
+        return out
 
     def _identity(self, entry: Entry, source: SourceState) -> tuple[str, StoryKeys]:
         """The canonical URL and identity keys of an entry; raises Drop."""
@@ -181,13 +224,21 @@ class EntryIngest(CollectorBase):
         existing = (
             None
             if looked_up
-            else self.store.find_story(
-                keys.keys, title_key=keys.title_key, published_at=entry.published
+            else await on_store_thread(
+                self.store.find_story,
+                keys.keys,
+                title_key=keys.title_key,
+                published_at=entry.published,
             )
         )
         if existing is not None:
-            self.store.record_sighting(
-                existing, source_id=source.id, url=url, keys=keys.keys, now=now
+            await on_store_thread(
+                self.store.record_sighting,
+                existing,
+                source_id=source.id,
+                url=url,
+                keys=keys.keys,
+                now=now,
             )
             return await self._refresh(existing, entry, url=url, source=source, may_fetch=may_fetch)
         story, fetched = await self._read(
@@ -195,7 +246,8 @@ class EntryIngest(CollectorBase):
         )
         # The entry as first seen: a later change of it by this source is an update.
         first_entry = entry_hash(entry.title, entry.summary)
-        outcome, item_id = self.store.save_story(
+        outcome, item_id = await on_store_thread(
+            self.store.save_story,
             story,
             source_id=source.id,
             seen_url=url,
@@ -204,8 +256,13 @@ class EntryIngest(CollectorBase):
             entry_hash=first_entry,  # recorded with a new story, in its transaction
         )
         if outcome != "new":
-            revisions.entry_changed(
-                self.store, item_id, source_id=source.id, entry_hash=first_entry, now=now
+            await on_store_thread(
+                revisions.entry_changed,
+                self.store,
+                item_id,
+                source_id=source.id,
+                entry_hash=first_entry,
+                now=now,
             )
         return outcome, item_id, fetched
 
@@ -225,7 +282,8 @@ class EntryIngest(CollectorBase):
         if not may_fetch and settings.fetch_articles:
             return "seen", item_id, 0
         now = self.clock()
-        changed = revisions.entry_changed(
+        changed = await on_store_thread(
+            revisions.entry_changed,
             self.store,
             item_id,
             source_id=source.id,
@@ -238,7 +296,9 @@ class EntryIngest(CollectorBase):
         story, fetched = await self._read(
             entry, url=url, source=source, outlet=outlet, home=home, may_fetch=may_fetch, now=now
         )
-        fields = revisions.update_item(self.store, item_id, story, source_id=source.id, now=now)
+        fields = await on_store_thread(
+            revisions.update_item, self.store, item_id, story, source_id=source.id, now=now
+        )
         return ("updated" if fields else "seen"), item_id, fetched
 
     async def _read(
@@ -252,52 +312,12 @@ class EntryIngest(CollectorBase):
         may_fetch: bool,
         now: datetime,
     ) -> tuple[StoryData, int]:
-        """Fetch (within the page budget) and analyse an article: ``(story, pages_fetched)``."""
-        html: bytes | None = None
-        note: str | None = None
-        fetched = 0
-        if self.resolver.handles(url):  # Google's page, not the article: keep the feed's data
-            note = "article page not read: the Google News link is not resolved yet"
-        elif may_fetch:
-            fetched = 1
-            try:
-                page = await self.fetcher.fetch(
-                    url, accept=PAGE_ACCEPT, robots=self._robots(source.id)
-                )
-                html = page.body
-                if self.keep_page is not None:
-                    await self.keep_page(url, page, now)
-            except PrivateAddress:
-                if self.refuse_private:
-                    raise
-                note = "article page not read: its address is not a public one"
-            except FetchError as exc:
-                note = f"article page not read: {exc.reason}"
-        elif self.config.settings.fetch_articles:
-            note = "article page not read: per-pass page limit reached"
-        try:
-            analysis = await asyncio.get_running_loop().run_in_executor(
-                ANALYSIS_THREAD,
-                functools.partial(
-                    analyze,
-                    url=url,
-                    config=self.config,
-                    html=html,
-                    entry=entry,
-                    outlet=outlet,
-                    outlet_home=home,
-                    remembered_home=None if home else self._remembered_home(outlet, now),
-                ),
-            )
-        except Exception as exc:  # a bug in one analysis must not lose the story
-            log.exception("analysis of %s failed", url)
-            reason = f"analysis failed: {type(exc).__name__}: {exc}"
-            analysis = Analysis(
-                article=article_from_entry(entry, url=url, outlet=outlet),
-                excerpt=entry.summary or "",
-                relevant=False,
-                relevance_reason=reason,
-            )
-            note = f"{note}; {reason}" if note else reason
-        story = story_data(analysis, url=url, entry=entry, source_id=source.id, note=note, now=now)
-        return story, fetched
+        """Fetch (within the page budget) and analyse an article: ``(story, pages_fetched)``.
+
+        The page is read here; the analysis runs in a worker (``analysis_pool``).
+        """
+        job = await batch_ingest.job_for(
+            self, entry, url=url, source=source, may_fetch=may_fetch, outlet=(outlet, home), now=now
+        )
+        [story] = await batch_ingest.analyse(self, [job], now=now)
+        return story, job.pages

@@ -15,6 +15,7 @@ the collector, so it is not requested twice.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -22,6 +23,7 @@ from typing import Any, cast
 from scraper.config.schema import Config
 from scraper.fetch.client import PAGE_ACCEPT, Fetcher, Response
 from scraper.identity.keys import story_keys
+from scraper.identity.resolve import GoogleNewsResolver
 from scraper.identity.urls import canonicalize_url
 from scraper.models import Entry
 from scraper.models.errors import (
@@ -34,6 +36,7 @@ from scraper.models.errors import (
 from scraper.models.stored import SourceState
 from scraper.pipeline.adapters import fetch_options
 from scraper.pipeline.manual_entry import MANUAL_SOURCE
+from storage.links import LinkCache
 from storage.review import ReviewStore
 from storage.store import Store
 
@@ -127,6 +130,28 @@ def check_url(url: str) -> str:
         raise SubmitError(f"That is not a usable web address: {exc.reason}.") from exc
 
 
+async def _article_of(url: str, *, config: Config, store: Store, fetcher: Fetcher) -> str:
+    """The article behind a Google News link pasted by hand (else ``url`` itself).
+
+    Decoded locally when the link carries the URL; otherwise asked of Google
+    only with ``resolve_google_news_links`` (``scraper.identity.resolve``).
+    A link that stays unresolved is refused: its page is Google's, not the story.
+    """
+    resolver = GoogleNewsResolver(
+        LinkCache(store), network=fetcher, online=config.settings.resolve_google_news_links
+    )
+    if not resolver.handles(url):
+        return url
+    answer = (await resolver.resolve([url])).get(url)
+    if answer is None or answer.url is None:
+        why = answer.reason if answer is not None and answer.reason else "not resolved"
+        raise SubmitError(
+            f"That is a Google News link, not the story's own address ({why}). "
+            "Open it in a browser and paste the address of the article it leads to."
+        )
+    return check_url(answer.url)
+
+
 async def submit_url(
     url: str, *, config: Config, store: Store, user: str, fetcher: Fetcher | None = None
 ) -> Submitted:
@@ -143,6 +168,7 @@ async def submit_url(
     if fetcher is None:
         async with Fetcher(fetch_options(config)) as own:
             return await submit_url(canonical, config=config, store=store, user=user, fetcher=own)
+    canonical = await _article_of(canonical, config=config, store=store, fetcher=fetcher)
     entry = Entry(url=canonical)
     keys = story_keys(
         source_id=MANUAL_SOURCE,
@@ -173,7 +199,7 @@ async def submit_url(
     except PrivateAddress as exc:
         raise SubmitError(NOT_PUBLIC) from exc
     now = datetime.now(UTC)
-    item = store.item(item_id) or {}
+    item: Mapping[str, Any] = store.item(item_id) or {}
     review.record(user=user, action="submit", now=now, item_id=item_id, detail=canonical)
     if outcome == "new" and item.get("status") == "filtered":
         item = review.act(

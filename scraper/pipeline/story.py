@@ -1,13 +1,12 @@
-"""One new story: its page fetched (within the pass's budget), analysed, and its stored form.
+"""The stored form of an analysed story (``StoryData``), its near-duplicate fingerprint included.
 
-Analysis runs on one thread beside the event loop; a failure of analysis never
-loses the story: it is stored with the feed's entry and the reason.
+Called in the analysis processes (``scraper.pipeline.analysis_pool``); a failure
+of analysis never loses the story: it is stored with the feed's entry and the reason.
 """
 
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 from scraper.identity.keys import story_keys
@@ -19,11 +18,6 @@ from scraper.models.stored import StoryData
 from scraper.text.visible import visible_or_none, visible_text
 
 log = logging.getLogger(__name__)
-
-
-# Analysis is pure Python and holds the GIL: more threads add no speed, only memory
-# (several first calls would each build the lazily loaded vocabularies at once).
-ANALYSIS_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="analyze")
 
 
 def story_data(

@@ -22,7 +22,10 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from scraper.explain.failures import explain, group
-from scraper.pipeline.collector import Collector, SourceReport
+from scraper.models.stored import FetchRecord
+from scraper.pipeline.batch_ingest import recover
+from scraper.pipeline.collector import Collector, SourceReport, write_records
+from scraper.pipeline.storethread import on_store_thread
 from storage.fetch_writer import FetchWriter
 from storage.leases import LEASE, claim_due, collector_lock, default_owner, release
 from storage.leases import renew as renew_leases
@@ -61,32 +64,45 @@ async def run_due(
     claimed = 0
     exhausted = False
     writer = FetchWriter(store)
-    with collector_lock(store):
+    records: list[FetchRecord] = []  # finished, not yet handed to the writer
+    # Every store call runs on the store thread (scraper.storethread), the lock's too.
+    lock = collector_lock(store)
+    await on_store_thread(lock.__enter__)
+    try:
+        await recover(collector)  # items a crash left pending are analysed first
         renewer = asyncio.create_task(_keep_leases(store, owner, in_flight, lease))
         try:
             while True:
                 room = min(window - len(in_flight), limit - claimed)
                 stopping = stop is not None and stop.is_set()
                 if not (exhausted or stopping) and room > 0 and len(in_flight) <= window // 2:
-                    batch = claim_due(
-                        store, owner=owner, now=datetime.now(UTC), limit=room, lease=lease
+                    batch = await on_store_thread(
+                        claim_due,
+                        store,
+                        owner=owner,
+                        now=datetime.now(UTC),
+                        limit=room,
+                        lease=lease,
                     )
                     claimed += len(batch)
                     exhausted = len(batch) < room
                     for source in batch:
                         task = asyncio.create_task(
-                            collector.collect_source(source, record=writer.add)
+                            collector.collect_source(source, record=records.append)
                         )
                         in_flight[task] = source.id
                 if not in_flight:
                     break
+                waited = writer.due_in() if writer.pending else (0.5 if records else None)
                 done, _ = await asyncio.wait(
-                    in_flight, timeout=writer.due_in(), return_when=asyncio.FIRST_COMPLETED
+                    in_flight, timeout=waited, return_when=asyncio.FIRST_COMPLETED
                 )
                 for task in done:
                     del in_flight[task]
                     reports.append(task.result())
-                writer.flush_due()
+                if records or writer.pending:
+                    batch_records, records[:] = records[:], []
+                    await on_store_thread(_hand_over, writer, batch_records)
         finally:
             renewer.cancel()
             if in_flight:
@@ -94,18 +110,30 @@ async def run_due(
                     task.cancel()
                 await asyncio.gather(*in_flight, return_exceptions=True)
             try:
-                writer.flush()  # the finished sources' records end their leases
+                # the finished sources' records end their leases
+                await on_store_thread(write_records, writer, records, flush=True)
             finally:
                 if in_flight:
-                    release(store, owner=owner, source_ids=list(in_flight.values()))
+                    await on_store_thread(
+                        release, store, owner=owner, source_ids=list(in_flight.values())
+                    )
+    finally:
+        await on_store_thread(lock.__exit__, None, None, None)
     if reports:
         new = sum(r.new for r in reports)
         failed = [r for r in reports if r.outcome == "error"]
         log.info(
             "pass done: %d source(s), %d new item(s), %d failed", len(reports), new, len(failed)
         )
-        log_failures(failed, store=store, total=len(reports))
+        if failed:  # reads the sources' URLs: on the store thread
+            await on_store_thread(log_failures, failed, store=store, total=len(reports))
     return reports
+
+
+def _hand_over(writer: FetchWriter, records: list[FetchRecord]) -> None:
+    """Give finished records to the writer; it writes a full or overdue batch (store thread)."""
+    write_records(writer, records)
+    writer.flush_due()
 
 
 def log_failures(failed: list[SourceReport], *, store: Store, total: int) -> None:
@@ -131,7 +159,8 @@ async def _keep_leases(
     """Renew the leases of the sources in flight every third of a lease."""
     while True:
         await asyncio.sleep(lease.total_seconds() / 3)
-        renew_leases(
+        await on_store_thread(
+            renew_leases,
             store,
             owner=owner,
             source_ids=list(in_flight.values()),

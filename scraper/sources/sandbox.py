@@ -51,6 +51,9 @@ WORKERS = 2
 MAX_TASKS_PER_CHILD = 500
 MEMORY_LIMIT = 2 * 1024**3  # bytes of address space per worker
 # lifeline first: it arms the forkserver
+# Modules the forkserver imports once, so a new worker starts with them loaded. One
+# forkserver serves every pool of a process: a user of the sandbox adds its modules
+# here when it is imported (``scraper.pipeline.analysis_pool`` adds the analysis).
 PRELOAD = ["scraper.sources.lifeline", "scraper.sources.parse"]
 
 
@@ -84,8 +87,10 @@ class Sandbox:
         time_limit: float = TIME_LIMIT,
         max_tasks_per_child: int = MAX_TASKS_PER_CHILD,
         memory_limit: int | None = MEMORY_LIMIT,
+        task: str = "parsing",
     ) -> None:
         self.workers = workers
+        self.task = task  # what the workers do, for messages ("parsing took longer than...")
         self.time_limit = time_limit
         self.max_tasks_per_child = max_tasks_per_child
         self.memory_limit = memory_limit
@@ -99,7 +104,7 @@ class Sandbox:
         with self._lock:
             if self._pool is None:
                 context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(PRELOAD)
+                context.set_forkserver_preload(list(PRELOAD))
                 self._pool = ProcessPoolExecutor(
                     max_workers=self.workers,
                     mp_context=context,
@@ -144,10 +149,12 @@ class Sandbox:
             try:
                 return await asyncio.wait_for(future, timeout=self.time_limit)
             except TimeoutError as exc:
-                log.warning("a parse passed %.0f s; recycling the parser pool", self.time_limit)
+                log.warning(
+                    "%s passed %.0f s; recycling its worker pool", self.task, self.time_limit
+                )
                 self._recycle(generation)
                 raise ParseError(
-                    f"parsing took longer than {self.time_limit:.0f} s (stopped)"
+                    f"{self.task} took longer than {self.time_limit:.0f} s (stopped)"
                 ) from exc
             except BrokenProcessPool as exc:
                 recycled_by_other = generation != self._generation
@@ -155,22 +162,22 @@ class Sandbox:
                 if recycled_by_other and attempt == 1:
                     continue  # another parse got its pool killed: try again
                 raise ParseError(
-                    "the parser process died (out of memory, or a crash in a parser)"
+                    f"the {self.task} process died (out of memory, or a crash in C code)"
                 ) from exc
             except MemoryError as exc:
-                raise ParseError("parsing needed more memory than a worker may use") from exc
-        raise ParseError("the parser pool could not be started")
+                raise ParseError(f"{self.task} needed more memory than a worker may use") from exc
+        raise ParseError(f"the {self.task} pool could not be started")
 
     async def _in_thread(self, call: Callable[[], T], why: Exception) -> T:
         """Fallback where processes cannot be started: a thread, abandoned (not stopped)
         when it passes the time limit."""
         if not self.degraded:
-            log.warning("parser processes unavailable (%s); parsing in threads", why)
+            log.warning("%s processes unavailable (%s); running in threads", self.task, why)
             self.degraded = True
         try:
             return await asyncio.wait_for(asyncio.to_thread(call), timeout=self.time_limit)
         except TimeoutError as exc:
-            raise ParseError(f"parsing took longer than {self.time_limit:.0f} s") from exc
+            raise ParseError(f"{self.task} took longer than {self.time_limit:.0f} s") from exc
 
     def close(self) -> None:
         with self._lock:

@@ -83,6 +83,7 @@ def analyze(
         outlet_home=home,
         aliases=config.cities,
         outlet_abroad=home is None and outlet_abroad(page_url),
+        home_inferred=outlet_home is None,
     )
     suggestions = _suggestions(program_evidence, programs) + _suggestions(
         city_evidence, found_cities, threshold=settings.city_threshold

@@ -9,12 +9,13 @@ with the item's current state.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from scraper.models.errors import Conflict, NotAllowed, NotFound, ReviewError
+from scraper.models.stored import ItemRecord
 from scraper.web.archived import after_approval, gone_links
 from scraper.web.common import (
     call,
@@ -106,27 +107,6 @@ async def queue_page(request: Request) -> Response:
 
 
 @guarded()
-async def item_page(request: Request) -> Response:
-    state = desk(request)
-    item = await call(state.store.item, _item_id(request))
-    if item is None:
-        return error_page(request, 404, "Not found", "There is no such item.")
-    history = await call(state.review.audit, item_id=item["id"], limit=50)
-    context = await call(pane_context, state.store, item)
-    gone = await call(gone_links, state, [item["id"]])
-    return render(
-        request,
-        "item.html",
-        {
-            **context,
-            "history": history,
-            "here": request.url.path,
-            "gone_link": gone.get(item["id"]),
-        },
-    )
-
-
-@guarded()
 async def act(request: Request) -> Response:
     """POST /desk/items/{id}/action: approve, reject, unpublish or promote."""
     state = desk(request)
@@ -190,7 +170,7 @@ def _conflict(request: Request, exc: Conflict) -> Response:
             },
             status_code=409,
         )
-    context = pane_context(desk(request).store, exc.current)
+    context = pane_context(desk(request).store, cast(ItemRecord, exc.current))
     return render(
         request,
         "item.html",

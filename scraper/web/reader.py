@@ -1,5 +1,8 @@
 """The reading pane and the one-click changes made from it.
 
+- ``GET /desk/items/{id}``: the plain page of a story: the pane, then notes,
+  edits, where it was seen and its history (for a browser without JavaScript,
+  and for everything the pane leaves out).
 - ``GET /desk/items/{id}/pane``: the pane alone (an HTML fragment the desk's
   script puts beside the list); the plain page per story
   (``/desk/items/{id}``) shows the same pane for a browser without JavaScript.
@@ -21,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from scraper.models.errors import Conflict, NotAllowed, NotFound
+from scraper.web.archived import gone_links
 from scraper.web.common import (
     call,
     desk,
@@ -44,6 +48,27 @@ def _item_id(request: Request) -> int:
 def _version(request: Request) -> int | None:
     raw = field_value(request, "version")
     return int(raw) if raw.isdigit() else None
+
+
+@guarded()
+async def item_page(request: Request) -> Response:
+    state = desk(request)
+    item = await call(state.store.item, _item_id(request))
+    if item is None:
+        return error_page(request, 404, "Not found", "There is no such item.")
+    history = await call(state.review.audit, item_id=item["id"], limit=50)
+    context = await call(pane_context, state.store, item)
+    gone = await call(gone_links, state, [item["id"]])
+    return render(
+        request,
+        "item.html",
+        {
+            **context,
+            "history": history,
+            "here": request.url.path,
+            "gone_link": gone.get(item["id"]),
+        },
+    )
 
 
 @guarded()

@@ -158,8 +158,20 @@ def _attribute(ctx: _Context) -> list[_Found]:
     return found
 
 
+SHORT_MIN_WORDS = 3  # a complete sentence said by a named speaker is kept from 3 words on
+_COMPLETE = re.compile(r"^[\"“‘']?[A-Z0-9].*[.!?,…][)\]]?$", re.S)
+
+
+def _short_and_complete(f: _Found) -> bool:
+    """A short quotation worth keeping: a whole sentence (capital first, closing
+    punctuation last: "We will not stop," said ...) by a named speaker, not a fragment."""
+    words = len(f.span.text.split())
+    return words >= SHORT_MIN_WORDS and f.speaker is not None and bool(_COMPLETE.match(f.span.text))
+
+
 def find_quotes(text: str, *, min_words: int = 6) -> list[Quote]:
-    """Direct quotations of ``min_words`` words or more, in text order.
+    """Direct quotations of ``min_words`` words or more, in text order, and shorter ones
+    (``SHORT_MIN_WORDS`` or more) that are complete sentences by a named speaker.
 
     ``Quote.text == text[q.start:q.end]``; ``speaker`` is a full name or None.
     A repeated quotation (a pull quote) is returned once.
@@ -171,7 +183,7 @@ def find_quotes(text: str, *, min_words: int = 6) -> list[Quote]:
     out: list[Quote] = []
     seen: dict[str, int] = {}
     for f in _attribute(ctx):
-        if len(f.span.text.split()) < min_words:
+        if len(f.span.text.split()) < min_words and not _short_and_complete(f):
             continue
         key = fold(" ".join(f.span.text.split())).rstrip(",. ")
         q = Quote(f.span.text, f.speaker, f.span.start, f.span.end, f.phrase if f.speaker else "")

@@ -64,7 +64,8 @@
   function currentEntry() {
     var all = entries();
     if (current < 0 && all.length === 1) { current = 0; }
-    return all[current] || null;
+    // On a story's own page the shortcuts act on that story.
+    return all[current] || document.querySelector(".pane.single .pane-story");
   }
 
   // The headline opens the story in the pane (its link is the plain page for no-JS).
@@ -124,6 +125,8 @@
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.classList || !form.classList.contains("js-inplace") || !window.fetch) { return; }
+    // On a story's own page the form is sent as it is: the page comes back with the result.
+    if (!list && form.closest(".pane.single")) { return; }
     event.preventDefault();
     var data = new FormData(form);
     if (event.submitter && event.submitter.name) { data.append(event.submitter.name, event.submitter.value); }

@@ -15,7 +15,8 @@
   SQLite: a virtual generated column (computed on read, stored in its
   indexes). PostgreSQL: a column set by a ``BEFORE`` trigger of its own.
 - indexes so "Newest first" walks an index and stops after one page, with
-  and without a status, as ``ix_items_queue`` does for collection order.
+  and without a status, as ``ix_items_queue`` does for collection order; and
+  for a date filter, indexes that hold both orders' keys beside the day.
 
 Revision ID: 0012_desk
 Revises: 0013_link_resolutions
@@ -57,6 +58,11 @@ $$
 INDEXES = (
     ("ix_items_when", ["status", "is_primary", "eff_when", "id"]),
     ("ix_items_primary_when", ["is_primary", "eff_when", "id"]),
+    # A date filter (eff_day range) sorts what it finds: with both orders' keys in the
+    # index the sort reads them there. Computing eff_when per row (the JSON of the
+    # edits) made "since a day, newest first" 8x slower (100 ms at 30,000 items).
+    ("ix_items_day_when", ["status", "is_primary", "eff_day", "eff_when", "first_seen_at", "id"]),
+    ("ix_items_primary_day_when", ["is_primary", "eff_day", "eff_when", "first_seen_at", "id"]),
 )
 
 
