@@ -110,18 +110,8 @@ class AuditLog(DeskBase):
     ) -> None:
         """An audit row for something that is not a review change (login, submit, check)."""
         with self._session() as session, session.begin():
-            session.add(
-                AuditRow(
-                    at=now,
-                    user=user,
-                    action=action,
-                    item_id=item_id,
-                    before={},
-                    after={},
-                    detail=detail,
-                    version_after=None,
-                    undone=False,
-                )
+            add_audit_row(
+                session, user=user, action=action, item_id=item_id, detail=detail, now=now
             )
 
 

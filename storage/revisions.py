@@ -27,16 +27,7 @@ from storage.story_tables import EntryStateRow, ItemRevisionRow, StoryRow
 from storage.tables import ItemRow
 from storage.tags import sync_tags
 
-# Review state that belongs to the story and moves to a new primary.
-STORY_FIELDS = (
-    "status",
-    "status_reason",
-    "internal_note",
-    "public_note",
-    "reviewed_by",
-    "reviewed_at",
-    "first_published_at",
-)
+# The fields of a stored article that a re-read may update (kept in its revision).
 UPDATED_FIELDS = ("headline", "text", "summary", "excerpt", "published_at", "authors")
 
 

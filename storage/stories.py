@@ -50,7 +50,6 @@ STORY_FIELDS = (
     "reviewed_at",
     "first_published_at",
 )
-UPDATED_FIELDS = ("headline", "text", "summary", "excerpt", "published_at", "authors")
 
 
 # --- reading --------------------------------------------------------------------
