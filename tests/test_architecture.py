@@ -81,8 +81,6 @@ MAX_LINES = 400
 OVERSIZE: dict[str, str] = {
     "scraper/config/schema.py": "being split (issue 11)",
     "scraper/fetch/client.py": "being split (issue 11)",
-    "scraper/understand/tags/cities.py": "rewritten by the analysis work (issue 12); split then",
-    "scraper/understand/tags/city_mentions.py": "rewritten by the analysis work (issue 12)",
 }
 
 

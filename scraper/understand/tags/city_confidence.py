@@ -1,7 +1,7 @@
 """How sure the city finder is of each city it names, 0..1.
 
 The confidence follows the kind of evidence that settled which place a name
-means, strongest first (``_resolve`` in :mod:`scraper.understand.tags.cities` writes the
+means, strongest first (``resolve`` in :mod:`scraper.understand.tags.cities` writes the
 reason of each mention):
 
 ======================================================  ==========

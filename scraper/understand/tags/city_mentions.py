@@ -18,117 +18,35 @@ from functools import cache
 
 from scraper.text.gazetteer import Gazetteer, Place, gazetteer, name_key, state_regex
 from scraper.text.segment import Span, sentence_of
-
-
-def _words(spaced: str) -> frozenset[str]:
-    return frozenset(spaced.split())
-
+from scraper.understand.tags.city_words import (
+    ATTRIBUTIVE,
+    CAPTION,
+    CITY_NOUN_AFTER,
+    CIVIC_AFTER,
+    DATELINE_AFTER,
+    HISTORY,
+    LIST_GLUE,
+    LIST_LEAD,
+    LOOKBEHIND,
+    NEIGHBOR_BEFORE,
+    NOT_A_CITY_AFTER,
+    NOT_GIVEN,
+    OPENS,
+    PASSING_BEFORE,
+    PASSING_SENTENCE,
+    PERSON_AFTER,
+    PLACE_PREFIX,
+    PREPOSITION_BEFORE,
+    SAID_BEFORE,
+    SPEECH,
+    STATE_AFTER,
+    STATE_BEFORE,
+    TITLES,
+    WHO_AFTER,
+)
 
 _TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*\.?")
 _ABBREV_DOT = {"St.", "Mt.", "Ft."}
-
-# The word after a place name that makes it something else.
-NOT_A_CITY_AFTER = _words(
-    "County Counties Township Twp Parish Borough Country Street St Avenue Ave Road Rd "
-    "Boulevard Blvd Drive Dr Lane Ln Way Place Pl Court Ct Terrace Highway Hwy Pike Parkway "
-    "Pkwy Circle Square Homes Park Trail Expressway Freeway Bridge River Creek Lake Valley "
-    "Mountain Mountains Bay Beach Island Islands Sound Harbor Peninsula Plaza Mall Avenues "
-    "Streets Roads Apartments Towers Turnpike Bypass Tunnel"
-)
-# The word after a place name that keeps it a city ("Oakland Police", "Gary Mayor").
-CIVIC_AFTER = _words(
-    "Police City Mayor Mayor's Council Councilman Councilwoman Councilmember Fire Public "
-    "Schools School Chief Municipal Housing Metro Metropolitan Area Officials "
-    "Officers Officer Detectives Hall Residents Community Communities Neighborhood "
-    "Neighborhoods Region Regional Downtown Commissioner Mayors Transit Unified Public "
-    "Parks Library Superintendent"
-)
-_PLACE_PREFIX = _words(
-    "North South East West Northeast Northwest Southeast Southwest Downtown Greater Central "
-    "Metro Metropolitan Uptown Midtown Historic Old Suburban Inner Urban Rural In At From "
-    "The A An And Or Of For To By On With Near Across Outside Inside Like Than But So As "
-    "When While After Before Since Until Where Why How What Who If Also"
-)
-_TITLES = _words(
-    "Mr Mrs Ms Miss Dr Sgt Capt Lt Col Gen Gov Sen Rep Rev Det Ofc Officer Actor Actress "
-    "Singer Coach Judge Justice Pastor Father Sister Brother Professor Prof President "
-    "Deputy Sheriff Trooper Cpl Pvt Sir Dame Lord Lady Uncle Aunt"
-)
-# Capitalised words that are never given names: numbers, determiners, quantifiers.
-_NOT_GIVEN = _words(
-    "One Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve Thirteen Fourteen "
-    "Fifteen Sixteen Seventeen Eighteen Nineteen Twenty Thirty Forty Fifty Hundred Hundreds "
-    "Dozen Dozens Thousands Every Each Many Some Several Most All Both Few Other Another "
-    "These Those This That Their His Her Our Its My Your No Any Former Longtime Local Nearby "
-    "Fellow Veteran Young Younger Older"
-)
-# "the New York City subway": a lower-case word after "the X" that is no verb or
-# function word makes X a modifier, so X is the city itself.
-_ATTRIBUTIVE = re.compile(
-    r" (?!(?:is|was|are|were|has|had|have|will|would|can|could|may|might|should|of|in|on|"
-    r"at|to|for|from|by|with|and|or|but|as|that|which|who|where|when|than|itself|"
-    r"says|said)\b)[a-z]{3,}\b"
-)
-_OPENS = re.compile(r"(?:[.!?][\"'”’)]*\s+|\n\s*)[\"'“‘(]?$")
-_SPEECH = re.compile(
-    r"\s+(?:said|says|told|tells|added|adds|noted|notes|explained|explains|wrote|"
-    r"writes|asked|asks|stated|states|recalled|testified|replied|continued|argued|agreed)\b"
-)
-# What only a person does right after a name ("Jackson, who grew up ...", "Tyler laughed").
-# ", who" only where no preposition stands before the name ("the people of Flint, who").
-_PERSON_AFTER = re.compile(
-    r"\s+(?:laughed|laughs|smiled|smiles|shrugged|shrugs|nodded|nods|sighed|"
-    r"joked|jokes|grinned|grins|winked|chuckled)\b"
-)
-_WHO_AFTER = re.compile(r",\s+who\b")
-_PREPOSITION_BEFORE = re.compile(
-    r"\b(?:of|in|at|from|to|for|near|around|across|outside|inside|into|throughout)\s+$"
-)
-_SAID_BEFORE = re.compile(r"\b(?:said|says|told|asked|according to)\s*$")
-_PASSING_BEFORE = re.compile(
-    r"\b(?:originat\w* in|started in|began in|begun in|born in|pioneered in|developed in|"
-    r"first \w+ in|model(?:l)?ed (?:after|on)|model(?:l)?ed \w+ (?:\w+ )?after|patterned after|"
-    r"based on|after (?:one|those|that|the one) in|borrowed from|imported from|copied from|"
-    r"cities (?:like|such as|including)|places (?:like|such as)|such as|based (?:in|at)|"
-    r"headquartered in|(?:College|University|Institute|School)\b[^.;]{0,60}?\bin|"
-    r"travel(?:l)?ed from|came from|moved from|grew up in|native of|"
-    r"conference in|convention in|replicat\w+ in|hospitals? in|medical center in|"
-    r"hospitali[sz]ed in|like|[Uu]nlike|"
-    # a person's home town in an appositive: ", a retired teacher from Austin"
-    r",\s+an?\s+(?:[\w'’-]+\s+){0,5}?(?:from|of))\s+(?:the\s+)?$"
-)
-_PASSING_SENTENCE = re.compile(
-    r"\b(?:other (?:cities|sites|pilot|communities|jurisdictions|places)|among (?:the )?"
-    r"(?:other )?(?:cities|sites)|cities across the country|cities like|cities such as)\b",
-    re.IGNORECASE,
-)
-_CAPTION = re.compile(
-    r"\b(?:photo|photograph|pictured|seen here|from left|file image)\b"
-    r"|\((?:left|right|AP|AFP)\)(?!\s*(?:—|–|--|-))"  # "HARTFORD (AP) —" is a dateline
-    r"|Getty Images|COURTESY",
-    re.IGNORECASE,
-)
-_CITY_NOUN_AFTER = re.compile(
-    r"\s+(?:area|region|community|communities|neighborhoods?|police|mayor|city|metro|suburbs|"
-    r"residents?|officials|council|schools|department|streets|native|chapter|office|branch)\b"
-)
-_HISTORY = re.compile(r"\s*(?:Back )?(?:In|By) (?:the )?(?:1[89]|20)\d\ds?\b")
-_NEIGHBOR_BEFORE = re.compile(r"\b(?:neighbou?ring|nearby|adjacent|next-door)\s+$", re.IGNORECASE)
-_LIST_LEAD = re.compile(r"^\W*(?:[\w'’-]+\s+){0,3}[\w'’-]+\s*(?:—|–|--|:)\s*$")
-_LOOKBEHIND = 200  # characters before a mention that its context is read from
-_LIST_GLUE = re.compile(r"^(?:\s*(?:,|;|and|or|&)\s*)+$")
-_DATELINE_AFTER = re.compile(r"\s*(?:—|–|--|-|>>|\(|:|,)")
-
-
-# Words around "New York" that make it the state, not the city.
-_STATE_BEFORE = re.compile(
-    r"\b(?:upstate|downstate|western|central|northern|eastern|southern|rural|across|"
-    r"statewide|State of|state of)\s+$"
-)
-_STATE_AFTER = re.compile(
-    r"\s+(?:Gov\.?|Governor|governor|lawmakers|legislators|[Ll]egislature|Assembly|"
-    r"State Senate|state senator|Attorney General|attorney general|Comptroller|counties)\b"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,7 +196,7 @@ def _describe(
         foreign = True  # "Cambridge in England", "the University of Leeds in the U.K."
     dateline = (
         at_line_start
-        and bool(_DATELINE_AFTER.match(text, after_qual))
+        and bool(DATELINE_AFTER.match(text, after_qual))
         and (upper or state is not None)
     )
     if upper and not dateline and not alias_of:
@@ -296,15 +214,15 @@ def _describe(
             kind = "civic"
         elif after:
             kind = "weak"
-        who = _WHO_AFTER.match(text, end) and not _PREPOSITION_BEFORE.search(
+        who = WHO_AFTER.match(text, end) and not PREPOSITION_BEFORE.search(
             text[max(0, start - 12) : start]
         )
         if (
-            _SPEECH.match(text, end)
-            or _PERSON_AFTER.match(text, end)
+            SPEECH.match(text, end)
+            or PERSON_AFTER.match(text, end)
             or who
             or (
-                _SAID_BEFORE.search(text[max(0, start - 20) : start])
+                SAID_BEFORE.search(text[max(0, start - 20) : start])
                 and re.match(r"\s*[,.;]", text[end : end + 2])
             )
         ):
@@ -314,7 +232,7 @@ def _describe(
         if before is not None and text[before.end : start] == "-" and _is_cap(before.word):
             kind = "not-city"  # "Times-Picayune"
         if written == "New York" and (
-            _STATE_BEFORE.search(text[max(0, start - 12) : start]) or _STATE_AFTER.match(text, end)
+            STATE_BEFORE.search(text[max(0, start - 12) : start]) or STATE_AFTER.match(text, end)
         ):
             kind = "not-city"  # "upstate New York", "New York lawmakers": the state
         if (
@@ -328,12 +246,12 @@ def _describe(
             kind = "weak"  # "Department of Justice", "University of Chicago"
         if before is not None and text[before.end : start] == " ":
             prev = before.word.rstrip(".")
-            if prev in _TITLES:
+            if prev in TITLES:
                 kind = "person"
             elif (
                 _is_cap(prev)
                 and not prev.isupper()
-                and prev not in _PLACE_PREFIX
+                and prev not in PLACE_PREFIX
                 and not alias_of
                 and _can_be_given_name(text, before)
             ):
@@ -344,8 +262,8 @@ def _describe(
             and text[before.end : start] == " "
             and kind != "civic"
             and not alias_of
-            and not _CITY_NOUN_AFTER.match(text, end)
-            and not _ATTRIBUTIVE.match(text, end)
+            and not CITY_NOUN_AFTER.match(text, end)
+            and not ATTRIBUTIVE.match(text, end)
         ):
             kind = "not-city"  # "the Piedmont", "the Elm City"; but "the Pittsburgh area"
     return Mention(
@@ -360,7 +278,7 @@ def _describe(
         dateline=dateline,
         after=after,
         kind=kind,
-        city_noun=bool(_CITY_NOUN_AFTER.match(text, end)),
+        city_noun=bool(CITY_NOUN_AFTER.match(text, end)),
         org=bool(after)
         and state is None
         and after not in NOT_A_CITY_AFTER
@@ -386,10 +304,10 @@ def _can_be_given_name(text: str, word: _Token) -> bool:
     that opens a sentence and is written in lower case elsewhere in the story,
     since its capital says nothing.
     """
-    if word.word in _NOT_GIVEN:
+    if word.word in NOT_GIVEN:
         return False
-    at_start = word.start <= _LOOKBEHIND and not text[: word.start].rstrip(" \"'“‘(")
-    opens = at_start or bool(_OPENS.search(text, max(0, word.start - 4), word.start))
+    at_start = word.start <= LOOKBEHIND and not text[: word.start].rstrip(" \"'“‘(")
+    opens = at_start or bool(OPENS.search(text, max(0, word.start - 4), word.start))
     return not (opens and has_word(text, word.word.lower()))
 
 
@@ -426,12 +344,12 @@ def _with_context(
     linear time, not quadratic.
     """
     s_start, s_end = sentence
-    near = max(s_start, m.start - _LOOKBEHIND)
+    near = max(s_start, m.start - LOOKBEHIND)
     before = text[near : m.start]
     key = ("s", s_start, s_end)
     if key not in cache:
-        cache[key] = bool(_PASSING_SENTENCE.search(text, s_start, s_end))
-    passing = bool(_PASSING_BEFORE.search(before[-80:])) or cache[key]
+        cache[key] = bool(PASSING_SENTENCE.search(text, s_start, s_end))
+    passing = bool(PASSING_BEFORE.search(before[-80:])) or cache[key]
     prev = earlier[-1] if earlier else None
     if not passing and prev is not None and prev.passing and prev.sentence == sentence:
         # "cities like Boston and Cincinnati": a list continues the passing context.
@@ -439,19 +357,19 @@ def _with_context(
         qual = state_regex().match(text, prev.end)
         if qual is not None:
             glue_from = qual.end()
-        passing = m.start - glue_from < _LOOKBEHIND and bool(
-            _LIST_GLUE.match(text[glue_from : m.start])
+        passing = m.start - glue_from < LOOKBEHIND and bool(
+            LIST_GLUE.match(text[glue_from : m.start])
         )
     # "Four cities — Little Rock, ...": a short lead-in to a list still opens on it.
-    initial = near == s_start and (not before.strip(" \"'“‘([") or bool(_LIST_LEAD.match(before)))
+    initial = near == s_start and (not before.strip(" \"'“‘([") or bool(LIST_LEAD.match(before)))
     p_key = ("p", para_span[0], para_span[1])
     if p_key not in cache:
-        cache[p_key] = bool(_CAPTION.search(text, para_span[0], para_span[1]))
+        cache[p_key] = bool(CAPTION.search(text, para_span[0], para_span[1]))
     return replace(
         m,
         passing=passing,
-        neighbor=bool(_NEIGHBOR_BEFORE.search(before[-30:])),
-        history=bool(_HISTORY.match(text, s_start, s_end)),
+        neighbor=bool(NEIGHBOR_BEFORE.search(before[-30:])),
+        history=bool(HISTORY.match(text, s_start, s_end)),
         caption=cache[p_key],
         sentence_initial=initial,
         paragraph=paragraph,
