@@ -10,7 +10,7 @@ spread up to three days before collection and missing on one story in ten, so
 order differently::
 
     .venv/bin/python bench/bench_queue.py [--items 100000] [--runs 30] [--analyze]
-                                          [--views cards,list]
+                                          [--views cards,list] [--db FILE]
 """
 
 from __future__ import annotations
@@ -158,7 +158,9 @@ def fill(store: Store, n: int) -> None:
 async def measure(store: Store, runs: int, views: list[str]) -> None:
     review = ReviewStore(store)
     now = datetime.now(UTC)
-    user = review.add_user("bench", hash_password("bench-password"), admin=False, now=now)
+    user = next((u for u in review.users() if u.name == "bench"), None) or review.add_user(
+        "bench", hash_password("bench-password"), admin=False, now=now
+    )
     cookie, sid = new_session_cookie(b"b" * 48)
     review.create_session(sid, user.id, now=now, lifetime=timedelta(hours=1))
     app = create_app(Config(), store, secret_key=b"b" * 48)
@@ -202,15 +204,25 @@ def main() -> None:
         help="run ANALYZE first (clippings never does: by default the planner has no statistics)",
     )
     parser.add_argument("--views", default="cards,list", help="queue views to time")
+    parser.add_argument(
+        "--db",
+        help="keep the filled database in this file and reuse it on the next run "
+        "(filling 100,000 items takes minutes); default: a temporary file",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        store = open_store(f"sqlite:///{Path(folder) / 'bench.db'}")
-        t = time.perf_counter()
-        fill(store, args.items)
-        if args.analyze:
-            with store.engine.begin() as db:
-                db.exec_driver_sql("ANALYZE")
-        print(f"filled {args.items} items in {time.perf_counter() - t:.1f} s")
+        path = Path(args.db) if args.db else Path(folder) / "bench.db"
+        filled = path.exists()
+        store = open_store(f"sqlite:///{path}")
+        if filled:
+            print(f"reusing {path} (filled by an earlier run)")
+        else:
+            t = time.perf_counter()
+            fill(store, args.items)
+            if args.analyze:
+                with store.engine.begin() as db:
+                    db.exec_driver_sql("ANALYZE")
+            print(f"filled {args.items} items in {time.perf_counter() - t:.1f} s")
         asyncio.run(measure(store, args.runs, args.views.split(",")))
 
 

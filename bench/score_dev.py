@@ -117,7 +117,9 @@ def score_dev(path: Path, *, keep: Callable[[str], bool], config: Config) -> Dev
         tally.relevant_baseline_right += bool(baseline) == record["relevant"]
         tally.cities.add(set(record["cities"]), set(result.cities))
         tally.relevant_right += result.relevant == record["relevant"]
-        found = [q for q in result.quotes if q.speaker]
+        # the gold labels quotations of six words or more; shorter complete sentences,
+        # which find_quotes also keeps, have no gold to meet
+        found = [q for q in result.quotes if q.speaker and len(q.text.split()) >= 6]
         gold = record["quotes"]
         pairs = match([q.text for q in found], [g["text"] for g in gold])
         right = [(i, j) for i, j in pairs if same_speaker(found[i].speaker, gold[j]["speaker"])]

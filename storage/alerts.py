@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
+from scraper.models.stored import ItemRecord
 from storage.notify_tables import AlertDeliveryRow, AlertRuleRow, NotifyMarkRow
 from storage.outbox import insert_new
 from storage.records import item_json
@@ -71,7 +72,7 @@ class Event:
 
     kind: str
     key: str  # unique per event: "new:42", "approve:42:7" (item, audit row)
-    item: dict[str, Any]
+    item: ItemRecord
     user: str | None = None
 
 

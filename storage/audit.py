@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from storage.desk_base import DeskBase
 from storage.review_tables import AuditRow
@@ -43,6 +44,32 @@ def audit_entry(row: AuditRow) -> AuditEntry:
         after=dict(row.after or {}),
         detail=row.detail,
         undone=row.undone,
+    )
+
+
+def add_audit_row(
+    session: Session,
+    *,
+    user: str,
+    action: str,
+    item_id: int | None,
+    detail: str | None,
+    now: datetime,
+    version_after: int | None = None,
+) -> None:
+    """An audit row for an action, in the caller's transaction (written with the change)."""
+    session.add(
+        AuditRow(
+            at=now,
+            user=user,
+            action=action,
+            item_id=item_id,
+            before={},
+            after={},
+            detail=detail,
+            version_after=version_after,
+            undone=False,
+        )
     )
 
 
@@ -83,18 +110,8 @@ class AuditLog(DeskBase):
     ) -> None:
         """An audit row for something that is not a review change (login, submit, check)."""
         with self._session() as session, session.begin():
-            session.add(
-                AuditRow(
-                    at=now,
-                    user=user,
-                    action=action,
-                    item_id=item_id,
-                    before={},
-                    after={},
-                    detail=detail,
-                    version_after=None,
-                    undone=False,
-                )
+            add_audit_row(
+                session, user=user, action=action, item_id=item_id, detail=detail, now=now
             )
 
 

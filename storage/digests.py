@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from scraper.models.stored import ItemRecord
 from storage.notify_tables import DigestSendRow, UserNotifyRow
 from storage.outbox import insert_new
 from storage.publishing import PUBLIC_STATUSES
@@ -103,7 +104,7 @@ class DigestStore:
 
     # --- what goes in a digest ---------------------------------------------
 
-    def new_candidates(self, since: datetime, until: datetime) -> list[dict[str, Any]]:
+    def new_candidates(self, since: datetime, until: datetime) -> list[ItemRecord]:
         """Stories first seen in ``(since, until]`` that are in the queue now."""
         return self._items(
             ItemRow.status == "candidate",
@@ -112,7 +113,7 @@ class DigestStore:
             order=ItemRow.first_seen_at,
         )
 
-    def approved(self, since: datetime, until: datetime) -> list[dict[str, Any]]:
+    def approved(self, since: datetime, until: datetime) -> list[ItemRecord]:
         """Stories approved in ``(since, until]`` (audit log) that are still public."""
         approvals = select(AuditRow.item_id).where(
             AuditRow.action == "approve",
@@ -126,7 +127,7 @@ class DigestStore:
             order=ItemRow.reviewed_at,
         )
 
-    def _items(self, *conditions: Any, order: Any) -> list[dict[str, Any]]:
+    def _items(self, *conditions: Any, order: Any) -> list[ItemRecord]:
         with self.store.session() as session:
             rows = session.scalars(
                 select(ItemRow)

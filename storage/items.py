@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import (
     and_,
@@ -23,6 +22,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from scraper.models.stored import (
+    ItemRecord,
     Outcome,
     StoryData,
     StoryLookup,
@@ -262,7 +262,7 @@ class ItemTable(SightingTable):
         limit: int | None = None,
         offset: int = 0,
         newest_first: bool = True,
-    ) -> list[dict[str, Any]]:
+    ) -> list[ItemRecord]:
         """Items as plain dicts (``item_json``), newest first by default."""
         with self.session() as session:
             query = select(ItemRow)
@@ -276,7 +276,7 @@ class ItemTable(SightingTable):
             sightings = self._sightings_of(session, [r.id for r in rows])
             return [item_json(row, sightings.get(row.id, [])) for row in rows]
 
-    def item(self, item_id: int) -> dict[str, Any] | None:
+    def item(self, item_id: int) -> ItemRecord | None:
         with self.session() as session:
             row = session.get(ItemRow, item_id)
             if row is None:

@@ -14,12 +14,13 @@ server rebuilds only when it changes.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import case, func, or_, select, update
 
+from scraper.models.stored import ItemRecord
 from storage.records import item_json
 from storage.store import Store
 from storage.stories import with_copies
@@ -42,7 +43,7 @@ def _parse(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def story_date(item: dict[str, Any]) -> datetime:
+def story_date(item: Mapping[str, Any]) -> datetime:
     """The date an item is listed under: its (edited) publication date, else first seen."""
     return _parse(item.get("published")) or _parse(item.get("first_seen")) or EPOCH
 
@@ -58,7 +59,7 @@ def public_items(
     city: str | None = None,
     limit: int | None = None,
     offset: int = 0,
-) -> list[dict[str, Any]]:
+) -> list[ItemRecord]:
     """Approved and published items (``item_json`` shape), newest story first.
 
     Filters compare the effective (edited) tags, so they are applied after

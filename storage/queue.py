@@ -9,6 +9,7 @@ from typing import Any, Literal
 from sqlalchemy import exists, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from scraper.models.stored import ItemRecord
 from storage.desk_base import DeskBase
 from storage.records import item_json
 from storage.search import Kept, text_condition
@@ -35,7 +36,7 @@ class QueueFilter:
 
 @dataclass(frozen=True, slots=True)
 class QueuePage:
-    items: list[dict[str, Any]]
+    items: list[ItemRecord]
     total: int
     page: int
     per_page: int

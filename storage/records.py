@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from scraper.models.stored import ItemRecord
 from storage.tables import ItemRow, SightingRow
 
 
@@ -41,7 +42,7 @@ def suggestions(evidence: Sequence[dict[str, Any]], tags: Sequence[str]) -> list
     return list(best.values())
 
 
-def item_json(row: ItemRow, sightings: Sequence[SightingRow]) -> dict[str, Any]:
+def item_json(row: ItemRow, sightings: Sequence[SightingRow]) -> ItemRecord:
     """The public shape of an item (``clippings items --json``).
 
     ``headline``, ``excerpt``, ``published``, ``outlet``, ``programs`` and

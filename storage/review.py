@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from scraper.models.errors import Conflict, NotAllowed, NotFound, ReviewError
+from scraper.models.stored import ItemRecord
 from storage.audit import AuditEntry, AuditLog, _past, audit_entry
 from storage.queue import ReviewQueue
 from storage.records import item_json, original_values
@@ -82,7 +83,7 @@ class ReviewStore(UserAccounts, ReviewQueue, AuditLog):
             raise NotFound(f"no item {item_id}")
         return row
 
-    def _current(self, session: Session, row: ItemRow) -> dict[str, Any]:
+    def _current(self, session: Session, row: ItemRow) -> ItemRecord:
         return item_json(row, self.store._sightings_of(session, [row.id]).get(row.id, []))
 
     def _write(
@@ -98,7 +99,7 @@ class ReviewStore(UserAccounts, ReviewQueue, AuditLog):
         detail: str | None = None,
         audit_before: dict[str, Any] | None = None,
         audit_after: dict[str, Any] | None = None,
-    ) -> dict[str, Any]:
+    ) -> ItemRecord:
         """Apply ``values`` if the item is still at ``expected``; audit it; return the item."""
         self._check_version(session, row, expected)
         version = row.version or 1
@@ -156,7 +157,7 @@ class ReviewStore(UserAccounts, ReviewQueue, AuditLog):
         now: datetime,
         version: int | None,
         reason: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> ItemRecord:
         """Approve, reject (with an optional reason), unpublish or promote one item."""
         if action not in TRANSITIONS:
             raise NotAllowed(f"unknown action {action!r}")
@@ -188,7 +189,7 @@ class ReviewStore(UserAccounts, ReviewQueue, AuditLog):
         now: datetime,
         version: int | None,
         approve: bool = False,
-    ) -> dict[str, Any]:
+    ) -> ItemRecord:
         """Set edited values (a value equal to the original drops the edit); keep originals.
 
         ``changes`` maps fields of ``EDITABLE`` to values in ``item_json``'s shape
@@ -242,7 +243,7 @@ class ReviewStore(UserAccounts, ReviewQueue, AuditLog):
         version: int | None,
         internal: str | None = None,
         public: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> ItemRecord:
         """Set the internal and/or public note (``None`` leaves a note as it is)."""
         values: dict[str, Any] = {}
         if internal is not None:
@@ -255,7 +256,7 @@ class ReviewStore(UserAccounts, ReviewQueue, AuditLog):
                 session, row, values, user=user, action="notes", now=now, expected=version
             )
 
-    def undo_last(self, *, user: str, now: datetime) -> tuple[AuditEntry, dict[str, Any]]:
+    def undo_last(self, *, user: str, now: datetime) -> tuple[AuditEntry, ItemRecord]:
         """Undo ``user``'s last change, if nobody changed that item since."""
         with self._session() as session, session.begin():
             last = session.scalar(

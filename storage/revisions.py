@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 
 from scraper.models.errors import StoryError
-from scraper.models.stored import StoryData
+from scraper.models.stored import RevisionRecord, StoryData
 from storage.store import Store
 from storage.story_index import (
     find_copy,
@@ -27,16 +27,7 @@ from storage.story_tables import EntryStateRow, ItemRevisionRow, StoryRow
 from storage.tables import ItemRow
 from storage.tags import sync_tags
 
-# Review state that belongs to the story and moves to a new primary.
-STORY_FIELDS = (
-    "status",
-    "status_reason",
-    "internal_note",
-    "public_note",
-    "reviewed_by",
-    "reviewed_at",
-    "first_published_at",
-)
+# The fields of a stored article that a re-read may update (kept in its revision).
 UPDATED_FIELDS = ("headline", "text", "summary", "excerpt", "published_at", "authors")
 
 
@@ -130,7 +121,7 @@ def update_item(
         return changed
 
 
-def revisions(store: Store, item_id: int) -> list[dict[str, Any]]:
+def revisions(store: Store, item_id: int) -> list[RevisionRecord]:
     """The change log of an item, oldest first: revision, when, source, fields, before."""
     with store.session() as session:
         rows = session.scalars(

@@ -34,10 +34,6 @@ MAX_GUID_ALIASES = 3  # GUIDs one source may give one story (a feed changing the
 KEY_CHUNK = 200  # (kind, value) pairs per lookup statement
 
 
-MAX_GUID_ALIASES = 3  # GUIDs one source may give one story (a feed changing them every fetch)
-KEY_CHUNK = 200  # (kind, value) pairs per lookup statement
-
-
 class SightingTable(StoreBase):
     """Sightings of stored stories (part of ``storage.store.Store``)."""
 
@@ -79,14 +75,8 @@ class SightingTable(StoreBase):
                 )
             for sighting in sorted(sightings, key=lambda s: s.item_id):
                 for kind, value in sorted(set(sighting.keys) - stored):
-                    if (
-                        kind == "guid"
-                        and self._guid_aliases(session, sighting.item_id, value) >= MAX_GUID_ALIASES
-                    ):
-                        continue  # as in _seen: a feed changing GUIDs must not grow item_keys
-                    item = {"item_id": sighting.item_id, "kind": kind, "value": value}
-                    self._insert_ignore(session, ItemKeyRow, item)
-                    stored.add((kind, value))
+                    if self._add_alias(session, sighting.item_id, kind, value):
+                        stored.add((kind, value))
             upsert = module.insert(SightingRow).values(
                 item_id=bindparam("p_item"),
                 source_id=source_id,
@@ -161,12 +151,19 @@ class SightingTable(StoreBase):
     ) -> None:
         self._sighting(session, item_id, source_id, url, now)
         for kind, value in sorted(dict.fromkeys(keys)):
-            if kind == "guid" and self._guid_aliases(session, item_id, value) >= MAX_GUID_ALIASES:
-                continue  # a feed that changes GUIDs on every fetch must not grow item_keys
-            self._insert_ignore(
-                session, ItemKeyRow, {"item_id": item_id, "kind": kind, "value": value}
-            )
+            self._add_alias(session, item_id, kind, value)
         session.execute(update(ItemRow).where(ItemRow.id == item_id).values(last_seen_at=now))
+
+    def _add_alias(self, session: Session, item_id: int, kind: str, value: str) -> bool:
+        """Store a key of a known story; False when it is one GUID too many from its source.
+
+        A feed that changes its GUIDs on every fetch must not grow ``item_keys``:
+        at most ``MAX_GUID_ALIASES`` GUIDs per source and story.
+        """
+        if kind == "guid" and self._guid_aliases(session, item_id, value) >= MAX_GUID_ALIASES:
+            return False
+        self._insert_ignore(session, ItemKeyRow, {"item_id": item_id, "kind": kind, "value": value})
+        return True
 
     @staticmethod
     def _guid_aliases(session: Session, item_id: int, key: str) -> int:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from storage.archive_tables import SnapshotRow
@@ -360,8 +360,6 @@ def record_archive_org(
 
 def counts(store: Store) -> dict[str, int]:
     """Snapshots by state, and public stories with no snapshot row yet (``to_do``)."""
-    from sqlalchemy import func
-
     with store.session() as session:
         by_state = dict(
             session.execute(select(SnapshotRow.state, func.count()).group_by(SnapshotRow.state))

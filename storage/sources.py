@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import DBAPIError
 
 from scraper.models.stored import (
+    FetchLogRecord,
     FetchRecord,
     SourceSpec,
     SourceState,
@@ -275,7 +276,7 @@ class SourceTable(StoreBase):
             )
             connection.execute(_FETCH_STATE_UPDATE, [_fetch_state_params(r) for r in ordered])
 
-    def fetches(self, source_id: str, *, limit: int = 20) -> list[dict[str, Any]]:
+    def fetches(self, source_id: str, *, limit: int = 20) -> list[FetchLogRecord]:
         with self.session() as session:
             rows = session.scalars(
                 select(FetchRow)

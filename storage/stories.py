@@ -21,12 +21,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from scraper.models.errors import StoryError
+from scraper.models.errors import Conflict, StoryError
+from scraper.models.stored import CopyRecord, ItemRecord, StoryRecord
+from storage.audit import add_audit_row
 from storage.store import Store
 from storage.story_index import (
     follow_primary,
@@ -48,16 +50,15 @@ STORY_FIELDS = (
     "reviewed_at",
     "first_published_at",
 )
-UPDATED_FIELDS = ("headline", "text", "summary", "excerpt", "published_at", "authors")
 
 
 # --- reading --------------------------------------------------------------------
 
 
-def copies_of(store: Store, story_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
+def copies_of(store: Store, story_ids: Iterable[int]) -> dict[int, list[CopyRecord]]:
     """Each story's items (primary first, then by date): id, outlet, url, published, primary."""
     wanted = sorted({s for s in story_ids if s is not None})
-    out: dict[int, list[dict[str, Any]]] = {s: [] for s in wanted}
+    out: dict[int, list[CopyRecord]] = {s: [] for s in wanted}
     with store.session() as session:
         for start in range(0, len(wanted), 500):
             rows = session.execute(
@@ -90,7 +91,7 @@ def copies_of(store: Store, story_ids: Iterable[int]) -> dict[int, list[dict[str
     return out
 
 
-def story(store: Store, item_id: int) -> dict[str, Any]:
+def story(store: Store, item_id: int) -> StoryRecord:
     """The story of an item: ``{"id", "primary_item_id", "items": [...]}`` (see ``copies_of``)."""
     with store.session() as session:
         row = session.get(ItemRow, item_id)
@@ -149,86 +150,132 @@ def _hand_over(session: Session, old: ItemRow, new: ItemRow, *, now: datetime) -
     sync_tags(session, new)
 
 
-def set_primary(store: Store, item_id: int, *, now: datetime) -> dict[str, Any]:
-    """Make ``item_id`` the copy its story links to; the review state moves with it."""
+StoryOp = Literal["primary", "split", "merge"]
+STORY_OPS: tuple[StoryOp, ...] = ("primary", "split", "merge")
+
+
+def act_on_story(
+    store: Store,
+    op: StoryOp,
+    item_id: int,
+    *,
+    user: str,
+    now: datetime,
+    other: int | None = None,
+    expected_version: int | None = None,
+) -> StoryRecord:
+    """One reviewer's action on a story, and its audit row, in one transaction.
+
+    ``primary``: ``item_id`` becomes the copy the story links to (its review
+    state moves with it); ``split``: ``item_id`` leaves its story for one of
+    its own; ``merge``: the story of ``other`` joins the story of ``item_id``.
+    With ``expected_version``, the item must still be at that version (the
+    form was not shown a stale item), as for the other review actions. The
+    desk and ``clippings stories`` both call this. Returns the story after.
+    """
     with store.session() as session, session.begin():
         row = _load(session, item_id)
-        assert row.story_id is not None
-        old = primary_of(session, row.story_id)
-        if old.id != row.id:
-            _hand_over(session, old, row, now=now)
-            make_primary(session, row.story_id, row)
-            follow_primary(session, row.story_id)
-            touch(session, row.story_id, now)
+        if expected_version is not None and expected_version != (row.version or 1):
+            raise Conflict(
+                f"Item {item_id} changed since the page was shown; nothing was done.",
+                current={"id": row.id, "version": row.version or 1, "status": row.status},
+            )
+        if op == "primary":
+            detail = _set_primary(session, row, now=now)
+        elif op == "split":
+            detail = _split(session, row, now=now)
+        elif op == "merge":
+            if other is None:
+                raise StoryError("merge needs the number of the other item")
+            detail = _merge(session, row, _load(session, other), now=now)
+        else:
+            raise StoryError(f"unknown story action {op!r}")
+        session.flush()
+        add_audit_row(
+            session,
+            user=user,
+            action=op,
+            item_id=item_id,
+            detail=detail,
+            now=now,
+            version_after=row.version,
+        )
     return story(store, item_id)
 
 
-def split(store: Store, item_id: int, *, now: datetime) -> dict[str, Any]:
+def _set_primary(session: Session, row: ItemRow, *, now: datetime) -> str:
+    """Make ``row`` the copy its story links to; the review state moves with it."""
+    assert row.story_id is not None
+    old = primary_of(session, row.story_id)
+    if old.id != row.id:
+        _hand_over(session, old, row, now=now)
+        make_primary(session, row.story_id, row)
+        follow_primary(session, row.story_id)
+        touch(session, row.story_id, now)
+    return f"linked copy of story {row.story_id}"
+
+
+def _split(session: Session, row: ItemRow, *, now: datetime) -> str:
     """Take a wrongly grouped item out of its story into a story of its own.
 
     The split item is a new candidate (or ``filtered`` when it was judged not
     relevant); the story it leaves keeps its review state, handed to its
     oldest remaining copy when the split item was the primary.
     """
-    with store.session() as session, session.begin():
-        row = _load(session, item_id)
-        old_story = row.story_id
-        assert old_story is not None
-        others = list(
-            session.scalars(
-                select(ItemRow)
-                .where(ItemRow.story_id == old_story, ItemRow.id != row.id)
-                .order_by(ItemRow.first_seen_at, ItemRow.id)
-            )
+    old_story = row.story_id
+    assert old_story is not None
+    others = list(
+        session.scalars(
+            select(ItemRow)
+            .where(ItemRow.story_id == old_story, ItemRow.id != row.id)
+            .order_by(ItemRow.first_seen_at, ItemRow.id)
         )
-        if not others:
-            raise StoryError(f"item {item_id} is the only item of story {old_story}")
-        if row.is_primary:
-            _hand_over(session, row, others[0], now=now)
-            make_primary(session, old_story, others[0])
-        new_story = StoryRow(primary_item_id=row.id, created_at=now, updated_at=now)
-        session.add(new_story)
-        session.flush()
-        row.story_id, row.is_primary = new_story.id, True
-        row.status = "candidate" if row.relevant else "filtered"
-        row.status_reason = None if row.relevant else f"split from story {old_story}"
-        row.reviewed_by = row.reviewed_at = None
-        row.version = (row.version or 1) + 1
-        row.updated_at = now
-        touch(session, old_story, now)
-        session.flush()
-        follow_primary(session, old_story)
-    return story(store, item_id)
+    )
+    if not others:
+        raise StoryError(f"item {row.id} is the only item of story {old_story}")
+    if row.is_primary:
+        _hand_over(session, row, others[0], now=now)
+        make_primary(session, old_story, others[0])
+    new_story = StoryRow(primary_item_id=row.id, created_at=now, updated_at=now)
+    session.add(new_story)
+    session.flush()
+    row.story_id, row.is_primary = new_story.id, True
+    row.status = "candidate" if row.relevant else "filtered"
+    row.status_reason = None if row.relevant else f"split from story {old_story}"
+    row.reviewed_by = row.reviewed_at = None
+    row.version = (row.version or 1) + 1
+    row.updated_at = now
+    touch(session, old_story, now)
+    session.flush()
+    follow_primary(session, old_story)
+    return f"split from story {old_story} into story {new_story.id}"
 
 
-def merge(store: Store, into_item: int, other_item: int, *, now: datetime) -> dict[str, Any]:
-    """Put ``other_item``'s whole story into ``into_item``'s story (whose primary stays)."""
-    with store.session() as session, session.begin():
-        target = _load(session, into_item)
-        other = _load(session, other_item)
-        if target.story_id == other.story_id:
-            raise StoryError(f"items {into_item} and {other_item} are already one story")
-        gone = other.story_id
-        session.execute(
-            update(ItemRow)
-            .where(ItemRow.story_id == gone)
-            .values(story_id=target.story_id, is_primary=False)
-            .execution_options(synchronize_session=False)
-        )
-        session.execute(delete(StoryRow).where(StoryRow.id == gone))
-        session.flush()
-        follow_primary(session, target.story_id)
-        assert target.story_id is not None
-        touch(session, target.story_id, now)
-    return story(store, into_item)
+def _merge(session: Session, target: ItemRow, other: ItemRow, *, now: datetime) -> str:
+    """Put ``other``'s whole story into ``target``'s story (whose primary stays)."""
+    if target.story_id == other.story_id:
+        raise StoryError(f"items {target.id} and {other.id} are already one story")
+    gone = other.story_id
+    session.execute(
+        update(ItemRow)
+        .where(ItemRow.story_id == gone)
+        .values(story_id=target.story_id, is_primary=False)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(delete(StoryRow).where(StoryRow.id == gone))
+    session.flush()
+    follow_primary(session, target.story_id)
+    assert target.story_id is not None
+    touch(session, target.story_id, now)
+    return f"merged the story of item {other.id} into story {target.story_id}"
 
 
 # --- updates of stored articles -------------------------------------------------
 
 
-def with_copies(store: Store, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def with_copies(store: Store, items: list[ItemRecord]) -> list[ItemRecord]:
     """Add ``copies`` (the story's other items) and ``also_ran_in`` to each item dict."""
-    groups = copies_of(store, [i["story_id"] for i in items if i.get("story_id") is not None])
+    groups = copies_of(store, [i["story_id"] for i in items if i["story_id"] is not None])
     for item in items:
         members = groups.get(item.get("story_id") or -1, [])
         item["copies"] = [c for c in members if c["id"] != item["id"]]

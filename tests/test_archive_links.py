@@ -159,6 +159,7 @@ def test_deleted_story_is_flagged_and_the_outputs_switch_to_the_archived_copy(
     feed = json.loads(site_now.files["feeds/all.json"].body)
     entry = next(e for e in feed["items"] if e["url"] == archive_url)
     assert NOTE in entry["content_text"]
+    assert entry["_clippings"]["original_url"] == site.url("/news/one/")
 
     site.pages["/news/one/"] = "<p>restored</p>"  # back online: links switch back
     check_all(world)

@@ -305,3 +305,26 @@ def test_a_process_killed_after_sending_resends_once(tmp_path: Path, smtp: SmtpS
     assert len(recipients) == 4  # one duplicate
     assert set(recipients) == {"alice@example.org", "director@example.org", "board@example.org"}
     assert {r.status for r in DigestStore(world.store).sends()} == {"sent"}
+
+
+def test_the_readme_and_guide_examples_are_valid(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sources.yaml snippets of README's "Telling people" and docs/notify.md load."""
+    import re
+
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Telling people", 1)[1].split("\n## ", 1)[0]
+    guide = (root / "docs" / "notify.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", section, flags=re.S)
+    blocks += re.findall(r"```yaml\n(.*?)```", guide, flags=re.S)
+    assert len(blocks) >= 3
+    for block in blocks:
+        if "digests:" in block and "email:" not in block:
+            block = "email: {host: h, sender: a@example.org}\n" + block
+        config = parse_config(block)
+        assert config.digests or config.alerts
+    readme_config = parse_config(re.findall(r"```yaml\n(.*?)```", section, flags=re.S)[0])
+    assert [d.name for d in readme_config.digests] == ["morning"]
+    assert readme_config.alerts[0].format == "slack"
+    monkeypatch.setenv("SLACK_WEBHOOK_URL", "https://hooks.slack.com/services/T0/B0/X")
+    assert readme_config.alerts[0].target() == "https://hooks.slack.com/services/T0/B0/X"

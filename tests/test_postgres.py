@@ -212,9 +212,8 @@ def test_migrations_give_the_same_schema_on_postgres(pg_url: str) -> None:
 
 HOLD_LOCK = """
 import sys, time
-from storage.db import open_database
+from scraper.pipeline.wiring import open_store
 from storage.leases import collector_lock
-from storage.store import Store
 with collector_lock(open_store(sys.argv[1])):
     print("holding", flush=True)
     time.sleep(60)

@@ -169,15 +169,20 @@ def test_a_change_gives_a_new_etag_and_a_full_answer(store: Store) -> None:
     assert "Outreach story number 0" not in after.text
 
 
-def test_building_marks_items_published_and_unpublishing_takes_them_out_everywhere(
+def test_a_get_changes_no_state_a_publish_step_marks_and_unpublishing_takes_them_out(
     store: Store,
 ) -> None:
+    from scraper.publish.publisher import Publisher
+
     ids = _approved(store)
     paths = [p for p, _ in FEED_PATHS] + ["/news/", "/news/programs/group-violence-intervention/"]
     with serving(config(), store) as http:
         assert all("Outreach story number 0" in http.get(p).text for p in paths)
+        # Serving the page and the feeds changed nothing in the database...
+        assert {store.item(i)["status"] for i in ids} == {"approved"}
+        # ...the publish step (the desk runs it after a review change) does.
+        assert Publisher(config(), store).publish() == len(ids)
         assert {store.item(i)["status"] for i in ids} == {"published"}
-        assert store.item(ids[0])["status"] == "published"
         unpublish_items(store, [ids[0]], now=NOW + timedelta(hours=1))
         answers = {p: http.get(p) for p in paths}
         gone_page = http.get("/news/cities/york-pa/")

@@ -179,7 +179,7 @@ def test_set_primary_moves_the_review_state(store: Store) -> None:
         assert row is not None
         row.status, row.public_note = "approved", "Our program in the news"
         row.edits = {"excerpt": "An edited excerpt", "outlet": "City Wire Service"}
-    result = stories.set_primary(store, home, now=NOW)
+    result = stories.act_on_story(store, "primary", home, user="test", now=NOW)
     assert result["primary_item_id"] == home
     assert [i["id"] for i in result["items"]] == [home, wire]
     items = by_id(store)
@@ -202,21 +202,21 @@ def test_split_and_merge(store: Store) -> None:
         row.status = "approved"
         session.flush()
         follow_primary(session, row.story_id)
-    split = stories.split(store, b, now=NOW)
+    split = stories.act_on_story(store, "split", b, user="test", now=NOW)
     items = by_id(store)
     assert (len(split["items"]), split["primary_item_id"]) == (1, b)
     assert items[b]["story_id"] != items[a]["story_id"]
     assert (items[b]["status"], items[b]["primary"]) == ("candidate", True)
     assert items[a]["status"] == "approved"  # the story it left keeps its decision
-    merged = stories.merge(store, a, c, now=NOW)
+    merged = stories.act_on_story(store, "merge", a, other=c, user="test", now=NOW)
     assert {i["id"] for i in merged["items"]} == {a, c}
     items = by_id(store)
     assert items[c]["story_id"] == items[a]["story_id"]
     assert (items[c]["primary"], items[c]["status"]) == (False, "approved")
     with pytest.raises(StoryError):
-        stories.merge(store, a, c, now=NOW)
+        stories.act_on_story(store, "merge", a, other=c, user="test", now=NOW)
     with pytest.raises(StoryError):
-        stories.split(store, b, now=NOW)  # alone in its story
+        stories.act_on_story(store, "split", b, user="test", now=NOW)  # alone in its story
 
 
 def test_splitting_the_primary_hands_the_story_to_the_next_copy(store: Store) -> None:
@@ -226,7 +226,7 @@ def test_splitting_the_primary_hands_the_story_to_the_next_copy(store: Store) ->
         row = session.get(ItemRow, a)
         assert row is not None
         row.status, row.internal_note = "approved", "checked with the chief's office"
-    stories.split(store, a, now=NOW)
+    stories.act_on_story(store, "split", a, user="test", now=NOW)
     items = by_id(store)
     assert items[b]["primary"]
     assert items[b]["status"] == "approved"
@@ -377,3 +377,25 @@ def test_pipeline_groups_copies_and_updates_a_corrected_headline(
     assert items[record_link]["story_id"] == wire["story_id"]
     history = revisions.revisions(store, items[record_link]["id"])
     assert history[0]["before"]["headline"] == WIRE_HEADLINE
+
+
+def test_a_story_action_and_its_audit_row_are_one_transaction(store: Store) -> None:
+    """The audit row is written with the change, and a stale form changes nothing."""
+    from scraper.models.errors import Conflict
+    from storage.review import ReviewStore
+
+    a = save(store, story(1, WIRE_HEADLINE, text(WIRE)))
+    b = save(store, story(2, COPY_HEADLINE, wire_trimmed()))
+    review = ReviewStore(store)
+    version = by_id(store)[b]["version"]
+    with pytest.raises(Conflict):
+        stories.act_on_story(store, "split", b, user="ana", now=NOW, expected_version=version + 1)
+    assert by_id(store)[b]["story_id"] == by_id(store)[a]["story_id"]  # nothing changed
+    assert review.audit(item_id=b) == []  # and nothing was recorded
+    stories.act_on_story(store, "split", b, user="ana", now=NOW, expected_version=version)
+    entries = review.audit(item_id=b)
+    assert [(e.user, e.action) for e in entries] == [("ana", "split")]
+    assert "split from story" in (entries[0].detail or "")
+    with pytest.raises(StoryError):  # a failed action leaves no audit row either
+        stories.act_on_story(store, "split", b, user="ana", now=NOW)
+    assert len(review.audit(item_id=b)) == 1

@@ -121,7 +121,7 @@ def test_story_action_refusals(
 
 
 def test_a_story_is_published_once_with_the_chosen_link(world: DeskWorld) -> None:
-    stories.set_primary(world.store, COPY_ID, now=NOW)
+    stories.act_on_story(world.store, "primary", COPY_ID, user="test", now=NOW)
     with world.store.session() as session, session.begin():
         row = session.get(ItemRow, COPY_ID)
         assert row is not None
@@ -133,3 +133,13 @@ def test_a_story_is_published_once_with_the_chosen_link(world: DeskWorld) -> Non
     assert public.copies == (("City Wire", "https://outlet1.example/news/1"),)
     assert mark_published(world.store, [COPY_ID], now=NOW) == 1
     assert world.store.item(WIRE_ID)["status"] == "published"  # the copy follows its story
+
+
+def test_the_reading_pane_lists_the_copies(alice: tuple[httpx.Client, str]) -> None:
+    c, _ = alice
+    pane = c.get(f"/desk/items/{WIRE_ID}/pane").text
+    also = pane[pane.index("Also ran in") :]
+    assert "Stockton Record" in also
+    assert f'action="/desk/items/{COPY_ID}/story"' in also  # link it instead, or split it off
+    assert 'value="split"' in also
+    assert 'value="primary"' in also

@@ -7,6 +7,7 @@ and applies to the item as it is now (no version check: a script acts last).
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -42,7 +43,7 @@ def _day(value: str | None) -> date | None:
         raise click.BadParameter(f"{value!r} is not a date like 2024-03-05") from exc
 
 
-def _print(items: list[dict[str, Any]], *, as_json: bool, title: str) -> None:
+def _print(items: Sequence[Mapping[str, Any]], *, as_json: bool, title: str) -> None:
     if as_json:
         for item in items:
             json_line(item)

@@ -20,6 +20,7 @@ from rich.table import Table
 
 from scraper.cli._common import Context, common_options, json_line, main, pass_context
 from scraper.models.errors import StoryError
+from scraper.models.stored import StoryRecord
 from storage import revisions
 from storage import stories as repo
 
@@ -33,13 +34,14 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _audit(store: Any, *, user: str, action: str, item_id: int, detail: str) -> None:
-    from storage.review import ReviewStore
+def _act(
+    store: Any, op: repo.StoryOp, item: int, *, user: str, other: int | None = None
+) -> StoryRecord:
+    """The desk's own story action (the change and its audit row in one transaction)."""
+    return _run(lambda: repo.act_on_story(store, op, item, user=user, now=_now(), other=other))
 
-    ReviewStore(store).record(user=user, action=action, now=_now(), item_id=item_id, detail=detail)
 
-
-def _show(story: dict[str, Any], *, as_json: bool) -> None:
+def _show(story: StoryRecord, *, as_json: bool) -> None:
     if as_json:
         json_line(story)
         return
@@ -57,7 +59,7 @@ def _show(story: dict[str, Any], *, as_json: bool) -> None:
     Console().print(table)
 
 
-def _run(call: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+def _run(call: Callable[[], StoryRecord]) -> StoryRecord:
     try:
         return call()
     except StoryError as exc:
@@ -89,16 +91,7 @@ def show(ctx: Context, as_json: bool, item: int) -> None:
 def split(ctx: Context, user: str, as_json: bool, item: int) -> None:
     """Take ITEM out of its story into a story of its own (a new candidate)."""
     store = ctx.store()
-    before = _run(lambda: repo.story(store, item))
-    after = _run(lambda: repo.split(store, item, now=_now()))
-    _audit(
-        store,
-        user=user,
-        action="split",
-        item_id=item,
-        detail=f"split from story {before['id']} into story {after['id']}",
-    )
-    _show(after, as_json=as_json)
+    _show(_act(store, "split", item, user=user), as_json=as_json)
 
 
 @stories.command("merge")
@@ -111,15 +104,7 @@ def split(ctx: Context, user: str, as_json: bool, item: int) -> None:
 def merge(ctx: Context, user: str, as_json: bool, into: int, other: int) -> None:
     """Put B's whole story into A's story; A's primary copy stays primary."""
     store = ctx.store()
-    after = _run(lambda: repo.merge(store, into, other, now=_now()))
-    _audit(
-        store,
-        user=user,
-        action="merge",
-        item_id=into,
-        detail=f"merged the story of item {other} into story {after['id']}",
-    )
-    _show(after, as_json=as_json)
+    _show(_act(store, "merge", into, user=user, other=other), as_json=as_json)
 
 
 @stories.command("primary")
@@ -131,15 +116,7 @@ def merge(ctx: Context, user: str, as_json: bool, into: int, other: int) -> None
 def primary(ctx: Context, user: str, as_json: bool, item: int) -> None:
     """Make ITEM the copy its story shows and links to (its review state moves to it)."""
     store = ctx.store()
-    after = _run(lambda: repo.set_primary(store, item, now=_now()))
-    _audit(
-        store,
-        user=user,
-        action="primary",
-        item_id=item,
-        detail=f"made the primary copy of story {after['id']}",
-    )
-    _show(after, as_json=as_json)
+    _show(_act(store, "primary", item, user=user), as_json=as_json)
 
 
 @stories.command("history")

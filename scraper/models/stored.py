@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, NotRequired, Protocol, TypedDict
 
 Outcome = Literal["new", "seen"]
 Band = tuple[int, int]  # (band number, 64-bit hash of the band's rows)
@@ -170,3 +170,105 @@ class Sighting:
     url: str
     keys: tuple[tuple[str, str], ...] = ()
     entry_hash: str | None = None  # the source's entry (title, summary); None: not tracked
+
+
+class SeenAt(TypedDict):
+    """One sighting of an item: which source saw it, under which URL, how often."""
+
+    source: str
+    url: str
+    first_seen: str | None
+    last_seen: str | None
+    times: int
+
+
+class CopyRecord(TypedDict):
+    """One copy of a story, as its story lists it (primary first, then by date)."""
+
+    id: int
+    outlet: str | None
+    url: str
+    headline: str | None
+    published: str
+    primary: bool
+
+
+class StoryRecord(TypedDict):
+    """A story and its copies (``clippings stories show --json``)."""
+
+    id: int | None
+    primary_item_id: int
+    items: list[CopyRecord]
+
+
+class RevisionRecord(TypedDict):
+    """One change of a stored article: which fields changed, and what they were before."""
+
+    revision: int
+    changed_at: str
+    source: str | None
+    fields: list[str]
+    before: dict[str, Any]
+
+
+class FetchLogRecord(TypedDict):
+    """One fetch of a source, from its fetch log (newest first)."""
+
+    started_at: datetime
+    outcome: str
+    status: int | None
+    bytes: int
+    duration_ms: int
+    items_total: int
+    items_new: int
+    items_seen: int
+    error: str | None
+    warning: str | None
+
+
+class ItemRecord(TypedDict):
+    """An item as storage reads it back (``clippings items --json`` prints this shape).
+
+    ``headline``, ``excerpt``, ``published``, ``outlet``, ``programs`` and
+    ``cities`` are the effective values (review edits applied); ``original``
+    holds the collected value of each edited field. ``copies`` and
+    ``also_ran_in`` are filled where a page shows a story's other copies.
+    """
+
+    id: int
+    url: str
+    canonical_url: str
+    outlet: str | None
+    headline: str | None
+    published: str | None
+    authors: list[str]
+    status: str
+    status_reason: str | None
+    excerpt: str
+    summary: str
+    text: str
+    quotes: list[dict[str, Any]]
+    programs: list[str]
+    cities: list[str]
+    relevant: bool
+    evidence: list[dict[str, Any]]
+    suggestions: list[dict[str, Any]]
+    first_seen: str | None
+    last_seen: str | None
+    sources: list[str]
+    seen_at: list[SeenAt]
+    analysis_note: str | None
+    original: dict[str, Any]
+    public_note: str
+    internal_note: str
+    reviewed_by: str | None
+    reviewed_at: str | None
+    version: int
+    story_id: int | None
+    primary: bool
+    revision: int
+    copies: NotRequired[list[CopyRecord]]
+    also_ran_in: NotRequired[str]
+    updated: NotRequired[str]  # public items: the last review change
+    first_published: NotRequired[str | None]  # public items: first in a publish step
+    archive: NotRequired[dict[str, Any]]  # public items whose link is gone: the snapshot

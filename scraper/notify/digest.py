@@ -16,11 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 from email.message import EmailMessage
-from typing import Any
 
 from scraper.config.notify import DigestSpec, EmailSettings
 from scraper.config.schema import Config
 from scraper.models.errors import ConfigError, DeliveryError
+from scraper.models.stored import ItemRecord
 from scraper.notify import message, outlook
 from scraper.notify.schedule import due, latest_occurrence, previous_occurrence
 from scraper.notify.smtp import send_email
@@ -58,9 +58,7 @@ def recipients(spec: DigestSpec, store: Store) -> list[str]:
     return DigestStore(store).reviewer_addresses()
 
 
-def items_for(
-    spec: DigestSpec, store: Store, since: datetime, until: datetime
-) -> list[dict[str, Any]]:
+def items_for(spec: DigestSpec, store: Store, since: datetime, until: datetime) -> list[ItemRecord]:
     """The stories of one window: new candidates or approvals, within the view if one is set."""
     digests = DigestStore(store)
     found = (

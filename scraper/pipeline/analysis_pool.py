@@ -33,9 +33,18 @@ from scraper.config.schema import Config
 from scraper.models import Analysis, Entry
 from scraper.models.stored import StoryData
 from scraper.pipeline.story import story_data
+from scraper.sources import sandbox
 from scraper.sources.sandbox import Sandbox
 
 log = logging.getLogger(__name__)
+
+# Workers start from the forkserver with the analysis imported (trafilatura, lxml...):
+# starting one then costs a fork, not seconds of imports.
+sandbox.PRELOAD.extend(
+    m
+    for m in ("scraper.pipeline.analysis_pool", "scraper.understand.analyze")
+    if m not in sandbox.PRELOAD
+)
 
 TIME_LIMIT = 300.0  # seconds one batch may take (50 long pages at most)
 MAX_TASKS_PER_CHILD = 2000  # batches before a worker is replaced (its vocabularies reloaded)

@@ -92,6 +92,9 @@ async def upgrade_search_links(
     return moved
 
 
+COLLECTOR_USER = "collector"  # who the audit log names for the collector's own story changes
+
+
 def join_orphans(
     collector: EntryIngest, entries: Sequence[Entry], items: Sequence[int | None]
 ) -> None:
@@ -100,7 +103,7 @@ def join_orphans(
     When the article was stored as an item of its own before the link was
     resolved (their headlines differed), the resolved entry finds the article's
     item; the item stored under the link is then put into that item's story, as
-    a copy (``storage.stories.merge``) behind the article's item, so the desk
+    a copy (``storage.stories.act_on_story``) behind the article's item, so the desk
     shows one story with the article's link.
     """
     pairs = [
@@ -117,7 +120,17 @@ def join_orphans(
         if orphan is None or orphan == item_id:
             continue
         with contextlib.suppress(StoryError):  # one story already (near-duplicates)
-            stories.merge(collector.store, item_id, orphan, now=collector.clock())
+            stories.act_on_story(
+                collector.store,
+                "merge",
+                item_id,
+                other=orphan,
+                user=COLLECTOR_USER,
+                now=collector.clock(),
+            )
         # The article's copy is the one shown and linked, not the search engine's link.
-        if (collector.store.item(orphan) or {}).get("primary"):
-            stories.set_primary(collector.store, item_id, now=collector.clock())
+        stored = collector.store.item(orphan)
+        if stored is not None and stored["primary"]:
+            stories.act_on_story(
+                collector.store, "primary", item_id, user=COLLECTOR_USER, now=collector.clock()
+            )

@@ -15,6 +15,7 @@ the collector, so it is not requested twice.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -198,7 +199,7 @@ async def submit_url(
     except PrivateAddress as exc:
         raise SubmitError(NOT_PUBLIC) from exc
     now = datetime.now(UTC)
-    item = store.item(item_id) or {}
+    item: Mapping[str, Any] = store.item(item_id) or {}
     review.record(user=user, action="submit", now=now, item_id=item_id, detail=canonical)
     if outcome == "new" and item.get("status") == "filtered":
         item = review.act(

@@ -19,13 +19,13 @@ import logging
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from scraper.archive.export import snapshot_bytes
 from scraper.archive.warc import parse_snapshot
 from scraper.models.errors import ArchiveError
+from scraper.models.stored import ItemRecord
 from scraper.publish.model import PublicItem
 from storage import link_checks, snapshots
 from storage.store import Store
@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 ARCHIVED_NOTE = "archived copy; the original is no longer online"
 
 
-def annotate(store: Store, rows: Sequence[dict[str, Any]], folder: Path | None) -> None:
+def annotate(store: Store, rows: Sequence[ItemRecord], folder: Path | None) -> None:
     """Add ``archive`` (``{"text", "captured", "wayback"}``) to rows whose link is gone."""
     gone = link_checks.gone_items(store)
     wanted = [row["id"] for row in rows if row["id"] in gone]

@@ -146,7 +146,7 @@ class SiteExporter:
     """Keeps a folder in step with the public items (``clippings run --publish-dir``)."""
 
     def __init__(self, config: Config, store: Any, out: Path) -> None:
-        self.publisher = Publisher(config, store)
+        self.publisher = Publisher(config, store, marks=True)  # an export is a publish step
         self.out = out
         self._written: str | None = None  # fingerprint of the site in ``out``
 

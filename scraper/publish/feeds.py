@@ -219,6 +219,8 @@ def _json_item(item: PublicItem) -> dict[str, Any]:
         "programs": list(item.programs),
         "public_note": item.public_note or None,
     }
+    if item.original_url:  # the link is the archived copy: the original is gone
+        entry["_clippings"]["original_url"] = item.original_url
     return entry
 
 

@@ -44,9 +44,19 @@ class Build:
 
 
 def build(
-    options: SiteOptions, store: Store, *, now: Callable[[], datetime] | None = None
+    options: SiteOptions,
+    store: Store,
+    *,
+    now: Callable[[], datetime] | None = None,
+    mark: bool = False,
 ) -> Build:
-    """Load the public items, render every file, mark the approved ones published."""
+    """Load the public items and render every file.
+
+    ``mark``: this build is a publish step (a static export, or the serve
+    process's publish job after a review change), so the approved items it
+    includes become ``published``. Serving a page or a feed never marks: a
+    GET changes no state.
+    """
     started = time.perf_counter()
     fingerprint = public_fingerprint(store)
     rows = public_items(store)
@@ -55,7 +65,7 @@ def build(
     site = build_site(options, items, last_modified=last_public_change(store))
     approved = [row["id"] for row in rows if row["status"] == "approved"]
     moment = (now or (lambda: datetime.now(UTC)))()
-    newly = mark_published(store, approved, now=moment) if approved else 0
+    newly = mark_published(store, approved, now=moment) if approved and mark else 0
     seconds = time.perf_counter() - started
     log.info(
         "built the public site: %d item(s), %d file(s), %d newly published, %.2f s",
@@ -70,9 +80,12 @@ def build(
 class Publisher:
     """The current public site of one database; safe to call from many threads."""
 
-    def __init__(self, config: Config, store: Store, *, recheck_seconds: float = 0.0) -> None:
+    def __init__(
+        self, config: Config, store: Store, *, recheck_seconds: float = 0.0, marks: bool = False
+    ) -> None:
         self.options = SiteOptions.from_config(config)
         self.store = store
+        self.marks = marks  # builds are publish steps (static export); GET serving: False
         self.recheck_seconds = recheck_seconds  # how long a checked site is trusted unchanged
         self._lock = threading.Lock()
         self._build: Build | None = None
@@ -90,6 +103,17 @@ class Publisher:
                 return self._build
             fingerprint = public_fingerprint(self.store)
             if self._build is None or self._build.fingerprint != fingerprint:
-                self._build = build(self.options, self.store)
+                self._build = build(self.options, self.store, mark=self.marks)
             self._checked = now
             return self._build
+
+    def publish(self) -> int:
+        """The publish step of the serve process: approved items become ``published``.
+
+        Run after a review change (``scraper.web.common.Desk.changed``), never on
+        a GET. Returns how many items were newly published.
+        """
+        with self._lock:
+            self._build = build(self.options, self.store, mark=True)
+            self._checked = time.monotonic()
+            return self._build.newly_published

@@ -50,7 +50,7 @@ from scraper.publish.page import (
 
 HTML = "text/html; charset=utf-8"
 CSS = "text/css; charset=utf-8"
-FORMATS = ("rss", "atom", "json")
+FORMATS = tuple(feeds.RENDERERS)  # the output formats: one registry, in scraper.publish.feeds
 
 
 @dataclass(frozen=True, slots=True)

@@ -82,13 +82,19 @@ def _headers(path: str, resource: Resource, last_modified: datetime, origin: str
 
 
 def public_routes(
-    config: Config, store: Store, *, recheck_seconds: float = RECHECK_SECONDS
+    config: Config,
+    store: Store,
+    *,
+    recheck_seconds: float = RECHECK_SECONDS,
+    publisher: Publisher | None = None,
 ) -> list[BaseRoute]:
     """Routes for ``/news/...`` and ``/feeds/...``, built over one ``Publisher``.
 
     A review change shows within ``recheck_seconds`` (0: on the next request).
+    Serving never marks items published (a GET changes no state): the desk's
+    publish job does, after a review change (``Publisher.publish``).
     """
-    publisher = Publisher(config, store, recheck_seconds=recheck_seconds)
+    publisher = publisher or Publisher(config, store, recheck_seconds=recheck_seconds)
     origin = publisher.options.site_url.rstrip("/")
 
     async def serve(request: Request) -> Response:

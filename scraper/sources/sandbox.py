@@ -51,6 +51,9 @@ WORKERS = 2
 MAX_TASKS_PER_CHILD = 500
 MEMORY_LIMIT = 2 * 1024**3  # bytes of address space per worker
 # lifeline first: it arms the forkserver
+# Modules the forkserver imports once, so a new worker starts with them loaded. One
+# forkserver serves every pool of a process: a user of the sandbox adds its modules
+# here when it is imported (``scraper.pipeline.analysis_pool`` adds the analysis).
 PRELOAD = ["scraper.sources.lifeline", "scraper.sources.parse"]
 
 
@@ -101,7 +104,7 @@ class Sandbox:
         with self._lock:
             if self._pool is None:
                 context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(PRELOAD)
+                context.set_forkserver_preload(list(PRELOAD))
                 self._pool = ProcessPoolExecutor(
                     max_workers=self.workers,
                     mp_context=context,

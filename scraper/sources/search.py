@@ -1,7 +1,11 @@
-"""The ``search`` kind: a keyword search feed (news search RSS), whose entries name their outlet.
+"""The ``search`` kind: a keyword search (Google News, Bing News, GDELT) naming each outlet.
 
-Parsed as a feed; redirect links are unwrapped to the story's URL and each
-entry's outlet is read from the feed (``scraper.sources.parse``).
+Parsed as a feed, or as GDELT's JSON when the provider is ``gdelt``
+(``scraper.sources.gdelt``); redirect links are unwrapped to the story's URL
+and each entry's outlet is read from the answer (``scraper.sources.parse``).
+Google News links are resolved after parsing (``scraper.identity.resolve``);
+the provider's URL is built from ``provider`` and ``query`` by
+``scraper.config.search``.
 """
 
 from __future__ import annotations

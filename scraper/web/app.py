@@ -27,6 +27,8 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from scraper.config.schema import Config
+from scraper.publish.publisher import Publisher
+from scraper.publish.web import RECHECK_SECONDS
 from scraper.web import (
     archived,
     autocomplete,
@@ -148,14 +150,11 @@ def _templates() -> Jinja2Templates:
     return templates
 
 
-def _public_routes(config: Config, store: Store) -> list[BaseRoute]:
-    """The publishing routes, when the publishing module is installed."""
-    try:
-        from scraper.publish.web import public_routes
-    except ImportError:
-        log.info("publishing routes not available: serving the desk only")
-        return []
-    return list(public_routes(config, store))
+def _public_routes(config: Config, store: Store, publisher: Publisher) -> list[BaseRoute]:
+    """The publishing routes (``/news``, ``/feeds``) over the app's one publisher."""
+    from scraper.publish.web import public_routes
+
+    return list(public_routes(config, store, publisher=publisher))
 
 
 async def _home(request: Request) -> Response:
@@ -234,7 +233,8 @@ def create_app(
     )
     routes: list[BaseRoute] = [Mount("/desk", routes=list(desk_routes()))]
     routes.extend(view_feeds.routes())  # before the public /feeds/... that would 404
-    public = _public_routes(config, store)
+    publisher = Publisher(config, store, recheck_seconds=RECHECK_SECONDS)
+    public = _public_routes(config, store, publisher)
     routes.extend(public)
     routes.append(Route("/", _home))  # reached only when publishing does not serve "/"
     app = Starlette(
@@ -248,6 +248,7 @@ def create_app(
         auth=settings,
         templates=_templates(),
         archiver=archiver,
+        publisher=publisher,
         throttle=LoginThrottle(store, settings.policy),
         sessions=DeskSessions(store),
         verifying=asyncio.Semaphore(settings.max_verifying),

@@ -36,6 +36,7 @@ from storage.users import User
 
 if TYPE_CHECKING:
     from scraper.archive.jobs import Archiver
+    from scraper.publish.publisher import Publisher
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 TEMPLATES = Path(__file__).parent / "templates"
@@ -60,6 +61,7 @@ class Desk:
     _counts: tuple[float, dict[str, int]] | None = None
     background: set[Any] = field(default_factory=set)
     archiver: Archiver | None = None  # snapshots an approved story at once (scraper.archive)
+    publisher: Publisher | None = None  # the public site; its publish job runs after changes
 
     @property
     def zone(self) -> tzinfo:
@@ -87,8 +89,23 @@ class Desk:
         self._counts = None
 
     def forget_facets(self) -> None:
+        """After a review change: forget cached menus and counts, and publish."""
         self._facets = None
         self._counts = None
+        self._publish_soon()
+
+    def _publish_soon(self) -> None:
+        """The serve process's publish job: approved items become published, off the loop."""
+        if self.publisher is None:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # called outside the app (a test): publish now
+            self.publisher.publish()
+            return
+        task = loop.run_in_executor(None, self.publisher.publish)
+        self.background.add(task)
+        task.add_done_callback(self.background.discard)
 
 
 def desk(request: Request) -> Desk:

@@ -116,7 +116,9 @@ async def _collect_one(request: Request, source_id: str) -> None:
         return
     try:
         async with Fetcher(fetch_options(state.config)) as fetcher:
-            await Collector(state.config, state.store, fetcher).collect_source(source)
+            keep = state.archiver.keep_page if state.archiver is not None else None
+            collector = Collector(state.config, state.store, fetcher, keep_page=keep)
+            await collector.collect_source(source)
     except Exception:  # a background check must never take the app down
         log.exception("checking source %s failed", source_id)
     state.forget_facets()

@@ -9,12 +9,13 @@ with the item's current state.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from scraper.models.errors import Conflict, NotAllowed, NotFound, ReviewError
+from scraper.models.stored import ItemRecord
 from scraper.web.archived import after_approval, gone_links
 from scraper.web.common import (
     call,
@@ -169,7 +170,7 @@ def _conflict(request: Request, exc: Conflict) -> Response:
             },
             status_code=409,
         )
-    context = pane_context(desk(request).store, exc.current)
+    context = pane_context(desk(request).store, cast(ItemRecord, exc.current))
     return render(
         request,
         "item.html",

@@ -21,6 +21,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from scraper.models.stored import ItemRecord
 from scraper.web.forms import quote_choices
 from storage.store import Store
 from storage.stories import with_copies
@@ -103,7 +104,7 @@ def marked_paragraphs(text: str, evidence: Sequence[Mapping[str, Any]]) -> list[
     return out
 
 
-def pane_context(store: Store, item: dict[str, Any]) -> dict[str, Any]:
+def pane_context(store: Store, item: ItemRecord) -> dict[str, Any]:
     """What ``_pane.html`` shows of ``item``: its copies and its quotes as excerpts
     (suggested tags come with the item: ``item_json``'s ``suggestions``)."""
     with_copies(store, [item])

@@ -17,7 +17,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from scraper.models.errors import StoryError
+from scraper.models.errors import Conflict, StoryError
 from scraper.web.common import (
     call,
     desk,
@@ -47,30 +47,27 @@ async def story_action(request: Request) -> Response:
     op = field_value(request, "op")
     if op not in OPS:
         return error_page(request, 400, "Unknown action", f"Unknown story action {op!r}.")
-    when = now()
+    other: int | None = None
+    if op == "merge":
+        raw = field_value(request, "other").strip().lstrip("#")
+        if not raw.isdigit() or len(raw) > MAX_ID_DIGITS:
+            return error_page(request, 400, "Which story?", "Type the number of an item.")
+        other = int(raw)
+    version = field_value(request, "version")
     try:
-        if op == "primary":
-            result = await call(stories.set_primary, state.store, item_id, now=when)
-            detail = f"linked copy of story {result['id']}"
-        elif op == "split":
-            result = await call(stories.split, state.store, item_id, now=when)
-            detail = f"split into story {result['id']}"
-        else:
-            raw = field_value(request, "other").strip().lstrip("#")
-            if not raw.isdigit() or len(raw) > MAX_ID_DIGITS:
-                return error_page(request, 400, "Which story?", "Type the number of an item.")
-            result = await call(stories.merge, state.store, item_id, int(raw), now=when)
-            detail = f"merged the story of item {raw} into story {result['id']}"
-    except StoryError as exc:
+        # The change and its audit row are one transaction (storage.stories.act_on_story).
+        result = await call(
+            stories.act_on_story,
+            state.store,
+            op,
+            item_id,
+            user=request.state.user.name,
+            now=now(),
+            other=other,
+            expected_version=int(version) if version.isdigit() and len(version) < 10 else None,
+        )
+    except (StoryError, Conflict) as exc:
         return error_page(request, 409, "Not possible", str(exc))
-    await call(
-        state.review.record,
-        user=request.state.user.name,
-        action=op,
-        now=when,
-        item_id=item_id,
-        detail=detail,
-    )
     message = OPS[op]
     if wants_json(request):
         return JSONResponse({"ok": True, "message": message, "story": result})
