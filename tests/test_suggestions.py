@@ -182,3 +182,22 @@ def test_programs_described_without_their_names(text: str, expected: list[str]) 
         if ev.kind == "program" and ev.label in expected:
             assert ev.confidence is not None
             assert 0.5 <= ev.confidence < 0.9  # described, not named
+
+
+def test_the_reading_pane_says_how_sure_each_mark_is() -> None:
+    from scraper.web.reading import marked_paragraphs
+
+    text = "Riverton pastors met on Monday."
+    evidence = [
+        {
+            "kind": "city",
+            "label": "Riverton, WY",
+            "phrase": "Riverton",
+            "start": 0,
+            "end": 8,
+            "field": "text",
+            "confidence": 0.35,
+        }
+    ]
+    [paragraph] = [str(p) for p in marked_paragraphs(text, evidence)]
+    assert 'title="city: Riverton, WY (35% sure)"' in paragraph

@@ -35,6 +35,7 @@ class Span:
     end: int
     kind: str
     label: str
+    confidence: float | None = None  # of the label, shown in the mark's title
 
 
 def text_spans(text: str, evidence: Iterable[Mapping[str, Any]]) -> list[Span]:
@@ -48,14 +49,23 @@ def text_spans(text: str, evidence: Iterable[Mapping[str, Any]]) -> list[Span]:
             continue
         if not (0 <= start < end <= len(text)) or text[start:end] != ev.get("phrase"):
             continue
-        spans.append(Span(start, end, str(ev.get("kind")), str(ev.get("label") or "")))
+        confidence = ev.get("confidence")
+        spans.append(
+            Span(
+                start,
+                end,
+                str(ev.get("kind")),
+                str(ev.get("label") or ""),
+                float(confidence) if isinstance(confidence, int | float) else None,
+            )
+        )
     spans.sort(key=lambda s: (s.start, -s.end))
     merged: list[Span] = []
     for span in spans:
         if merged and span.start < merged[-1].end:
             last = merged[-1]
             if span.end > last.end:
-                merged[-1] = Span(last.start, span.end, last.kind, last.label)
+                merged[-1] = Span(last.start, span.end, last.kind, last.label, last.confidence)
             continue
         merged.append(span)
     return merged
@@ -63,6 +73,8 @@ def text_spans(text: str, evidence: Iterable[Mapping[str, Any]]) -> list[Span]:
 
 def _mark(text: str, span: Span) -> Markup:
     title = f"{span.kind}: {span.label}" if span.label else span.kind
+    if span.confidence is not None:
+        title += f" ({span.confidence:.0%} sure)"
     return Markup('<mark class="ev-{}" title="{}">{}</mark>').format(
         span.kind, title, text[span.start : span.end]
     )
@@ -85,7 +97,7 @@ def marked_paragraphs(text: str, evidence: Sequence[Mapping[str, Any]]) -> list[
                 continue
             start, end = max(span.start, lo), min(span.end, hi)
             parts.append(escape(text[pos:start]))
-            parts.append(_mark(text, Span(start, end, span.kind, span.label)))
+            parts.append(_mark(text, Span(start, end, span.kind, span.label, span.confidence)))
             pos = end
         parts.append(escape(text[pos:hi]))
         out.append(Markup("").join(parts))
