@@ -36,9 +36,9 @@ from lxml.html import HtmlElement  # type: ignore[import-untyped]
 from trafilatura.utils import load_html
 
 from scraper.models import Article
+from scraper.text.fold import fold_loose
 from scraper.understand.extract.names import (
     drop_title_tags,
-    fold,
     fold_names,
     merge_authors,
     names_site,
@@ -141,7 +141,7 @@ def _site_names(signals: PageSignals, outlet: str | None, url: str) -> list[str]
 
 def _echoes(candidate: str, other: str) -> bool:
     """``other`` repeats ``candidate``: equal when folded, or a title beginning/ending with it."""
-    mine, theirs = fold(candidate), fold(other)
+    mine, theirs = fold_loose(candidate), fold_loose(other)
     if not mine:
         return False
     return mine == theirs or (
@@ -186,13 +186,17 @@ def _headline(signals: PageSignals, sites: list[str], fallback: str | None) -> s
     for h1 in h1s:
         if any(_echoes(h1, other) for other in [*metas, raw_title]):
             # Same letters but more words: the <h1> runs its parts together ("KickerHeadline").
-            spaced = [m for m in metas if fold(m) == fold(h1) and len(m.split()) > len(h1.split())]
+            spaced = [
+                m
+                for m in metas
+                if fold_loose(m) == fold_loose(h1) and len(m.split()) > len(h1.split())
+            ]
             return spaced[0] if spaced else h1
     for h1 in h1s:
         # A kicker run into the headline ("Open ProgressWhy ..."): the metadata has it bare.
-        h1_key = fold(h1)
+        h1_key = fold_loose(h1)
         for meta in metas:
-            meta_key = fold(meta)
+            meta_key = fold_loose(meta)
             if len(meta_key) >= MIN_ECHO_CHARS and h1_key.endswith(meta_key) and h1_key != meta_key:
                 return meta
     # An unconfirmed one-word <h1> is a section label ("Sections", "Menu") more often than not.
@@ -200,7 +204,7 @@ def _headline(signals: PageSignals, sites: list[str], fallback: str | None) -> s
     if worded:
         return worded[0]
     for index, meta in enumerate(metas):
-        if any(fold(meta) == fold(other) for other in metas[index + 1 :]):
+        if any(fold_loose(meta) == fold_loose(other) for other in metas[index + 1 :]):
             return meta
     return metas[0] if metas else (h1s[0] if h1s else fallback)
 
@@ -222,7 +226,7 @@ def _authors(signals: PageSignals, traf_author: str | None, sites: list[str]) ->
     for group in groups:
         names = merge_authors(split_authors(raw) for raw in group)
         # A byline that is the outlet's own name ("LinkFoo") names no person.
-        people = tuple(n for n in names if fold(n) not in site_keys)
+        people = tuple(n for n in names if fold_loose(n) not in site_keys)
         if people:
             return people
     return ()

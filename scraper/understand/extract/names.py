@@ -15,8 +15,9 @@ Bylines::
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
+
+from scraper.text.fold import fold_loose
 
 _SEPARATORS = r"\s[|\-–—:·•»/~]\s|\s?[|·•»]\s?|:\s"
 _SPLIT_TITLE = re.compile(rf"(?:{_SEPARATORS})")
@@ -224,12 +225,6 @@ _PARTICLES = frozenset(
 )
 
 
-def fold(text: str) -> str:
-    """Lowercase letters and digits only, for comparing names loosely."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if c.isalnum())
-
-
 def names_site(segment: str, folded_names: set[str]) -> bool:
     """Whether ``segment`` is one of the site's names (already folded), loosely.
 
@@ -238,7 +233,7 @@ def names_site(segment: str, folded_names: set[str]) -> bool:
     "The Springfield Ledger" but neither "de" nor "Ledger" matches a headline
     that merely mentions them.
     """
-    folded = fold(segment)
+    folded = fold_loose(segment)
     if not folded:
         return False
     if folded in folded_names:
@@ -254,7 +249,7 @@ def names_site(segment: str, folded_names: set[str]) -> bool:
 
 
 def fold_names(site_names: Iterable[str]) -> set[str]:
-    return {f for name in site_names if len(f := fold(name)) >= 2}
+    return {f for name in site_names if len(f := fold_loose(name)) >= 2}
 
 
 def strip_site_name(title: str, site_names: Iterable[str]) -> str:
@@ -369,7 +364,7 @@ def split_authors(byline: str) -> tuple[str, ...]:
     names: list[str] = []
     for part in _JOINERS.split(text):
         name = person_name(part)
-        if name and fold(name) not in {fold(n) for n in names}:
+        if name and fold_loose(name) not in {fold_loose(n) for n in names}:
             names.append(name)
     return tuple(names)
 
@@ -380,7 +375,7 @@ def merge_authors(groups: Iterable[Iterable[str]]) -> tuple[str, ...]:
     merged: list[str] = []
     for group in groups:
         for name in group:
-            key = fold(name)
+            key = fold_loose(name)
             if key and key not in seen:
                 seen.add(key)
                 merged.append(name)

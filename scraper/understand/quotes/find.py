@@ -19,13 +19,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from scraper.models import Evidence, Quote
+from scraper.text.fold import fold
 from scraper.understand.quotes.attrib import Attribution, after_quote, before_quote
 from scraper.understand.quotes.context import ArticleContext as _Context
 from scraper.understand.quotes.context import ends as _ends
 from scraper.understand.quotes.context import title_case as _title_case
 from scraper.understand.quotes.excerpt import choose_excerpt
 from scraper.understand.quotes.marks import Span, find_spans
-from scraper.understand.quotes.names import Token, fold
+from scraper.understand.quotes.names import Token
 
 __all__ = ["choose_excerpt", "find_quotes", "quote_evidence"]
 

@@ -10,10 +10,10 @@ the full name as the article first gave it.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
+from scraper.text.fold import fold
 from scraper.understand.quotes.words import (
     ABBREVIATIONS,
     ORG_WORDS,
@@ -65,13 +65,6 @@ def _keeps_period(word: str) -> bool:
     if len(core) == 1 and core.isalpha() and core.isupper():
         return True  # an initial
     return "." in core or core.lower() in ABBREVIATIONS
-
-
-@lru_cache(maxsize=8192)
-def fold(name: str) -> str:
-    """Case- and accent-insensitive form for comparing names."""
-    nfd = unicodedata.normalize("NFKD", name.lower())
-    return "".join(c for c in nfd if not unicodedata.combining(c)).replace("’", "'")
 
 
 @lru_cache(maxsize=8192)
